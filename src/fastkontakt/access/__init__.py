@@ -1,0 +1,1 @@
+"""Login, roles, care relationships and the access log (issue 4 builds it out)."""

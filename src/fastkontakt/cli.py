@@ -1,0 +1,232 @@
+"""The ``fastkontakt`` command: check scenario files, load and export the registry, seed a demo.
+
+``fastkontakt compliance FILE`` needs no database and does not start Django; every other
+command sets Django up first. Invalid input prints one line per problem and exits with 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+from zoneinfo import ZoneInfo
+
+from fastkontakt.domain.errors import DomainError, InvalidScenario, Problem
+from fastkontakt.domain.model import POLICY_NAMES, Scenario
+from fastkontakt.domain.rules import Directory, Finding, evaluate, policy_named
+from fastkontakt.domain.scenario import parse_scenario, scenario_to_json
+
+if TYPE_CHECKING:
+    from fastkontakt.domain.rules import Policy
+
+EXIT_OK = 0
+EXIT_INVALID = 2
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+class UsageProblems(Exception):
+    """Problems to print one per line before exiting with status 2."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        super().__init__()
+        self.lines = list(lines)
+
+
+def _today() -> date:
+    return datetime.now(tz=STOCKHOLM).date()
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid date {text!r} (expected YYYY-MM-DD)") from None
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fastkontakt.settings")
+    import django
+
+    django.setup()
+
+
+def _read_scenario(path: str) -> Scenario:
+    try:
+        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    except OSError as error:
+        raise UsageProblems([f"{path}: cannot read: {error.strerror}"]) from None
+    try:
+        return parse_scenario(data)
+    except InvalidScenario as invalid:
+        raise UsageProblems(str(p) for p in invalid.problems) from None
+
+
+def _write_findings(
+    findings: Iterable[Finding], *, as_of: date, policy: Policy, fmt: str, out: TextIO
+) -> None:
+    if fmt == "json":
+        document = {
+            "as_of": as_of.isoformat(),
+            "policy": policy.name,
+            "findings": [f.as_json() for f in findings],
+        }
+        json.dump(document, out, ensure_ascii=False, indent=1)
+        out.write("\n")
+        return
+    rows = [
+        (
+            f.patient,
+            f.rule,
+            f.contact or "-",
+            f.due.isoformat() if f.due else "-",
+            "FÖRSENAD" if f.overdue else "",
+            f.message,
+        )
+        for f in findings
+    ]
+    header = ("Person", "Regel", "Kontakt", "Senast", "", "Beskrivning")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(5)]
+    out.write(f"Regelkontroll {as_of.isoformat()}, policy {policy.name}: {len(rows)} fynd\n")
+    for row in [header, *rows]:
+        out.write("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:5])))
+        out.write("  " + row[5] + "\n")
+
+
+def cmd_compliance(args: argparse.Namespace, out: TextIO) -> int:
+    fmt = args.format or ("text" if out.isatty() else "json")
+    if args.db:
+        if args.file:
+            raise UsageProblems(["give either FILE or --db, not both"])
+        _setup_django()
+        from fastkontakt.compliance.selectors import findings_from_registry
+        from fastkontakt.registry.selectors import region_policy_get
+
+        as_of = args.as_of or _today()
+        policy = policy_named(args.policy) if args.policy else region_policy_get()
+        findings: Iterable[Finding] = findings_from_registry(as_of=as_of, policy=policy)
+    else:
+        if not args.file:
+            raise UsageProblems(["give a scenario FILE or --db"])
+        scenario = _read_scenario(args.file)
+        as_of = args.as_of or scenario.as_of or _today()
+        policy = policy_named(args.policy or scenario.policy or "national")
+        findings = evaluate(
+            sorted(scenario.patients, key=lambda p: p.id),
+            Directory.of(scenario.units, scenario.staff),
+            as_of=as_of,
+            policy=policy,
+        )
+    _write_findings(findings, as_of=as_of, policy=policy, fmt=fmt, out=out)
+    return EXIT_OK
+
+
+def _load(scenario: Scenario, out: TextIO) -> None:
+    from fastkontakt.registry.services import scenario_load
+
+    summary = scenario_load(scenario=scenario)
+    out.write(f"Inläst: {summary}\n")
+
+
+def cmd_load(args: argparse.Namespace, out: TextIO) -> int:
+    scenario = _read_scenario(args.file)  # validate fully before touching the database
+    _setup_django()
+    _load(scenario, out)
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
+    _setup_django()
+    from fastkontakt.registry.selectors import scenario_export
+
+    text = json.dumps(scenario_to_json(scenario_export()), ensure_ascii=False, indent=1) + "\n"
+    if args.out and args.out != "-":
+        Path(args.out).write_text(text, encoding="utf-8")
+    else:
+        out.write(text)
+    return EXIT_OK
+
+
+def cmd_seed_demo(args: argparse.Namespace, out: TextIO) -> int:
+    if args.people < 1:
+        raise UsageProblems(["--people must be at least 1"])
+    _setup_django()
+    from fastkontakt.registry.demo import demo_scenario
+
+    scenario = demo_scenario(people=args.people, seed=args.seed, as_of=args.as_of or _today())
+    _load(scenario, out)
+    return EXIT_OK
+
+
+def cmd_demo_login(args: argparse.Namespace, out: TextIO) -> int:
+    _setup_django()
+    from fastkontakt.access.services import demo_user_ensure
+
+    username, password = demo_user_ensure()
+    out.write(f"Demoinloggning: användarnamn {username}, lösenord {password}\n")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="fastkontakt", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    compliance = commands.add_parser("compliance", help="evaluate the rules (rules.md)")
+    compliance.add_argument("file", nargs="?", help="scenario file ('-' for standard input)")
+    compliance.add_argument("--db", action="store_true", help="evaluate the registry instead")
+    compliance.add_argument("--as-of", type=_iso_date, help="evaluation day (YYYY-MM-DD)")
+    compliance.add_argument("--policy", choices=POLICY_NAMES)
+    compliance.add_argument("--format", choices=("json", "text"))
+    compliance.set_defaults(handler=cmd_compliance)
+
+    load = commands.add_parser("load", help="import a scenario file (all or nothing)")
+    load.add_argument("file")
+    load.set_defaults(handler=cmd_load)
+
+    export = commands.add_parser("export", help="write the registry as a scenario file")
+    export.add_argument("--out", help="file to write (default: standard output)")
+    export.set_defaults(handler=cmd_export)
+
+    seed = commands.add_parser("seed-demo", help="create a synthetic demo region")
+    seed.add_argument("--people", type=int, default=2000)
+    seed.add_argument("--seed", type=int, default=1)
+    seed.add_argument("--as-of", type=_iso_date)
+    seed.set_defaults(handler=cmd_seed_demo)
+
+    login = commands.add_parser("demo-login", help="create the demo administrator")
+    login.set_defaults(handler=cmd_demo_login)
+
+    commands.add_parser("manage", help="run a Django management command", add_help=False)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    out = out or sys.stdout
+    if argv[:1] == ["manage"]:
+        _setup_django()
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["fastkontakt manage", *argv[1:]])
+        return EXIT_OK
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = args.handler(args, out)
+    except UsageProblems as problems:
+        for line in problems.lines:
+            print(line, file=sys.stderr)
+        return EXIT_INVALID
+    except DomainError as error:
+        problems_of: list[Problem] = getattr(error, "problems", [])
+        for line in [str(p) for p in problems_of] or [str(error)]:
+            print(line, file=sys.stderr)
+        return EXIT_INVALID
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ComplianceConfig(AppConfig):
+    name = "fastkontakt.compliance"
+    verbose_name = "Regelefterlevnad"

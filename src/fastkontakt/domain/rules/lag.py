@@ -1,0 +1,251 @@
+"""Pack ``lag``: rules from law and regulations.
+
+Rule ids and sources (``spec/rules.md``):
+- ``contact-on-request``: 6 kap. 2 § patientlagen (2014:821); 4 kap. 1 § HSF (2017:80)
+- ``life-threatening-physician``: SOSFS 2011:7 (livsuppehållande behandling)
+- ``discharge-contact``: lag (2017:612) om samverkan vid utskrivning
+- ``discharge-sip-invitation``: lag (2017:612)
+- ``home-care-contact``: socialtjänstlagen, fast omsorgskontakt i hemtjänsten
+- ``omsorgskontakt-profession``: socialtjänstlagen (undersköterska, skyddad yrkestitel)
+- ``lakarkontakt-profession``, ``lakarkontakt-listed-unit``: hälso- och sjukvårdslagen (2017:30)
+- ``contact-staff-at-unit``: 4 kap. 1 § HSF
+- ``contact-informed``: patientlagen; rutin för fast omsorgskontakt
+- ``transfer-consent``: offentlighets- och sekretesslagen; rutin vid avslut av insats
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+from fastkontakt.domain.calendar import active_on, current
+from fastkontakt.domain.model import SERVICE_ONLY, Contact, HomeCareDecision, Patient
+from fastkontakt.domain.rules.base import Check, Context, Hit, Rule, staff_name, unit_name
+
+KIND_LABEL = {
+    "fast_vardkontakt": "fast vårdkontakt",
+    "fast_lakarkontakt": "fast läkarkontakt",
+    "fast_omsorgskontakt": "fast omsorgskontakt",
+    "behandlande_roll": "behandlande roll",
+    "sip_samordnare": "samordningsansvarig för SIP",
+    "kontaktansvarig": "kontaktansvarig",
+}
+
+
+def _fmt(day: date) -> str:
+    return day.isoformat()
+
+
+def needs_contact(decision: HomeCareDecision, context: Context) -> bool:
+    """A home-care decision needs a fast omsorgskontakt (``rules.md``, Terms)."""
+    return (
+        active_on(decision.start, decision.end, context.as_of)
+        and context.age >= context.parameters.home_care_contact_min_age
+        and not all(service in SERVICE_ONLY for service in decision.services)
+        and not decision.no_contact_reason
+    )
+
+
+def _current(patient: Patient, context: Context, kind: str) -> Iterator[Contact]:
+    as_of = context.as_of
+    return (c for c in patient.contacts if c.kind == kind and current(c.end, as_of))
+
+
+def contact_on_request(patient: Patient, context: Context) -> Iterator[Hit]:
+    for request in patient.requests:
+        answered = any(
+            c.kind == request.kind
+            and c.unit == request.unit
+            and (c.end is None or c.end >= request.date)
+            for c in patient.contacts
+        )
+        if not answered:
+            yield Hit(
+                None,
+                request.date + timedelta(days=context.parameters.request_days),
+                f"Personen begärde {KIND_LABEL[request.kind]} vid "
+                f"{unit_name(context, request.unit)} den {_fmt(request.date)}; "
+                "ingen är utsedd.",
+            )
+
+
+def life_threatening_physician(patient: Patient, context: Context) -> Iterator[Hit]:
+    since = patient.life_threatening_since
+    if since is None:
+        return
+    for contact in patient.contacts:
+        if contact.kind == "fast_vardkontakt" and active_on(
+            contact.start, contact.end, context.as_of
+        ):
+            staff = context.staff.get(contact.staff)
+            if staff is not None and staff.profession == "lakare" and staff.licensed:
+                return
+    yield Hit(
+        None,
+        since,
+        f"Livshotande tillstånd sedan {_fmt(since)}: den fasta vårdkontakten ska vara "
+        "en legitimerad läkare.",
+    )
+
+
+def discharge_contact(patient: Patient, context: Context) -> Iterator[Hit]:
+    cutoff = context.as_of - timedelta(days=context.parameters.discharge_followup_days)
+    for stay in patient.inpatient_stays:
+        outpatient = stay.outpatient_unit
+        noticed = stay.discharged or stay.ready_for_discharge
+        if outpatient is None or noticed is None:
+            continue
+        if stay.discharged is not None and stay.discharged < cutoff:
+            continue
+        has_contact = any(
+            c.unit == outpatient for c in _current(patient, context, "fast_vardkontakt")
+        )
+        if not has_contact:
+            yield Hit(
+                None,
+                noticed,
+                f"Fast vårdkontakt vid {unit_name(context, outpatient)} ska utses före "
+                f"utskrivningen från {unit_name(context, stay.unit)}.",
+            )
+
+
+def discharge_sip_invitation(patient: Patient, context: Context) -> Iterator[Hit]:
+    cutoff = context.as_of - timedelta(days=context.parameters.discharge_followup_days)
+    for stay in patient.inpatient_stays:
+        ready = stay.ready_for_discharge
+        if not stay.needs_municipal_care or ready is None:
+            continue
+        if stay.discharged is not None and stay.discharged < cutoff:
+            continue
+        invited = any(s.invited is not None and s.invited >= stay.admitted for s in patient.sips)
+        if not invited:
+            yield Hit(
+                None,
+                ready + timedelta(days=context.parameters.sip_invitation_days),
+                f"Kallelse till SIP-möte ska skickas inom "
+                f"{context.parameters.sip_invitation_days} dagar från meddelandet om "
+                f"utskrivningsklar ({_fmt(ready)}).",
+            )
+
+
+def home_care_contact(patient: Patient, context: Context) -> Iterator[Hit]:
+    for decision in patient.home_care:
+        if not needs_contact(decision, context):
+            continue
+        if not any(
+            c.unit == decision.unit for c in _current(patient, context, "fast_omsorgskontakt")
+        ):
+            yield Hit(
+                None,
+                decision.start + timedelta(days=context.parameters.home_care_contact_days),
+                f"Hemtjänst vid {unit_name(context, decision.unit)} sedan "
+                f"{_fmt(decision.start)} men ingen fast omsorgskontakt är utsedd.",
+            )
+
+
+def _profession_check(kind: str, profession: str, title: str) -> Check:
+    """Each current contact of ``kind`` held by staff of another profession than ``profession``."""
+
+    def check(patient: Patient, context: Context) -> Iterator[Hit]:
+        for contact in _current(patient, context, kind):
+            staff = context.staff.get(contact.staff)
+            if staff is None or staff.profession != profession:
+                yield Hit(
+                    contact.id,
+                    None,
+                    f"{staff_name(context, contact.staff)} är inte {title} och kan inte vara "
+                    f"{KIND_LABEL[kind]}.",
+                )
+
+    return check
+
+
+omsorgskontakt_profession = _profession_check(
+    "fast_omsorgskontakt", "underskoterska", "undersköterska"
+)
+lakarkontakt_profession = _profession_check("fast_lakarkontakt", "lakare", "läkare")
+
+
+def lakarkontakt_listed_unit(patient: Patient, context: Context) -> Iterator[Hit]:
+    for contact in _current(patient, context, "fast_lakarkontakt"):
+        if contact.unit != patient.listed_at:
+            yield Hit(
+                contact.id,
+                None,
+                f"Den fasta läkarkontakten är utsedd vid {unit_name(context, contact.unit)}, "
+                "men personen är inte listad där.",
+            )
+
+
+def contact_staff_at_unit(patient: Patient, context: Context) -> Iterator[Hit]:
+    as_of = context.as_of
+    for contact in patient.contacts:
+        if not current(contact.end, as_of):
+            continue
+        staff = context.staff.get(contact.staff)
+        if staff is None or contact.unit not in staff.units:
+            yield Hit(
+                contact.id,
+                None,
+                f"{staff_name(context, contact.staff)} arbetar inte vid "
+                f"{unit_name(context, contact.unit)}, där uppdraget som "
+                f"{KIND_LABEL[contact.kind]} är utsett.",
+            )
+
+
+_INFORMED_KINDS = frozenset({"fast_vardkontakt", "fast_lakarkontakt", "fast_omsorgskontakt"})
+
+
+def contact_informed(patient: Patient, context: Context) -> Iterator[Hit]:
+    as_of = context.as_of
+    for contact in patient.contacts:
+        if contact.kind in _INFORMED_KINDS and contact.informed is None and current(
+            contact.end, as_of
+        ):
+            yield Hit(
+                contact.id,
+                contact.start + timedelta(days=context.parameters.inform_days),
+                f"Personen har inte fått skriftlig information om sin "
+                f"{KIND_LABEL[contact.kind]} ({staff_name(context, contact.staff)}).",
+            )
+
+
+def transfer_consent(patient: Patient, context: Context) -> Iterator[Hit]:
+    for transfer in patient.information_transfers:
+        if not transfer.consent:
+            yield Hit(
+                None,
+                None,
+                f"Information lämnades till {transfer.recipient} den {_fmt(transfer.date)} "
+                "utan personens samtycke.",
+            )
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("contact-on-request", "lag", "patient",
+         "6 kap. 2 § patientlagen (2014:821); 4 kap. 1 § HSF (2017:80)", contact_on_request),
+    Rule("life-threatening-physician", "lag", "patient",
+         "SOSFS 2011:7 (livsuppehållande behandling)", life_threatening_physician),
+    Rule("discharge-contact", "lag", "patient",
+         "lag (2017:612) om samverkan vid utskrivning", discharge_contact),
+    Rule("discharge-sip-invitation", "lag", "patient",
+         "lag (2017:612)", discharge_sip_invitation),
+    Rule("home-care-contact", "lag", "patient",
+         "socialtjänstlagen, fast omsorgskontakt i hemtjänsten", home_care_contact),
+    Rule("omsorgskontakt-profession", "lag", "contact",
+         "socialtjänstlagen (undersköterska, skyddad yrkestitel från 2023-07-01)",
+         omsorgskontakt_profession),
+    Rule("lakarkontakt-profession", "lag", "contact",
+         "hälso- och sjukvårdslagen (2017:30), fast läkarkontakt i primärvården",
+         lakarkontakt_profession),
+    Rule("lakarkontakt-listed-unit", "lag", "contact",
+         "hälso- och sjukvårdslagen (2017:30)", lakarkontakt_listed_unit),
+    Rule("contact-staff-at-unit", "lag", "contact",
+         "4 kap. 1 § HSF: the head of unit's area bounds the appointment",
+         contact_staff_at_unit),
+    Rule("contact-informed", "lag", "contact",
+         "patientlagen (information om fast vårdkontakt och fast läkarkontakt); "
+         "rutin för fast omsorgskontakt", contact_informed),
+    Rule("transfer-consent", "lag", "patient",
+         "offentlighets- och sekretesslagen; rutin vid avslut av insats", transfer_consent),
+)

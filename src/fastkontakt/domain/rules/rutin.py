@@ -1,0 +1,163 @@
+"""Pack ``rutin``: the local routines in the seeds.
+
+Rule ids and sources (``spec/rules.md``):
+- ``one-coordinator``: Region Norrbottens anvisning: endast en med samordningsansvar
+- ``plan-initial-update``: rutin för fast omsorgskontakt: uppdatera genomförandeplanen inom 14 dagar
+- ``plan-revision``: rutin: revidera genomförandeplanen senast var 6:e månad
+- ``contact-vacancy``: rutin: överlämning när personal slutar eller är borta en längre period
+- ``sip-coordinator``: Region Norrbottens anvisning: samordningsansvar dokumenteras i planen
+- ``continuity-share``: rutin: den fasta omsorgskontakten ska genomföra merparten av omsorgsarbetet
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+from fastkontakt.domain.calendar import active_on, add_months, current, overlaps
+from fastkontakt.domain.model import Patient
+from fastkontakt.domain.rules.base import Context, Hit, Rule, staff_name
+from fastkontakt.domain.rules.lag import KIND_LABEL, needs_contact
+
+
+def one_coordinator(patient: Patient, context: Context) -> Iterator[Hit]:
+    as_of = context.as_of
+    coordinators = [
+        c
+        for c in patient.contacts
+        if c.kind == "fast_vardkontakt" and c.coordinating and active_on(c.start, c.end, as_of)
+    ]
+    if len(coordinators) > 1:
+        names = ", ".join(staff_name(context, c.staff) for c in coordinators)
+        yield Hit(
+            None,
+            None,
+            f"{len(coordinators)} fasta vårdkontakter har samordningsansvar ({names}); "
+            "endast en får ha det.",
+        )
+
+
+def plan_initial_update(patient: Patient, context: Context) -> Iterator[Hit]:
+    needing = [d for d in patient.home_care if needs_contact(d, context)]
+    if not needing:
+        return
+    earliest = min(needing, key=lambda d: d.start)
+    days = timedelta(days=context.parameters.plan_update_days)
+    plan = patient.implementation_plan
+    if plan is None:
+        yield Hit(
+            None,
+            earliest.start + days,
+            f"Genomförandeplan saknas för hemtjänsten som började {earliest.start.isoformat()}.",
+        )
+    elif plan.updated_by_contact is None:
+        yield Hit(
+            None,
+            plan.established + days,
+            "Den fasta omsorgskontakten har inte uppdaterat genomförandeplanen från "
+            f"{plan.established.isoformat()}.",
+        )
+
+
+def plan_revision(patient: Patient, context: Context) -> Iterator[Hit]:
+    plan = patient.implementation_plan
+    if plan is None or not any(
+        active_on(d.start, d.end, context.as_of) for d in patient.home_care
+    ):
+        return
+    latest = max(
+        (plan.established, plan.updated_by_contact or plan.established, *plan.revisions)
+    )
+    yield Hit(
+        None,
+        add_months(latest, context.parameters.plan_revision_months),
+        f"Genomförandeplanen ska revideras senast var "
+        f"{context.parameters.plan_revision_months}:e månad (senast {latest.isoformat()}).",
+    )
+
+
+def contact_vacancy(patient: Patient, context: Context) -> Iterator[Hit]:
+    as_of = context.as_of
+    min_days = context.parameters.long_absence_days
+    for contact in patient.contacts:
+        if not current(contact.end, as_of):
+            continue
+        staff = context.staff.get(contact.staff)
+        if staff is None:
+            continue
+        label = KIND_LABEL[contact.kind]
+        end = staff.employment_end
+        if end is not None and (contact.end is None or contact.end > end):
+            yield Hit(
+                contact.id,
+                end,
+                f"{staff.name} slutar {end.isoformat()}; uppdraget som {label} ska lämnas "
+                "över till en efterträdare.",
+            )
+            continue
+        starts: list[date] = [
+            a.start
+            for a in staff.absences
+            if (a.end - a.start).days + 1 >= min_days
+            and a.end >= as_of
+            and overlaps(a.start, a.end, contact.start, contact.end)
+        ]
+        if starts:
+            first = min(starts)
+            yield Hit(
+                contact.id,
+                first,
+                f"{staff.name} är borta en längre period från {first.isoformat()}; "
+                f"uppdraget som {label} ska lämnas över.",
+            )
+
+
+def sip_coordinator(patient: Patient, context: Context) -> Iterator[Hit]:
+    for sip in patient.sips:
+        if sip.coordinator is None:
+            yield Hit(None, None, f"SIP {sip.id} saknar samordningsansvarig.")
+
+
+def continuity_share(patient: Patient, context: Context) -> Iterator[Hit]:
+    as_of = context.as_of
+    holders = {
+        c.staff
+        for c in patient.contacts
+        if c.kind == "fast_omsorgskontakt" and active_on(c.start, c.end, as_of)
+    }
+    if not holders:
+        return
+    window_start = as_of - timedelta(days=context.parameters.continuity_window_days - 1)
+    visits = [
+        v for v in patient.visits if v.kind == "omsorg" and window_start <= v.date <= as_of
+    ]
+    if len(visits) < context.parameters.continuity_min_visits:
+        return
+    by_holder = sum(1 for v in visits if v.staff in holders)
+    if by_holder / len(visits) < context.parameters.continuity_min_share:
+        yield Hit(
+            None,
+            None,
+            f"Den fasta omsorgskontakten gjorde {by_holder} av {len(visits)} besök de senaste "
+            f"{context.parameters.continuity_window_days} dagarna; målet är merparten.",
+        )
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("one-coordinator", "rutin", "patient",
+         "Region Norrbottens anvisning: endast en med samordningsansvar", one_coordinator),
+    Rule("plan-initial-update", "rutin", "patient",
+         "rutin för fast omsorgskontakt: uppdatera genomförandeplanen inom 14 dagar",
+         plan_initial_update),
+    Rule("plan-revision", "rutin", "patient",
+         "rutin: revidera genomförandeplanen senast var 6:e månad", plan_revision),
+    Rule("contact-vacancy", "rutin", "contact",
+         "rutin: överlämning när personal slutar eller är borta en längre period",
+         contact_vacancy),
+    Rule("sip-coordinator", "rutin", "patient",
+         "Region Norrbottens anvisning: samordningsansvar dokumenteras i planen",
+         sip_coordinator),
+    Rule("continuity-share", "rutin", "patient",
+         "rutin: den fasta omsorgskontakten ska genomföra merparten av omsorgsarbetet",
+         continuity_share),
+)
