@@ -31,7 +31,8 @@ if not SECRET_KEY:
         raise RuntimeError("Set DJANGO_SECRET_KEY in production.")
     SECRET_KEY = "development-only-" + "k" * 50  # noqa: S105 - never used in production
 
-ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+_HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
+ALLOWED_HOSTS = [host for host in _HOSTS.split(",") if host]
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -22,9 +22,10 @@ HSA_ID_OID = "1.2.752.29.4.19"
 
 PersonalIdKind = Literal["personnummer", "samordningsnummer"]
 
-_TWELVE = re.compile(r"^(\d{8})-?(\d{4})$")
-_TEN = re.compile(r"^(\d{6})([-+]?)(\d{4})$")
-_HSA = re.compile(r"^SE\d{10}-[A-Za-z0-9]+$")
+# [0-9], not \d (which takes any Unicode digit), and fullmatch, not $ (which takes a final "\n").
+_TWELVE = re.compile(r"([0-9]{8})-?([0-9]{4})")
+_TEN = re.compile(r"([0-9]{6})([-+]?)([0-9]{4})")
+_HSA = re.compile(r"SE[0-9]{10}-[A-Za-z0-9]+")
 _HSA_MAX_LENGTH = 31
 _COORDINATION_OFFSET = 60
 
@@ -72,10 +73,10 @@ def parse_personal_id(text: str, *, today: date | None = None) -> PersonalId:
     forms ``YYMMDD-NNNC``, ``YYMMDD+NNNC`` and ``YYMMDDNNNC``. Raises :class:`InvalidIdentifier`.
     """
     text = text.strip()
-    match = _TWELVE.match(text)
+    match = _TWELVE.fullmatch(text)
     if match:
         return _checked(match.group(1) + match.group(2))
-    match = _TEN.match(text)
+    match = _TEN.fullmatch(text)
     if not match:
         raise InvalidIdentifier("expected 12 digits YYYYMMDDNNNC (or YYMMDD-NNNC)")
     if today is None:
@@ -84,8 +85,8 @@ def parse_personal_id(text: str, *, today: date | None = None) -> PersonalId:
     yy, month, day = int(yymmdd[0:2]), int(yymmdd[2:4]), int(yymmdd[4:6])
     year = today.year - (today.year - yy) % 100
     real_day = day - _COORDINATION_OFFSET if day > _COORDINATION_OFFSET else day
-    if (month, real_day) > (today.month, today.day):
-        # Born later in the year than today: the most recent such birthday is a century back.
+    if year == today.year and (month, real_day) > (today.month, today.day):
+        # Born later this year than today: not born yet, so the birthday is a century back.
         year -= 100
     if separator == "+":
         year -= 100
@@ -96,7 +97,7 @@ def parse_personal_id(text: str, *, today: date | None = None) -> PersonalId:
 
 def is_personal_id(text: str) -> bool:
     """True for a valid 12-digit personnummer or samordningsnummer (no separators)."""
-    if len(text) != 12 or not text.isdigit():
+    if len(text) != 12 or not text.isascii() or not text.isdigit():
         return False
     try:
         _checked(text)
@@ -124,4 +125,4 @@ def make_personal_id(born: date, serial: int, *, coordination: bool = False) -> 
 
 def is_hsa_id(text: str) -> bool:
     """``SE`` + 10-digit organisation number + ``-`` + letters and digits, at most 31 chars."""
-    return len(text) <= _HSA_MAX_LENGTH and _HSA.match(text) is not None
+    return len(text) <= _HSA_MAX_LENGTH and _HSA.fullmatch(text) is not None

@@ -95,9 +95,10 @@ def _show(value: object) -> str:
     return shown
 
 
-def _child(path: str, key: str) -> str:
-    if not _PLAIN_KEY.fullmatch(key):
-        return f"{path or '$'}[{json.dumps(key, ensure_ascii=False)}]"
+def _child(path: str, key: object) -> str:
+    """The path of a key as written in a file; odd keys are quoted: ``units[0]["na me"]``."""
+    if not isinstance(key, str) or not _PLAIN_KEY.fullmatch(key):
+        return f"{path or '$'}[{json.dumps(str(key), ensure_ascii=False)}]"
     return f"{path}.{key}" if path else key
 
 
@@ -479,11 +480,8 @@ def _declared_ids(document: dict[str, Any], key: str) -> set[str]:
     items = document.get(key)
     if type(items) is not list:
         return set()
-    return {
-        item["id"]
-        for item in items
-        if isinstance(item, dict) and type(item.get("id")) is str and not item["id"].isspace()
-    }
+    ids = (item.get("id") for item in items if isinstance(item, dict))
+    return {value for value in ids if type(value) is str and value and not value.isspace()}
 
 
 # --- public functions ----------------------------------------------------------------------
