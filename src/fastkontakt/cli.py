@@ -23,6 +23,7 @@ from fastkontakt.domain.scenario import parse_scenario, scenario_to_json
 
 if TYPE_CHECKING:
     from fastkontakt.domain.rules import Policy
+    from fastkontakt.registry.services import LoadSummary
 
 EXIT_OK = 0
 EXIT_INVALID = 2
@@ -125,17 +126,20 @@ def cmd_compliance(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _load(scenario: Scenario, out: TextIO) -> None:
-    from fastkontakt.registry.services import scenario_load
-
-    summary = scenario_load(scenario=scenario)
-    out.write(f"Inläst: {summary}\n")
+def _write_summary(summary: LoadSummary, out: TextIO) -> None:
+    out.write(
+        f"Inläst: {summary.units} enheter, {summary.staff} medarbetare, {summary.patients} "
+        f"personer ({summary.patients_created} nya), {summary.contacts} kontakter, "
+        f"{summary.dependent_rows} rader om personerna.\n"
+    )
 
 
 def cmd_load(args: argparse.Namespace, out: TextIO) -> int:
     scenario = _read_scenario(args.file)  # validate fully before touching the database
     _setup_django()
-    _load(scenario, out)
+    from fastkontakt.registry.services import scenario_load
+
+    _write_summary(scenario_load(scenario=scenario), out)
     return EXIT_OK
 
 
@@ -156,9 +160,19 @@ def cmd_seed_demo(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageProblems(["--people must be at least 1"])
     _setup_django()
     from fastkontakt.registry.demo import demo_scenario
+    from fastkontakt.registry.selectors import person_count
+    from fastkontakt.registry.services import scenario_load, scenario_replace
 
+    existing = person_count()
+    if existing and not args.replace:
+        out.write(
+            f"Registret innehåller redan {existing} personer; demoregionen läses inte in "
+            "(--replace ersätter hela registret).\n"
+        )
+        return EXIT_OK
     scenario = demo_scenario(people=args.people, seed=args.seed, as_of=args.as_of or _today())
-    _load(scenario, out)
+    write = scenario_replace if existing else scenario_load
+    _write_summary(write(scenario=scenario), out)
     return EXIT_OK
 
 
@@ -195,6 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--people", type=int, default=2000)
     seed.add_argument("--seed", type=int, default=1)
     seed.add_argument("--as-of", type=_iso_date)
+    seed.add_argument("--replace", action="store_true", help="clear the registry first")
     seed.set_defaults(handler=cmd_seed_demo)
 
     login = commands.add_parser("demo-login", help="create the demo administrator")

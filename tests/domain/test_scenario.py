@@ -918,3 +918,20 @@ def test_validation_does_not_change_the_document() -> None:
     problems_of(document)
     # then
     assert document == before
+
+
+def test_a_unit_listed_twice_for_one_staff_member_is_a_problem() -> None:
+    # given
+    document = {
+        "format": "fastkontakt-scenario/1",
+        "units": [{"id": "U1", "name": "Hälsocentralen", "type": "primarvard"}],
+        "staff": [{"id": "S1", "name": "Karin", "profession": "sjukskoterska",
+                   "units": ["U1", "U1"]}],
+    }
+    # when
+    with pytest.raises(InvalidScenario) as raised:
+        scenario_from_json(document)
+    # then
+    assert [str(p) for p in raised.value.problems] == [
+        "staff[0].units: a unit is listed more than once"
+    ]

@@ -303,6 +303,14 @@ def _ends_after_start(values: dict[str, Any], ctx: _Context, path: str) -> bool:
     return False
 
 
+def _units_listed_once(values: dict[str, Any], ctx: _Context, path: str) -> bool:
+    units = values.get("units") or ()
+    if len(set(units)) == len(units):
+        return True
+    ctx.report(f"{path}.units", "a unit is listed more than once")
+    return False
+
+
 def _spec(model: type[Any], *fields: _Field, checks: tuple[Check, ...] = ()) -> _ObjectSpec:
     return _ObjectSpec(model, fields, checks)
 
@@ -341,6 +349,7 @@ _STAFF = _spec(
     _optional("eligible", _boolean),
     _optional("employment_end", _date, nullable=True),
     _optional("absences", _list_of(_object(_ABSENCE))),
+    checks=(_units_listed_once,),
 )
 _CONTACT = _spec(
     Contact,

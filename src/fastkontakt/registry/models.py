@@ -1,0 +1,477 @@
+"""The registry: units, staff, people and everything about their fixed contacts.
+
+The tables mirror the scenario model of ``domain/model.py`` (``spec/scenario.md``) one to one,
+so a scenario file loads into them and exports from them without loss. Identifiers from the
+outside world (HSA-id, personnummer, contact and SIP ids) are unique columns beside the
+surrogate primary keys; nested lists (a person's contacts, a staff member's units, a plan's
+revisions) keep their order through the ascending primary key, which is why the loader inserts
+them in file order and the selectors read them ``order_by("pk")``.
+
+Choices come from the domain's value tuples so the database and the rules can never disagree
+about which values exist; the Swedish labels are for the admin and the pages.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from fastkontakt.domain.identifiers import is_personal_id
+from fastkontakt.domain.model import (
+    CONTACT_KINDS,
+    POLICY_NAMES,
+    PROFESSIONS,
+    REQUEST_KINDS,
+    RESIDENCES,
+    UNIT_TYPES,
+    VISIT_KINDS,
+)
+
+# Lengths of the text columns; the loader checks them too, because SQLite does not.
+ID_LENGTH = 64
+NAME_LENGTH = 200
+PERSONAL_ID_LENGTH = 12
+
+
+def _choices(values: tuple[str, ...], labels: dict[str, Promise]) -> list[tuple[str, Promise]]:
+    # Indexing (not .get) makes a value added to the domain without a label fail at import.
+    return [(value, labels[value]) for value in values]
+
+
+UNIT_TYPE_CHOICES = _choices(
+    UNIT_TYPES,
+    {
+        "slutenvard": _("Slutenvård"),
+        "specialistoppenvard": _("Specialiserad öppenvård"),
+        "primarvard": _("Primärvård"),
+        "kommunal_hsv": _("Kommunal hälso- och sjukvård"),
+        "hemtjanst": _("Hemtjänst"),
+        "socialtjanst": _("Socialtjänst"),
+    },
+)
+PROFESSION_CHOICES = _choices(
+    PROFESSIONS,
+    {
+        "lakare": _("Läkare"),
+        "sjukskoterska": _("Sjuksköterska"),
+        "specialistsjukskoterska": _("Specialistsjuksköterska"),
+        "barnmorska": _("Barnmorska"),
+        "fysioterapeut": _("Fysioterapeut"),
+        "arbetsterapeut": _("Arbetsterapeut"),
+        "dietist": _("Dietist"),
+        "logoped": _("Logoped"),
+        "kurator": _("Kurator"),
+        "psykolog": _("Psykolog"),
+        "underskoterska": _("Undersköterska"),
+        "vardbitrade": _("Vårdbiträde"),
+        "skotare": _("Skötare"),
+        "socialsekreterare": _("Socialsekreterare"),
+        "administrator": _("Administratör"),
+    },
+)
+_KIND_LABELS: dict[str, Promise] = {
+    "fast_vardkontakt": _("Fast vårdkontakt"),
+    "fast_lakarkontakt": _("Fast läkarkontakt"),
+    "fast_omsorgskontakt": _("Fast omsorgskontakt"),
+    "behandlande_roll": _("Behandlande roll"),
+    "sip_samordnare": _("Samordningsansvarig för SIP"),
+    "kontaktansvarig": _("Kontaktansvarig"),
+}
+CONTACT_KIND_CHOICES = _choices(CONTACT_KINDS, _KIND_LABELS)
+REQUEST_KIND_CHOICES = _choices(REQUEST_KINDS, _KIND_LABELS)
+RESIDENCE_CHOICES = _choices(
+    RESIDENCES, {"ordinart": _("Ordinärt boende"), "sarskilt_boende": _("Särskilt boende")}
+)
+VISIT_KIND_CHOICES = _choices(
+    VISIT_KINDS,
+    {
+        "omsorg": _("Omsorg"),
+        "serviceinsats": _("Serviceinsats"),
+        "matdistribution": _("Matdistribution"),
+        "larm": _("Larm"),
+    },
+)
+POLICY_CHOICES = _choices(
+    POLICY_NAMES,
+    {
+        "national": _("Nationell"),
+        "norrbotten": _("Region Norrbotten"),
+        "gavleborg": _("Region Gävleborg"),
+    },
+)
+DEFAULT_POLICY = "national"
+
+
+def validate_personal_id(value: str) -> None:
+    """Form-level check of the Luhn digit and the date (the database only checks the shape)."""
+    if not is_personal_id(value):
+        raise ValidationError(
+            _("Ogiltigt personnummer eller samordningsnummer (12 siffror ÅÅÅÅMMDDNNNK)."),
+            code="invalid_personal_id",
+        )
+
+
+def _period_constraint(name: str, *, open_ended: bool) -> models.CheckConstraint:
+    condition = Q(end__gte=F("start"))
+    if open_ended:
+        condition |= Q(end__isnull=True)
+    return models.CheckConstraint(condition=condition, name=name)
+
+
+class Unit(models.Model):
+    hsa_id = models.CharField(_("HSA-id"), max_length=ID_LENGTH, unique=True)
+    name = models.CharField(_("namn"), max_length=NAME_LENGTH)
+    type = models.CharField(_("typ"), max_length=32, choices=UNIT_TYPE_CHOICES)
+
+    class Meta:
+        verbose_name = _("enhet")
+        verbose_name_plural = _("enheter")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Staff(models.Model):
+    hsa_id = models.CharField(_("HSA-id"), max_length=ID_LENGTH, unique=True)
+    name = models.CharField(_("namn"), max_length=NAME_LENGTH)
+    profession = models.CharField(_("yrke"), max_length=32, choices=PROFESSION_CHOICES)
+    licensed = models.BooleanField(_("legitimerad"), default=False)
+    eligible = models.BooleanField(_("valbar som fast vårdkontakt"), default=True)
+    employment_end = models.DateField(_("anställningens sista dag"), null=True, blank=True)
+    units = models.ManyToManyField(
+        Unit, through="StaffUnit", related_name="staff", verbose_name=_("enheter")
+    )
+
+    class Meta:
+        verbose_name = _("medarbetare")
+        verbose_name_plural = _("medarbetare")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StaffUnit(models.Model):
+    """Where a staff member works; an explicit table so the file's order of units survives."""
+
+    staff = models.ForeignKey(
+        Staff, on_delete=models.CASCADE, related_name="workplaces", verbose_name=_("medarbetare")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="workplaces", verbose_name=_("enhet")
+    )
+
+    class Meta:
+        verbose_name = _("arbetsplats")
+        verbose_name_plural = _("arbetsplatser")
+        constraints = [
+            models.UniqueConstraint(fields=["staff", "unit"], name="staffunit_unique_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff_id} @ {self.unit_id}"
+
+
+class Absence(models.Model):
+    staff = models.ForeignKey(
+        Staff, on_delete=models.CASCADE, related_name="absences", verbose_name=_("medarbetare")
+    )
+    start = models.DateField(_("från"))
+    end = models.DateField(_("till och med"))
+
+    class Meta:
+        verbose_name = _("frånvaro")
+        verbose_name_plural = _("frånvaroperioder")
+        constraints = [_period_constraint("absence_end_not_before_start", open_ended=False)]
+
+    def __str__(self) -> str:
+        return f"{self.start}–{self.end}"
+
+
+class Person(models.Model):
+    """A patient or home-care customer, identified by personnummer or samordningsnummer."""
+
+    personal_id = models.CharField(
+        _("personnummer"),
+        max_length=PERSONAL_ID_LENGTH,
+        unique=True,
+        validators=[RegexValidator(r"^[0-9]{12}$"), validate_personal_id],
+        help_text=_("12 siffror ÅÅÅÅMMDDNNNK; samordningsnummer har dag + 60."),
+    )
+    name = models.CharField(_("namn"), max_length=NAME_LENGTH)
+    residence = models.CharField(
+        _("boende"), max_length=32, choices=RESIDENCE_CHOICES, default="ordinart"
+    )
+    home_health_care = models.BooleanField(_("inskriven i hemsjukvård"), default=False)
+    listed_at = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="listed_persons",
+        verbose_name=_("listad vid"),
+    )
+    life_threatening_since = models.DateField(
+        _("livshotande tillstånd sedan"), null=True, blank=True
+    )
+    needs = models.JSONField(_("behov"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("personer")
+        constraints = [
+            # Twelve ASCII digits also make the database's order of personal_id the same as
+            # Python's under any collation, which the keyset pagination of the selectors needs.
+            models.CheckConstraint(
+                condition=Q(personal_id__regex=r"^[0-9]{12}$"), name="person_personal_id_12_digits"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.personal_id})"
+
+
+class Contact(models.Model):
+    """One appointment of a fixed contact (or a related role), current or past."""
+
+    external_id = models.CharField(_("id"), max_length=ID_LENGTH, unique=True)
+    # Not indexed alone: the (person, kind) index below serves lookups by person as well.
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        related_name="contacts",
+        db_index=False,
+        verbose_name=_("person"),
+    )
+    kind = models.CharField(_("typ"), max_length=32, choices=CONTACT_KIND_CHOICES)
+    # Always a named person, never a team (spec): NOT NULL, and staff with appointments stay.
+    staff = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("medarbetare")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("enhet")
+    )
+    coordinating = models.BooleanField(_("samordningsansvar"), default=False)
+    start = models.DateField(_("från"))
+    end = models.DateField(_("till och med"), null=True, blank=True)
+    informed = models.DateField(_("skriftligt informerad"), null=True, blank=True)
+    # Empty means "no local title"; the domain's None.
+    local_title = models.CharField(_("lokal titel"), max_length=NAME_LENGTH, blank=True)
+
+    class Meta:
+        verbose_name = _("fast kontakt")
+        verbose_name_plural = _("fasta kontakter")
+        constraints = [_period_constraint("contact_end_not_before_start", open_ended=True)]
+        indexes = [models.Index(fields=["person", "kind"], name="contact_person_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.external_id}"
+
+
+class ContactRequest(models.Model):
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="contact_requests", verbose_name=_("person")
+    )
+    kind = models.CharField(_("typ"), max_length=32, choices=REQUEST_KIND_CHOICES)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="contact_requests", verbose_name=_("enhet")
+    )
+    date = models.DateField(_("datum"))
+
+    class Meta:
+        verbose_name = _("begäran om fast kontakt")
+        verbose_name_plural = _("begäranden om fast kontakt")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date}"
+
+
+class InpatientStay(models.Model):
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="inpatient_stays", verbose_name=_("person")
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="inpatient_stays",
+        verbose_name=_("slutenvårdsenhet"),
+    )
+    admitted = models.DateField(_("inskriven"))
+    outpatient_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="admission_notices",
+        verbose_name=_("öppenvårdsenhet som fått inskrivningsmeddelande"),
+    )
+    needs_municipal_care = models.BooleanField(_("behöver kommunala insatser"), default=False)
+    ready_for_discharge = models.DateField(_("utskrivningsklar"), null=True, blank=True)
+    discharged = models.DateField(_("utskriven"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("slutenvårdstillfälle")
+        verbose_name_plural = _("slutenvårdstillfällen")
+
+    def __str__(self) -> str:
+        return f"{self.admitted}"
+
+
+class HomeCareDecision(models.Model):
+    """A biståndsbeslut: the municipality's decision granting home-care services."""
+
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        related_name="home_care_decisions",
+        verbose_name=_("person"),
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="home_care_decisions",
+        verbose_name=_("hemtjänstenhet"),
+    )
+    start = models.DateField(_("från"))
+    end = models.DateField(_("till och med"), null=True, blank=True)
+    services = models.JSONField(_("insatser"), default=list)
+    # Empty means no documented reason; the domain's None.
+    no_contact_reason = models.TextField(
+        _("skäl till att fast omsorgskontakt är obehövlig"), blank=True
+    )
+
+    class Meta:
+        verbose_name = _("biståndsbeslut")
+        verbose_name_plural = _("biståndsbeslut")
+        constraints = [_period_constraint("homecare_end_not_before_start", open_ended=True)]
+
+    def __str__(self) -> str:
+        return f"{self.start}"
+
+
+class ImplementationPlan(models.Model):
+    """The current genomförandeplan of a home-care customer."""
+
+    person = models.OneToOneField(
+        Person,
+        on_delete=models.CASCADE,
+        related_name="implementation_plan",
+        verbose_name=_("person"),
+    )
+    established = models.DateField(_("upprättad"))
+    updated_by_contact = models.DateField(
+        _("uppdaterad av fast omsorgskontakt"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("genomförandeplan")
+        verbose_name_plural = _("genomförandeplaner")
+
+    def __str__(self) -> str:
+        return f"{self.established}"
+
+
+class PlanRevision(models.Model):
+    plan = models.ForeignKey(
+        ImplementationPlan,
+        on_delete=models.CASCADE,
+        related_name="revisions",
+        verbose_name=_("genomförandeplan"),
+    )
+    date = models.DateField(_("datum"))
+
+    class Meta:
+        verbose_name = _("revidering")
+        verbose_name_plural = _("revideringar")
+
+    def __str__(self) -> str:
+        return f"{self.date}"
+
+
+class Sip(models.Model):
+    """A samordnad individuell plan (SIP)."""
+
+    external_id = models.CharField(_("id"), max_length=ID_LENGTH, unique=True)
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="sips", verbose_name=_("person")
+    )
+    created = models.DateField(_("skapad"))
+    invited = models.DateField(_("kallelse skickad"), null=True, blank=True)
+    coordinator = models.ForeignKey(
+        Staff,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="coordinated_sips",
+        verbose_name=_("samordningsansvarig"),
+    )
+
+    class Meta:
+        verbose_name = _("SIP")
+        verbose_name_plural = _("SIP:ar")
+
+    def __str__(self) -> str:
+        return self.external_id
+
+
+class InformationTransfer(models.Model):
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        related_name="information_transfers",
+        verbose_name=_("person"),
+    )
+    recipient = models.CharField(_("mottagare"), max_length=NAME_LENGTH)
+    date = models.DateField(_("datum"))
+    consent = models.BooleanField(_("samtycke"))
+
+    class Meta:
+        verbose_name = _("informationsöverföring")
+        verbose_name_plural = _("informationsöverföringar")
+
+    def __str__(self) -> str:
+        return f"{self.recipient} {self.date}"
+
+
+class Visit(models.Model):
+    """A home-care visit carried out (the continuity rule counts them)."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="visits", verbose_name=_("person")
+    )
+    staff = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="visits", verbose_name=_("medarbetare")
+    )
+    date = models.DateField(_("datum"))
+    kind = models.CharField(_("typ"), max_length=32, choices=VISIT_KIND_CHOICES, default="omsorg")
+
+    class Meta:
+        verbose_name = _("besök")
+        verbose_name_plural = _("besök")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()}"
+
+
+class RegionSettings(models.Model):
+    """The region's own choices; one row (pk 1). No row means nothing chosen: defaults apply."""
+
+    SINGLETON_PK = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON_PK, editable=False)
+    policy = models.CharField(
+        _("regelverk"), max_length=32, choices=POLICY_CHOICES, default=DEFAULT_POLICY
+    )
+
+    class Meta:
+        verbose_name = _("regioninställningar")
+        verbose_name_plural = _("regioninställningar")
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="regionsettings_single_row"),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Regioninställningar"))

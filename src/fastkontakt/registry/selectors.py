@@ -1,0 +1,431 @@
+"""Reads from the registry: domain snapshots for the rules engine, and the scenario export.
+
+The rules run over every person in a region, so the read path is built for that: people are
+streamed in chunks ordered by personnummer (keyset pagination), each chunk is read with one query
+per table as plain tuples (:func:`person_rows_iter`), and tuples become the frozen dataclasses
+of ``domain/model.py`` with dictionary lookups only (:func:`patient_snapshots`). Memory is
+bounded by the chunk size, not by the population.
+
+Nested lists come back in primary-key order, which is the order the loader inserted them in:
+the order of the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, TypeVar, cast
+
+from fastkontakt.domain import model as domain
+from fastkontakt.domain.rules.engine import Directory, Policy, policy_named
+from fastkontakt.registry.models import (
+    DEFAULT_POLICY,
+    Absence,
+    Contact,
+    ContactRequest,
+    HomeCareDecision,
+    ImplementationPlan,
+    InformationTransfer,
+    InpatientStay,
+    Person,
+    PlanRevision,
+    RegionSettings,
+    Sip,
+    Staff,
+    StaffUnit,
+    Unit,
+    Visit,
+)
+
+__all__ = [
+    "PersonRows",
+    "directory_get",
+    "patient_snapshots",
+    "person_get_snapshot",
+    "person_rows_iter",
+    "region_policy_get",
+    "scenario_export",
+]
+
+DEFAULT_CHUNK_SIZE = 5000
+MAX_CHUNK_SIZE = 20_000
+"""Chunks are ``IN (…)`` lists too; larger ones would run into SQLite's parameter limit."""
+
+# The raw rows, one tuple type per table: the columns of the ``values_list`` calls below.
+# Every dependent row starts with its person's pk (a revision: its plan's pk).
+PersonRow = tuple[int, str, str, domain.Residence, bool, int | None, date | None, list[domain.Need]]
+ContactRow = tuple[
+    int, str, domain.ContactKind, int, int, bool, date, date | None, date | None, str
+]
+RequestRow = tuple[int, domain.RequestKind, int, date]
+StayRow = tuple[int, int, date, int | None, bool, date | None, date | None]
+HomeCareRow = tuple[int, int, date, date | None, list[domain.Service], str]
+PlanRow = tuple[int, int, date, date | None]
+RevisionRow = tuple[int, date]
+SipRow = tuple[int, str, date, date | None, int | None]
+TransferRow = tuple[int, str, date, bool]
+VisitRow = tuple[int, date, int, domain.VisitKind]
+
+_PERSON_COLUMNS = (
+    "pk",
+    "personal_id",
+    "name",
+    "residence",
+    "home_health_care",
+    "listed_at_id",
+    "life_threatening_since",
+    "needs",
+)
+
+_R = TypeVar("_R", bound=tuple[Any, ...])
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRows:
+    """The raw rows of one chunk of people, dependents grouped by person pk, in pk order."""
+
+    persons: list[PersonRow]
+    contacts: dict[int, list[ContactRow]]
+    requests: dict[int, list[RequestRow]]
+    stays: dict[int, list[StayRow]]
+    home_care: dict[int, list[HomeCareRow]]
+    plans: dict[int, PlanRow]
+    revisions: dict[int, list[RevisionRow]]
+    """By plan pk."""
+    sips: dict[int, list[SipRow]]
+    transfers: dict[int, list[TransferRow]]
+    visits: dict[int, list[VisitRow]]
+
+    def unit_pks(self) -> set[int]:
+        """Every unit this chunk refers to."""
+        pks: set[int | None] = {row[5] for row in self.persons}
+        pks.update(row[4] for rows in self.contacts.values() for row in rows)
+        pks.update(row[2] for rows in self.requests.values() for row in rows)
+        for stays in self.stays.values():
+            pks.update(row[1] for row in stays)
+            pks.update(row[3] for row in stays)
+        pks.update(row[1] for rows in self.home_care.values() for row in rows)
+        return {pk for pk in pks if pk is not None}
+
+    def staff_pks(self) -> set[int]:
+        """Every staff member this chunk refers to."""
+        pks = {row[3] for rows in self.contacts.values() for row in rows}
+        pks.update(row[4] for rows in self.sips.values() for row in rows if row[4] is not None)
+        pks.update(row[2] for rows in self.visits.values() for row in rows)
+        return pks
+
+
+# --- region settings -------------------------------------------------------------------------
+
+
+def _stored_policy_name() -> domain.PolicyName | None:
+    name = RegionSettings.objects.values_list("policy", flat=True).first()
+    return cast(domain.PolicyName | None, name)
+
+
+def region_policy_get() -> Policy:
+    """The policy the region has chosen (``national`` until it chooses one)."""
+    return policy_named(_stored_policy_name() or DEFAULT_POLICY)
+
+
+# --- units and staff -------------------------------------------------------------------------
+
+
+def directory_get(
+    *, unit_ids: Collection[str] | None = None, staff_ids: Collection[str] | None = None
+) -> Directory:
+    """Units and staff as domain snapshots: all of them, or only the ids given."""
+    units = Unit.objects.all()
+    staff = Staff.objects.all()
+    staff_units = StaffUnit.objects.all()
+    absences = Absence.objects.all()
+    if unit_ids is not None:
+        units = units.filter(hsa_id__in=unit_ids)
+    if staff_ids is not None:
+        staff = staff.filter(hsa_id__in=staff_ids)
+        staff_units = staff_units.filter(staff__hsa_id__in=staff_ids)
+        absences = absences.filter(staff__hsa_id__in=staff_ids)
+
+    works_at: dict[int, list[str]] = {}
+    for staff_pk, unit_id in staff_units.order_by("pk").values_list("staff_id", "unit__hsa_id"):
+        works_at.setdefault(staff_pk, []).append(unit_id)
+    away: dict[int, list[domain.Absence]] = {}
+    for staff_pk, start, end in absences.order_by("pk").values_list("staff_id", "start", "end"):
+        away.setdefault(staff_pk, []).append(domain.Absence(start=start, end=end))
+
+    unit_rows = cast(
+        list[tuple[str, str, domain.UnitType]], list(units.values_list("hsa_id", "name", "type"))
+    )
+    staff_rows = cast(
+        list[tuple[int, str, str, domain.Profession, bool, bool, date | None]],
+        list(
+            staff.values_list(
+                "pk", "hsa_id", "name", "profession", "licensed", "eligible", "employment_end"
+            )
+        ),
+    )
+    # Sorted in Python, not by the database: its collation need not sort ids like Python does.
+    return Directory.of(
+        sorted(
+            (domain.Unit(id=hsa_id, name=name, type=type_) for hsa_id, name, type_ in unit_rows),
+            key=lambda unit: unit.id,
+        ),
+        sorted(
+            (
+                domain.Staff(
+                    id=hsa_id,
+                    name=name,
+                    profession=profession,
+                    units=tuple(works_at.get(pk, ())),
+                    licensed=licensed,
+                    eligible=eligible,
+                    employment_end=employment_end,
+                    absences=tuple(away.get(pk, ())),
+                )
+                for pk, hsa_id, name, profession, licensed, eligible, employment_end in staff_rows
+            ),
+            key=lambda member: member.id,
+        ),
+    )
+
+
+# --- people: the raw read --------------------------------------------------------------------
+
+
+def person_rows_iter(*, chunk_size: int = DEFAULT_CHUNK_SIZE) -> Iterator[PersonRows]:
+    """Every person's rows, in chunks of at most ``chunk_size`` people ordered by personnummer.
+
+    ``chunk_size`` is capped at :data:`MAX_CHUNK_SIZE`.
+    """
+    if chunk_size < 1:
+        raise ValueError("chunk_size must be at least 1")
+    size = min(chunk_size, MAX_CHUNK_SIZE)
+    last = ""
+    while True:
+        # Keyset pagination: each chunk is an index range scan, however deep into the table.
+        persons = cast(
+            list[PersonRow],
+            list(
+                Person.objects.filter(personal_id__gt=last)
+                .order_by("personal_id")
+                .values_list(*_PERSON_COLUMNS)[:size]
+            ),
+        )
+        if not persons:
+            return
+        yield _rows_of(persons)
+        if len(persons) < size:
+            return
+        last = persons[-1][1]
+
+
+def _grouped(rows: Iterable[_R]) -> dict[int, list[_R]]:
+    groups: dict[int, list[_R]] = {}
+    for row in rows:
+        groups.setdefault(row[0], []).append(row)
+    return groups
+
+
+def _rows_of(persons: list[PersonRow]) -> PersonRows:
+    pks = [row[0] for row in persons]
+
+    def of(model: type[Any], *columns: str) -> Iterable[Any]:
+        # One query per table for the whole chunk; pk order is the file's order.
+        return cast(
+            Iterable[Any],
+            model._default_manager.filter(person_id__in=pks)
+            .order_by("pk")
+            .values_list("person_id", *columns),
+        )
+
+    plans: dict[int, PlanRow] = {
+        row[0]: row for row in of(ImplementationPlan, "pk", "established", "updated_by_contact")
+    }
+    plan_pks = [row[1] for row in plans.values()]
+    revisions: list[RevisionRow] = (
+        list(
+            PlanRevision.objects.filter(plan_id__in=plan_pks)
+            .order_by("pk")
+            .values_list("plan_id", "date")
+        )
+        if plan_pks
+        else []
+    )
+    return PersonRows(
+        persons=persons,
+        contacts=_grouped(
+            of(
+                Contact,
+                "external_id",
+                "kind",
+                "staff_id",
+                "unit_id",
+                "coordinating",
+                "start",
+                "end",
+                "informed",
+                "local_title",
+            )
+        ),
+        requests=_grouped(of(ContactRequest, "kind", "unit_id", "date")),
+        stays=_grouped(
+            of(
+                InpatientStay,
+                "unit_id",
+                "admitted",
+                "outpatient_unit_id",
+                "needs_municipal_care",
+                "ready_for_discharge",
+                "discharged",
+            )
+        ),
+        home_care=_grouped(
+            of(HomeCareDecision, "unit_id", "start", "end", "services", "no_contact_reason")
+        ),
+        plans=plans,
+        revisions=_grouped(revisions),
+        sips=_grouped(of(Sip, "external_id", "created", "invited", "coordinator_id")),
+        transfers=_grouped(of(InformationTransfer, "recipient", "date", "consent")),
+        visits=_grouped(of(Visit, "date", "staff_id", "kind")),
+    )
+
+
+# --- people: snapshots -----------------------------------------------------------------------
+
+
+def patient_snapshots(*, chunk_size: int = DEFAULT_CHUNK_SIZE) -> Iterator[domain.Patient]:
+    """Every person as a domain ``Patient``, ordered by personnummer, streamed."""
+    units = dict(Unit.objects.values_list("pk", "hsa_id"))
+    staff = dict(Staff.objects.values_list("pk", "hsa_id"))
+    for rows in person_rows_iter(chunk_size=chunk_size):
+        yield from _patients(rows, units, staff)
+
+
+def person_get_snapshot(*, personal_id: str) -> domain.Patient:
+    """One person as a domain ``Patient``; raises ``Person.DoesNotExist``."""
+    row = Person.objects.filter(personal_id=personal_id).values_list(*_PERSON_COLUMNS).first()
+    if row is None:
+        raise Person.DoesNotExist(f"no person {personal_id}")
+    rows = _rows_of([cast(PersonRow, row)])
+    units = dict(Unit.objects.filter(pk__in=rows.unit_pks()).values_list("pk", "hsa_id"))
+    staff = dict(Staff.objects.filter(pk__in=rows.staff_pks()).values_list("pk", "hsa_id"))
+    (patient,) = _patients(rows, units, staff)
+    return patient
+
+
+def _patients(
+    rows: PersonRows, units: Mapping[int, str], staff: Mapping[int, str]
+) -> Iterator[domain.Patient]:
+    """Tuples to dataclasses: lookups of unit and staff ids, nothing else."""
+    for pk, personal_id, name, residence, home_health_care, listed_at, since, needs in rows.persons:
+        plan = rows.plans.get(pk)
+        stays = rows.stays.get(pk, ())
+        yield domain.Patient(
+            id=personal_id,
+            name=name,
+            residence=residence,
+            home_health_care=home_health_care,
+            listed_at=None if listed_at is None else units[listed_at],
+            life_threatening_since=since,
+            needs=tuple(needs),
+            contacts=tuple(
+                domain.Contact(
+                    id=external_id,
+                    kind=kind,
+                    staff=staff[staff_pk],
+                    unit=units[unit_pk],
+                    start=start,
+                    end=end,
+                    coordinating=coordinating,
+                    informed=informed,
+                    local_title=title or None,
+                )
+                for (
+                    _,
+                    external_id,
+                    kind,
+                    staff_pk,
+                    unit_pk,
+                    coordinating,
+                    start,
+                    end,
+                    informed,
+                    title,
+                ) in rows.contacts.get(pk, ())
+            ),
+            requests=tuple(
+                domain.ContactRequest(kind=kind, unit=units[unit_pk], date=day)
+                for _, kind, unit_pk, day in rows.requests.get(pk, ())
+            ),
+            inpatient_stays=tuple(
+                domain.InpatientStay(
+                    unit=units[unit_pk],
+                    admitted=admitted,
+                    outpatient_unit=None if outpatient is None else units[outpatient],
+                    needs_municipal_care=municipal,
+                    ready_for_discharge=ready,
+                    discharged=discharged,
+                )
+                for _, unit_pk, admitted, outpatient, municipal, ready, discharged in stays
+            ),
+            home_care=tuple(
+                domain.HomeCareDecision(
+                    unit=units[unit_pk],
+                    start=start,
+                    end=end,
+                    services=tuple(services),
+                    no_contact_reason=reason or None,
+                )
+                for _, unit_pk, start, end, services, reason in rows.home_care.get(pk, ())
+            ),
+            implementation_plan=None
+            if plan is None
+            else domain.ImplementationPlan(
+                established=plan[2],
+                updated_by_contact=plan[3],
+                revisions=tuple(day for _, day in rows.revisions.get(plan[1], ())),
+            ),
+            sips=tuple(
+                domain.Sip(
+                    id=external_id,
+                    created=created,
+                    invited=invited,
+                    coordinator=None if coordinator is None else staff[coordinator],
+                )
+                for _, external_id, created, invited, coordinator in rows.sips.get(pk, ())
+            ),
+            information_transfers=tuple(
+                domain.InformationTransfer(recipient=recipient, date=day, consent=consent)
+                for _, recipient, day, consent in rows.transfers.get(pk, ())
+            ),
+            visits=tuple(
+                domain.Visit(date=day, staff=staff[staff_pk], kind=kind)
+                for _, day, staff_pk, kind in rows.visits.get(pk, ())
+            ),
+        )
+
+
+# --- the scenario export ---------------------------------------------------------------------
+
+
+def scenario_export(*, as_of: date | None = None) -> domain.Scenario:
+    """The whole registry as a scenario: units, staff and patients sorted by id.
+
+    ``policy`` is the region's stored choice, or None when it has never chosen one, so that a
+    file without a policy exports as it was loaded. Everything is held in memory: for a whole
+    region, stream :func:`patient_snapshots` instead.
+    """
+    directory = directory_get()
+    return domain.Scenario(
+        units=tuple(directory.units.values()),
+        staff=tuple(directory.staff.values()),
+        patients=tuple(patient_snapshots()),
+        as_of=as_of,
+        policy=_stored_policy_name(),
+    )
+
+
+def person_count() -> int:
+    """How many people the registry holds."""
+    return Person.objects.count()

@@ -1,0 +1,467 @@
+"""Writes to the registry. For now: loading a scenario file (``fastkontakt load``).
+
+What :func:`scenario_load` does with a file:
+
+- **One transaction, all or nothing.** The file is checked against the registry first; any
+  problem raises :class:`RegistryConflict` listing every problem, and nothing is written. A
+  failure half-way rolls the whole load back.
+- **Units and staff are upserted by id** (the HSA-id). A staff member's units and absences are
+  replaced by the file's.
+- **Every patient in the file is upserted by personnummer** and its whole state (contacts,
+  requests, inpatient stays, home-care decisions, implementation plan and revisions, SIPs,
+  information transfers, visits) is **replaced** by the file's: the file is the truth about the
+  people it names.
+- **Anything not in the file is left untouched**: other people, units and staff. A file is
+  checked exactly as ``fastkontakt compliance`` checks it, so it declares every unit and staff
+  member it refers to.
+- **Contact ids and SIP ids are global.** An id in the file that already belongs to another
+  person in the registry is a conflict (an appointment never moves between people), even when
+  that other person is in the file too.
+- **The region policy** is set from the file when the file names one.
+- **Idempotent**: loading the same file twice leaves the registry as loading it once.
+
+It is built for whole regions (hundreds of thousands of people, millions of rows): every read
+and write is a bulk statement over a batch (upserts with ``INSERT … ON CONFLICT``, deletes by
+``person_id IN (…)``), ids are mapped to primary keys once, and nothing is done per row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import islice
+from typing import TypeVar
+
+from django.db import models, transaction
+
+from fastkontakt.domain.errors import DomainError, InvalidScenario, Problem
+from fastkontakt.domain.model import Patient, Scenario
+from fastkontakt.domain.scenario import scenario_from_json, scenario_to_json
+from fastkontakt.registry.models import (
+    ID_LENGTH,
+    NAME_LENGTH,
+    Absence,
+    Contact,
+    ContactRequest,
+    HomeCareDecision,
+    ImplementationPlan,
+    InformationTransfer,
+    InpatientStay,
+    Person,
+    PlanRevision,
+    RegionSettings,
+    Sip,
+    Staff,
+    StaffUnit,
+    Unit,
+    Visit,
+)
+
+__all__ = ["LoadSummary", "RegistryConflict", "scenario_load", "scenario_replace"]
+
+BATCH_SIZE = 2000
+"""Rows per INSERT statement (SQLite splits further by its limit on parameters)."""
+LOOKUP_CHUNK = 5000
+"""Values per ``IN (…)`` list: well under the parameter limits of SQLite and PostgreSQL."""
+
+_M = TypeVar("_M", bound=models.Model)
+_T = TypeVar("_T")
+
+
+class RegistryConflict(DomainError):
+    """A scenario that cannot go into the registry as it stands; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True, slots=True)
+class LoadSummary:
+    """What a load wrote."""
+
+    units: int
+    staff: int
+    patients: int
+    patients_created: int
+    """Of ``patients``, how many were not in the registry before."""
+    contacts: int
+    dependent_rows: int
+    """Every row written below the patients, contacts included."""
+
+
+@transaction.atomic
+def scenario_load(*, scenario: Scenario) -> LoadSummary:
+    """Load ``scenario`` into the registry (semantics in the module docstring).
+
+    Raises :class:`RegistryConflict` when the scenario is invalid or does not fit the registry.
+    """
+    problems = _scenario_problems(scenario)
+    problems = problems or _length_problems(scenario) + _ownership_problems(scenario)
+    if problems:
+        raise RegistryConflict(problems)
+
+    unit_pks = dict(
+        _upsert(
+            Unit,
+            (Unit(hsa_id=u.id, name=u.name, type=u.type) for u in scenario.units),
+            key="hsa_id",
+            update_fields=["name", "type"],
+        )
+    )
+    staff_pks = _load_staff(scenario, unit_pks)
+    patients_created, dependent_rows, contacts = _load_patients(scenario, unit_pks, staff_pks)
+
+    if scenario.policy is not None:
+        RegionSettings.objects.update_or_create(
+            id=RegionSettings.SINGLETON_PK, defaults={"policy": scenario.policy}
+        )
+    return LoadSummary(
+        units=len(scenario.units),
+        staff=len(scenario.staff),
+        patients=len(scenario.patients),
+        patients_created=patients_created,
+        contacts=contacts,
+        dependent_rows=dependent_rows,
+    )
+
+
+# --- checks before writing -------------------------------------------------------------------
+
+
+def _scenario_problems(scenario: Scenario) -> list[Problem]:
+    """The file checker's problems, so a Scenario built in code is held to the same format.
+
+    Going through the canonical JSON form keeps one validator for files and for code.
+    """
+    try:
+        scenario_from_json(scenario_to_json(scenario))
+    except InvalidScenario as invalid:
+        return invalid.problems
+    return []
+
+
+def _length_problems(scenario: Scenario) -> list[Problem]:
+    """Values longer than their column: the format has no limits, the database has."""
+    problems: list[Problem] = []
+
+    def check(path: str, value: str | None, limit: int) -> None:
+        if value is not None and len(value) > limit:
+            problems.append(Problem(path, f"longer than {limit} characters"))
+
+    for i, unit in enumerate(scenario.units):
+        check(f"units[{i}].id", unit.id, ID_LENGTH)
+        check(f"units[{i}].name", unit.name, NAME_LENGTH)
+    for i, staff in enumerate(scenario.staff):
+        check(f"staff[{i}].id", staff.id, ID_LENGTH)
+        check(f"staff[{i}].name", staff.name, NAME_LENGTH)
+    for i, patient in enumerate(scenario.patients):
+        path = f"patients[{i}]"
+        check(f"{path}.name", patient.name, NAME_LENGTH)
+        for j, contact in enumerate(patient.contacts):
+            check(f"{path}.contacts[{j}].id", contact.id, ID_LENGTH)
+            check(f"{path}.contacts[{j}].local_title", contact.local_title, NAME_LENGTH)
+        for j, sip in enumerate(patient.sips):
+            check(f"{path}.sips[{j}].id", sip.id, ID_LENGTH)
+        for j, transfer in enumerate(patient.information_transfers):
+            check(f"{path}.information_transfers[{j}].to", transfer.recipient, NAME_LENGTH)
+    return problems
+
+
+def _ownership_problems(scenario: Scenario) -> list[Problem]:
+    """Contact and SIP ids of the file that the registry holds for somebody else."""
+    problems: list[Problem] = []
+    for model, attr in ((Contact, "contacts"), (Sip, "sips")):
+        owners: dict[str, tuple[str, str]] = {}  # external id -> (patient id, path)
+        for i, patient in enumerate(scenario.patients):
+            for j, item in enumerate(getattr(patient, attr)):
+                owners[item.id] = (patient.id, f"patients[{i}].{attr}[{j}].id")
+        for chunk in _batches(owners, LOOKUP_CHUNK):
+            rows = model._default_manager.filter(external_id__in=chunk).values_list(
+                "external_id", "person__personal_id"
+            )
+            for external_id, holder in rows:
+                if owners[external_id][0] != holder:
+                    problems.append(
+                        Problem(
+                            owners[external_id][1],
+                            f'id "{external_id}" already belongs to another person ({holder})',
+                        )
+                    )
+    problems.sort(key=lambda problem: problem.path)
+    return problems
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def _load_staff(scenario: Scenario, unit_pks: Mapping[str, int]) -> dict[str, int]:
+    staff_pks = _upsert(
+        Staff,
+        (
+            Staff(
+                hsa_id=s.id,
+                name=s.name,
+                profession=s.profession,
+                licensed=s.licensed,
+                eligible=s.eligible,
+                employment_end=s.employment_end,
+            )
+            for s in scenario.staff
+        ),
+        key="hsa_id",
+        update_fields=["name", "profession", "licensed", "eligible", "employment_end"],
+    )
+    for chunk in _batches(staff_pks.values(), LOOKUP_CHUNK):
+        StaffUnit.objects.filter(staff_id__in=chunk).delete()
+        Absence.objects.filter(staff_id__in=chunk).delete()
+    _insert(
+        StaffUnit,
+        (
+            StaffUnit(staff_id=staff_pks[s.id], unit_id=unit_pks[unit_id])
+            for s in scenario.staff
+            for unit_id in s.units
+        ),
+    )
+    _insert(
+        Absence,
+        (
+            Absence(staff_id=staff_pks[s.id], start=a.start, end=a.end)
+            for s in scenario.staff
+            for a in s.absences
+        ),
+    )
+    return staff_pks
+
+
+def _load_patients(
+    scenario: Scenario, unit_pks: Mapping[str, int], staff_pks: Mapping[str, int]
+) -> tuple[int, int, int]:
+    """Upsert the people and replace their state; returns (created, dependent rows, contacts)."""
+    existing = _lookup(Person, "personal_id", (p.id for p in scenario.patients))
+    person_pks = _upsert(
+        Person,
+        (
+            Person(
+                personal_id=p.id,
+                name=p.name,
+                residence=p.residence,
+                home_health_care=p.home_health_care,
+                listed_at_id=None if p.listed_at is None else unit_pks[p.listed_at],
+                life_threatening_since=p.life_threatening_since,
+                needs=list(p.needs),
+            )
+            for p in scenario.patients
+        ),
+        key="personal_id",
+        update_fields=[
+            "name",
+            "residence",
+            "home_health_care",
+            "listed_at",
+            "life_threatening_since",
+            "needs",
+        ],
+    )
+    _delete_state(existing.values())
+
+    people = [(p, person_pks[p.id]) for p in scenario.patients]
+    unit = unit_pks.__getitem__
+    member = staff_pks.__getitem__
+    contacts = _insert(
+        Contact,
+        (
+            Contact(
+                external_id=c.id,
+                person_id=pk,
+                kind=c.kind,
+                staff_id=member(c.staff),
+                unit_id=unit(c.unit),
+                coordinating=c.coordinating,
+                start=c.start,
+                end=c.end,
+                informed=c.informed,
+                local_title=c.local_title or "",
+            )
+            for p, pk in people
+            for c in p.contacts
+        ),
+    )
+    rows = contacts
+    rows += _insert(
+        ContactRequest,
+        (
+            ContactRequest(person_id=pk, kind=r.kind, unit_id=unit(r.unit), date=r.date)
+            for p, pk in people
+            for r in p.requests
+        ),
+    )
+    rows += _insert(
+        InpatientStay,
+        (
+            InpatientStay(
+                person_id=pk,
+                unit_id=unit(s.unit),
+                admitted=s.admitted,
+                outpatient_unit_id=None if s.outpatient_unit is None else unit(s.outpatient_unit),
+                needs_municipal_care=s.needs_municipal_care,
+                ready_for_discharge=s.ready_for_discharge,
+                discharged=s.discharged,
+            )
+            for p, pk in people
+            for s in p.inpatient_stays
+        ),
+    )
+    rows += _insert(
+        HomeCareDecision,
+        (
+            HomeCareDecision(
+                person_id=pk,
+                unit_id=unit(h.unit),
+                start=h.start,
+                end=h.end,
+                services=list(h.services),
+                no_contact_reason=h.no_contact_reason or "",
+            )
+            for p, pk in people
+            for h in p.home_care
+        ),
+    )
+    rows += _insert_plans(people)
+    rows += _insert(
+        Sip,
+        (
+            Sip(
+                external_id=s.id,
+                person_id=pk,
+                created=s.created,
+                invited=s.invited,
+                coordinator_id=None if s.coordinator is None else member(s.coordinator),
+            )
+            for p, pk in people
+            for s in p.sips
+        ),
+    )
+    rows += _insert(
+        InformationTransfer,
+        (
+            InformationTransfer(person_id=pk, recipient=t.recipient, date=t.date, consent=t.consent)
+            for p, pk in people
+            for t in p.information_transfers
+        ),
+    )
+    rows += _insert(
+        Visit,
+        (
+            Visit(person_id=pk, staff_id=member(v.staff), date=v.date, kind=v.kind)
+            for p, pk in people
+            for v in p.visits
+        ),
+    )
+    return len(people) - len(existing), rows, contacts
+
+
+def _delete_state(person_pks: Iterable[int]) -> None:
+    """Delete everything below these people (the file replaces it)."""
+    for chunk in _batches(person_pks, LOOKUP_CHUNK):
+        # Revisions first: then the plans' cascade finds nothing left to delete row by row.
+        PlanRevision.objects.filter(plan__person_id__in=chunk).delete()
+        ImplementationPlan.objects.filter(person_id__in=chunk).delete()
+        Contact.objects.filter(person_id__in=chunk).delete()
+        ContactRequest.objects.filter(person_id__in=chunk).delete()
+        InpatientStay.objects.filter(person_id__in=chunk).delete()
+        HomeCareDecision.objects.filter(person_id__in=chunk).delete()
+        Sip.objects.filter(person_id__in=chunk).delete()
+        InformationTransfer.objects.filter(person_id__in=chunk).delete()
+        Visit.objects.filter(person_id__in=chunk).delete()
+
+
+def _insert_plans(people: Sequence[tuple[Patient, int]]) -> int:
+    """Plans and their revisions; a batch of plans first, since revisions need their keys."""
+    with_plan = ((p.implementation_plan, pk) for p, pk in people if p.implementation_plan)
+    rows = 0
+    for batch in _batches(with_plan, BATCH_SIZE):
+        plans = [
+            ImplementationPlan(
+                person_id=pk,
+                established=plan.established,
+                updated_by_contact=plan.updated_by_contact,
+            )
+            for plan, pk in batch
+        ]
+        _insert(ImplementationPlan, plans)
+        rows += len(plans) + _insert(
+            PlanRevision,
+            (
+                PlanRevision(plan_id=row.pk, date=day)
+                for (plan, _), row in zip(batch, plans, strict=True)
+                for day in plan.revisions
+            ),
+        )
+    return rows
+
+
+# --- bulk primitives ---------------------------------------------------------------------------
+
+
+def _batches(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _lookup(model: type[_M], key: str, values: Iterable[str]) -> dict[str, int]:
+    """``{key value: pk}`` for those of ``values`` that are in the table."""
+    found: dict[str, int] = {}
+    for chunk in _batches(values, LOOKUP_CHUNK):
+        rows = model._default_manager.filter(**{f"{key}__in": chunk}).values_list(key, "pk")
+        found.update(rows)
+    return found
+
+
+def _upsert(
+    model: type[_M], objs: Iterable[_M], *, key: str, update_fields: list[str]
+) -> dict[str, int]:
+    """Insert or update by the unique column ``key``; returns ``{key value: pk}``."""
+    pks: dict[str, int] = {}
+    for batch in _batches(objs, BATCH_SIZE):
+        model._default_manager.bulk_create(
+            batch,
+            batch_size=BATCH_SIZE,
+            update_conflicts=True,
+            unique_fields=[key],
+            update_fields=update_fields,
+        )
+        missing = []
+        for obj in batch:
+            if obj.pk is None:
+                missing.append(getattr(obj, key))
+            else:
+                pks[getattr(obj, key)] = obj.pk
+        # PostgreSQL and SQLite >= 3.35 return the keys of updated rows too; older SQLite not.
+        pks.update(_lookup(model, key, missing))
+    return pks
+
+
+def _insert(model: type[_M], objs: Iterable[_M]) -> int:
+    """Insert in batches without holding more than one batch of instances; returns the count."""
+    count = 0
+    for batch in _batches(objs, BATCH_SIZE):
+        model._default_manager.bulk_create(batch, batch_size=BATCH_SIZE)
+        count += len(batch)
+    return count
+
+
+@transaction.atomic
+def scenario_replace(*, scenario: Scenario) -> LoadSummary:
+    """Replace the whole registry by ``scenario`` in one transaction (``seed-demo --replace``)."""
+    _registry_clear()
+    return scenario_load(scenario=scenario)
+
+
+def _registry_clear() -> None:
+    # Children first: the registry protects units and staff that contacts point to.
+    for model in (PlanRevision, ImplementationPlan, Visit, InformationTransfer, Sip,
+                  HomeCareDecision, InpatientStay, ContactRequest, Contact, Person, Absence,
+                  StaffUnit, Staff, Unit, RegionSettings):
+        model._default_manager.all().delete()
