@@ -74,6 +74,9 @@ TEMPLATES = [
     },
 ]
 
+if "DATABASE_URL" not in os.environ:
+    # The default SQLite file lives under DATA_DIR, which a fresh clone does not have yet.
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{DATA_DIR / 'fastkontakt.sqlite3'}", conn_max_age=60
