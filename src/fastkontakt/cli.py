@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from fastkontakt.registry.services import LoadSummary
 
 EXIT_OK = 0
+EXIT_FAILED = 1
 EXIT_INVALID = 2
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -240,6 +241,17 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         for line in [str(p) for p in problems_of] or [str(error)]:
             print(line, file=sys.stderr)
         return EXIT_INVALID
+    except Exception as error:
+        # Django is imported only by the commands that need a database.
+        db = sys.modules.get("django.db")
+        if db is None or not isinstance(error, db.DatabaseError):
+            raise
+        print(
+            f"database: {error}".splitlines()[0]
+            + " (is it reachable and migrated? fastkontakt manage migrate)",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
     return code
 
 

@@ -141,3 +141,27 @@ def test_seed_demo_refuses_a_population_below_one(capsys: pytest.CaptureFixture[
     # then
     assert code == 2
     assert capsys.readouterr().err == "--people must be at least 1\n"
+
+
+@pytest.mark.django_db
+def test_a_database_failure_is_one_line_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # given a registry whose tables are missing
+    from django.db import OperationalError
+
+    from fastkontakt.registry import selectors
+
+    def missing_table() -> int:
+        raise OperationalError("no such table: registry_person\nLINE 1: SELECT ...")
+
+    monkeypatch.setattr(selectors, "person_count", missing_table)
+    # when
+    code, output = run("seed-demo", "--people", "10")
+    # then
+    assert code == 1
+    assert output == ""
+    assert capsys.readouterr().err == (
+        "database: no such table: registry_person "
+        "(is it reachable and migrated? fastkontakt manage migrate)\n"
+    )
