@@ -43,3 +43,9 @@ def registry_state() -> Callable[[], RegistryState]:
 
 def row_counts(state: RegistryState) -> dict[str, int]:
     return {name: len(rows) for name, rows in state.items()}
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    # PBKDF2's deliberate slowness is for attackers, not for a test suite that makes many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -144,11 +144,30 @@ def cmd_load(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _cli_actor_name() -> str:
+    try:
+        return f"cli:{os.getlogin()}"
+    except OSError:
+        return f"cli:{os.environ.get('USER', 'okänd')}"
+
+
 def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
     _setup_django()
+    from django.db import transaction
+
+    from fastkontakt.access.actors import system_actor
+    from fastkontakt.access.services import system_read_log
     from fastkontakt.registry.selectors import scenario_export
 
-    text = json.dumps(scenario_to_json(scenario_export()), ensure_ascii=False, indent=1) + "\n"
+    with transaction.atomic():
+        scenario = scenario_export()
+        # An export discloses every person in it: each is logged as read by the operator.
+        system_read_log(
+            actor=system_actor(_cli_actor_name()),
+            personal_ids=[patient.id for patient in scenario.patients],
+            what="scenario.export",
+        )
+    text = json.dumps(scenario_to_json(scenario), ensure_ascii=False, indent=1) + "\n"
     if args.out and args.out != "-":
         Path(args.out).write_text(text, encoding="utf-8")
     else:
@@ -179,11 +198,38 @@ def cmd_seed_demo(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_demo_login(args: argparse.Namespace, out: TextIO) -> int:
     _setup_django()
-    from fastkontakt.access.services import demo_user_ensure
+    from fastkontakt.access.services import demo_totp_code, demo_user_ensure
 
-    username, password = demo_user_ensure()
-    out.write(f"Demoinloggning: användarnamn {username}, lösenord {password}\n")
+    if args.code:
+        out.write(f"{demo_totp_code()}\n")
+        return EXIT_OK
+
+    username, password, secret = demo_user_ensure()
+    out.write(
+        f"Demoinloggning: användarnamn {username}, lösenord {password}\n"
+        f"Engångskoder (TOTP): lägg in nyckeln {secret} i en autentiseringsapp, eller skriv\n"
+        "  fastkontakt demo-login --code\n"
+        "för demoanvändarens aktuella kod.\n"
+    )
     return EXIT_OK
+
+
+def cmd_accesslog_verify(args: argparse.Namespace, out: TextIO) -> int:
+    _setup_django()
+    from fastkontakt.access.accesslog import accesslog_verify
+
+    result = accesslog_verify()
+    if result.ok:
+        out.write(
+            f"Åtkomstloggen är hel: {result.entries} poster, sista kedjevärde {result.head}\n"
+        )
+        return EXIT_OK
+    print(
+        f"Åtkomstloggen är bruten vid post {result.broken_at}: {result.reason} "
+        f"({result.entries} poster före den stämmer)",
+        file=sys.stderr,
+    )
+    return EXIT_FAILED
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -213,8 +259,16 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--replace", action="store_true", help="clear the registry first")
     seed.set_defaults(handler=cmd_seed_demo)
 
-    login = commands.add_parser("demo-login", help="create the demo administrator")
+    login = commands.add_parser("demo-login", help="create the demo user (new password)")
+    login.add_argument(
+        "--code", action="store_true", help="print the demo user's current one-time code instead"
+    )
     login.set_defaults(handler=cmd_demo_login)
+
+    accesslog = commands.add_parser("accesslog", help="the access log")
+    accesslog_commands = accesslog.add_subparsers(dest="accesslog_command", required=True)
+    verify = accesslog_commands.add_parser("verify", help="check the hash chain of the whole log")
+    verify.set_defaults(handler=cmd_accesslog_verify)
 
     commands.add_parser("manage", help="run a Django management command", add_help=False)
     return parser

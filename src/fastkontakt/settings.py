@@ -41,8 +41,15 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "mozilla_django_oidc",
+    "django_htmx",
     "fastkontakt.registry",
     "fastkontakt.compliance",
+    "fastkontakt.access",
+    "fastkontakt.web",
 ]
 
 MIDDLEWARE = [
@@ -52,8 +59,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "fastkontakt.access.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a lockout signalled by its backend into a response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "fastkontakt.urls"
@@ -100,12 +113,70 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = int(os.environ.get("FASTKONTAKT_SESSION_SECONDS", 8 * 3600))
+# --- Login: password, then a second factor (TOTP); or the region's OpenID Connect provider.
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:login"
+AUTHENTICATION_BACKENDS = [
+    # First, as django-axes requires: refuses locked-out usernames before checking a password.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+OTP_TOTP_ISSUER = "Fast kontakt"
+# Lock a username, and an address trying many usernames (password spraying), after repeated
+# failures. Behind a proxy, the client address must come from its header (django-axes docs).
+AXES_FAILURE_LIMIT = int(os.environ.get("FASTKONTAKT_LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = float(os.environ.get("FASTKONTAKT_LOCKOUT_HOURS", 0.5))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
+AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
+AXES_VERBOSE = False
+
+# OpenID Connect (mozilla-django-oidc) is offered when the region's provider is configured.
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid profile")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_OP_LOGOUT_URL = os.environ.get("OIDC_OP_LOGOUT_URL", "")
+# The claim that carries the user's HSA-id, and the acr/amr values that mean the provider
+# already checked a second factor (then no TOTP is asked for).
+FASTKONTAKT_OIDC_HSA_CLAIM = os.environ.get("FASTKONTAKT_OIDC_HSA_CLAIM", "hsa_id")
+FASTKONTAKT_OIDC_MFA_VALUES = [
+    v for v in os.environ.get("FASTKONTAKT_OIDC_MFA_VALUES", "mfa,otp,hwk,swk").split(",") if v
+]
+OIDC_CREATE_USER = True
+OIDC_STORE_ID_TOKEN = False
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("fastkontakt.access.oidc.RegionOIDCBackend")
+
+# Nödåtkomst lasts this long.
+FASTKONTAKT_EMERGENCY_MINUTES = int(os.environ.get("FASTKONTAKT_EMERGENCY_MINUTES", 120))
+
+# Sessions end after this many seconds without a request, and when the browser closes.
+SESSION_COOKIE_AGE = int(os.environ.get("FASTKONTAKT_SESSION_SECONDS", 30 * 60))
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = PRODUCTION
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = _flag("DJANGO_SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 365 * 24 * 3600))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    if _flag("DJANGO_BEHIND_TLS_PROXY", False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,

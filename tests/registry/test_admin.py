@@ -1,55 +1,58 @@
-"""The registry's admin pages render, in Swedish (registry.admin)."""
+"""The registry's admin: organisation only, in Swedish, for system administrators."""
 
 from __future__ import annotations
 
 import pytest
-from django.apps import apps
+from django.contrib import admin
 from django.test import Client
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
-from fastkontakt.registry.models import Person
+from fastkontakt.access.models import Role
+from fastkontakt.registry.models import Absence, RegionSettings, Staff, StaffUnit, Unit
+from tests.access.helpers import make_user, signed_in
 from tests.factories import ContactFactory
+
+ORGANISATION = [Unit, Staff, StaffUnit, Absence, RegionSettings]
+
+
+@pytest.fixture
+def system_admin() -> Client:
+    user = make_user("sysadmin", [(Role.SYSTEM_ADMIN, None)])
+    user.is_staff = True
+    user.is_superuser = True
+    user.save()
+    return signed_in(user)
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    "model_name", [m._meta.model_name for m in apps.get_app_config("registry").get_models()]
-)
-def test_every_registry_list_renders(admin_client: Client, model_name: str) -> None:
+@pytest.mark.parametrize("model", ORGANISATION, ids=lambda m: m.__name__)
+def test_every_organisation_list_renders(system_admin: Client, model: type) -> None:
     # given
     ContactFactory()
 
     # when
-    response = admin_client.get(reverse(f"admin:registry_{model_name}_changelist"))
+    response = system_admin.get(reverse(f"admin:registry_{model._meta.model_name}_changelist"))
 
     # then
     assert response.status_code == 200
 
 
-@pytest.mark.django_db
-def test_a_persons_page_shows_the_contacts_inline(admin_client: Client) -> None:
-    # given
-    contact = ContactFactory(external_id="k77", local_title="kontaktsjuksköterska")
-    person: Person = contact.person
-
-    # when
-    response = admin_client.get(reverse("admin:registry_person_change", args=[person.pk]))
-
-    # then
-    assert response.status_code == 200
-    content = response.content.decode()
-    assert "Fasta kontakter" in content
-    assert "kontaktsjuksköterska" in content
+def test_no_person_data_is_in_the_admin() -> None:
+    # then: every registry model in the admin is organisation, none holds people's data
+    registered = {m for m in admin.site._registry if m._meta.app_label == "registry"}
+    assert registered == set(ORGANISATION)
+    with pytest.raises(NoReverseMatch):
+        reverse("admin:registry_person_changelist")
 
 
 @pytest.mark.django_db
-def test_people_are_found_by_personnummer(admin_client: Client) -> None:
+def test_staff_are_found_by_hsa_id(system_admin: Client) -> None:
     # given
     contact = ContactFactory()
-    personal_id = contact.person.personal_id
+    hsa_id = contact.staff.hsa_id
 
     # when
-    response = admin_client.get(reverse("admin:registry_person_changelist"), {"q": personal_id})
+    response = system_admin.get(reverse("admin:registry_staff_changelist"), {"q": hsa_id})
 
     # then
     assert response.status_code == 200

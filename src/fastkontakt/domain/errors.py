@@ -30,3 +30,15 @@ class InvalidScenario(DomainError):
 
 class InvalidIdentifier(DomainError, ValueError):
     """A personnummer, samordningsnummer or HSA-id that does not hold."""
+
+
+class NotFound(DomainError):
+    """What was asked for does not exist, or the asker may not know that it does.
+
+    A person outside the user's care relationships is answered exactly as one who does not
+    exist, so that the answer itself discloses nothing (inre sekretess).
+    """
+
+
+class NotAllowed(DomainError):
+    """The acting user's roles do not permit this action."""

@@ -12,10 +12,15 @@ the order of the file.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar, cast
+
+from django.db import connections
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
 
 from fastkontakt.domain import model as domain
 from fastkontakt.domain.rules.engine import Directory, Policy, policy_named
@@ -40,10 +45,12 @@ from fastkontakt.registry.models import (
 
 __all__ = [
     "PersonRows",
+    "PersonSnapshots",
     "directory_get",
     "patient_snapshots",
     "person_get_snapshot",
     "person_rows_iter",
+    "person_snapshot_list",
     "region_policy_get",
     "scenario_export",
 ]
@@ -227,8 +234,10 @@ def _grouped(rows: Iterable[_R]) -> dict[int, list[_R]]:
     return groups
 
 
-def _rows_of(persons: list[PersonRow]) -> PersonRows:
-    pks = [row[0] for row in persons]
+def _rows_of(persons: list[PersonRow], within: RawSQL | None = None) -> PersonRows:
+    """The dependents of ``persons``: by a list of their pks, or by the subquery ``within``
+    (the pks of the same people) when the list could grow without bound."""
+    pks: Collection[int] | RawSQL = [row[0] for row in persons] if within is None else within
 
     def of(model: type[Any], *columns: str) -> Iterable[Any]:
         # One query per table for the whole chunk; pk order is the file's order.
@@ -243,15 +252,21 @@ def _rows_of(persons: list[PersonRow]) -> PersonRows:
         row[0]: row for row in of(ImplementationPlan, "pk", "established", "updated_by_contact")
     }
     plan_pks = [row[1] for row in plans.values()]
-    revisions: list[RevisionRow] = (
-        list(
+    revisions: list[RevisionRow]
+    if within is not None:
+        revisions = list(
+            PlanRevision.objects.filter(plan__person_id__in=within)
+            .order_by("pk")
+            .values_list("plan_id", "date")
+        )
+    elif plan_pks:
+        revisions = list(
             PlanRevision.objects.filter(plan_id__in=plan_pks)
             .order_by("pk")
             .values_list("plan_id", "date")
         )
-        if plan_pks
-        else []
-    )
+    else:
+        revisions = []
     return PersonRows(
         persons=persons,
         contacts=_grouped(
@@ -312,6 +327,57 @@ def person_get_snapshot(*, personal_id: str) -> domain.Patient:
     staff = dict(Staff.objects.filter(pk__in=rows.staff_pks()).values_list("pk", "hsa_id"))
     (patient,) = _patients(rows, units, staff)
     return patient
+
+
+@dataclass(frozen=True, slots=True)
+class PersonSnapshots:
+    """Some people as domain snapshots, with the primary keys the pages link by."""
+
+    person_pks: list[int]
+    """The person pk of each of ``patients``, in the same order."""
+    patients: list[domain.Patient]
+    """Ordered by personnummer."""
+    staff_pks: dict[str, int]
+    """Every staff member's pk by HSA-id."""
+
+
+def person_snapshot_list(*, where: Q) -> PersonSnapshots:
+    """Every person matching ``where`` (a filter on ``Person``), as domain snapshots.
+
+    A fixed number of queries however many people match: one for the people, one per table of
+    their data, and the id maps of units and staff. The tables are filtered by the people's
+    primary keys passed as one parameter (:func:`_pk_set`), not as an ``IN`` list that would
+    grow with the people, run into SQLite's limit on parameters and cost PostgreSQL more to
+    parse than to run. Everything is held in memory: meant for the people of a unit
+    (thousands), not of a region (stream :func:`patient_snapshots` for that).
+    """
+    persons = cast(
+        list[PersonRow],
+        list(Person.objects.filter(where).order_by("personal_id").values_list(*_PERSON_COLUMNS)),
+    )
+    pks = [row[0] for row in persons]
+    rows = _rows_of(persons, within=_pk_set(pks))
+    units = dict(Unit.objects.values_list("pk", "hsa_id"))
+    staff = dict(Staff.objects.values_list("pk", "hsa_id"))
+    return PersonSnapshots(
+        person_pks=pks,
+        patients=list(_patients(rows, units, staff)),
+        staff_pks={hsa_id: pk for pk, hsa_id in staff.items()},
+    )
+
+
+def _pk_set(pks: list[int]) -> RawSQL:
+    """A subquery yielding ``pks``, sent as a single parameter: an array on PostgreSQL, a JSON
+    array on SQLite (the two databases the project runs on)."""
+    vendor = connections[Person.objects.db].vendor
+    if vendor == "postgresql":
+        # An array literal as text: psycopg quotes one string far faster than it adapts a list
+        # of thousands of ints, and the values are ints, so the literal is exact.
+        literal = "{" + ",".join(str(int(pk)) for pk in pks) + "}"
+        return RawSQL("SELECT unnest(%s::bigint[])", (literal,))
+    if vendor == "sqlite":
+        return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(pks),))
+    raise NotImplementedError(f"no single-parameter pk set for {vendor}")
 
 
 def _patients(
@@ -429,3 +495,46 @@ def scenario_export(*, as_of: date | None = None) -> domain.Scenario:
 def person_count() -> int:
     """How many people the registry holds."""
     return Person.objects.count()
+
+
+# --- care relationships ----------------------------------------------------------------------
+
+
+def care_relationship_q(unit_pks: Collection[int], on: date) -> Q:
+    """People who have a care relationship with any of ``unit_pks`` on the day ``on``.
+
+    The one definition, used by the worklists (people connected to a unit) and by access
+    control (inre sekretess): a contact at the unit current on ``on``, an inpatient stay there
+    (admitted on or before ``on`` and not discharged before it; the outpatient unit that
+    received the admission notice counts too, as it must appoint the fast vårdkontakt before
+    discharge), a home-care decision of the
+    unit current on ``on``, or being listed at the unit. A filter over ``Person``; combine it
+    with ``.distinct()`` only if joins are added.
+    """
+    units = list(unit_pks)
+    current_contacts = Contact.objects.filter(unit_id__in=units, start__lte=on).filter(
+        Q(end__isnull=True) | Q(end__gte=on)
+    )
+    current_stays = (
+        InpatientStay.objects.filter(Q(unit_id__in=units) | Q(outpatient_unit_id__in=units))
+        .filter(admitted__lte=on)
+        .filter(Q(discharged__isnull=True) | Q(discharged__gte=on))
+    )
+    current_decisions = HomeCareDecision.objects.filter(unit_id__in=units, start__lte=on).filter(
+        Q(end__isnull=True) | Q(end__gte=on)
+    )
+    return (
+        Q(listed_at_id__in=units)
+        | Q(pk__in=current_contacts.values("person_id"))
+        | Q(pk__in=current_stays.values("person_id"))
+        | Q(pk__in=current_decisions.values("person_id"))
+    )
+
+
+def contact_list_for_person(person_pk: int) -> list[Contact]:
+    """Every contact of one person, current and past, with staff and unit, newest first."""
+    return list(
+        Contact.objects.filter(person_id=person_pk)
+        .select_related("staff", "unit")
+        .order_by("-start", "kind", "external_id")
+    )

@@ -1,0 +1,267 @@
+"""Reading a person's data through the care-relationship check, logging every read.
+
+This is the one door to person data for pages, exports and the API: ``person_read`` for one
+person, ``persons_read`` for people already selected by a relationship (a unit's worklist),
+``person_search`` for the search box. A person outside the actor's care relationships raises
+``NotFound``, exactly as one who does not exist; the refused attempt is logged and flagged.
+
+A care relationship is what ``registry.selectors.care_relationship_q`` says, for any unit the
+actor works at; an active emergency access (nödåtkomst) stands in for one and is flagged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from fastkontakt.access.accesslog import LogRecord, accesslog_append
+from fastkontakt.access.actors import Actor, family_name_of
+from fastkontakt.access.models import AccessLogEntry, Action, Basis, EmergencyAccess
+from fastkontakt.domain.errors import InvalidIdentifier, NotFound
+from fastkontakt.domain.identifiers import parse_personal_id
+from fastkontakt.registry.models import Person
+from fastkontakt.registry.selectors import care_relationship_q
+
+FLAG_EMERGENCY = "emergency"
+FLAG_NO_RELATIONSHIP = "no_relationship"
+FLAG_OWN_RECORD = "own_record"
+FLAG_NAMESAKE = "namesake"
+
+NOT_FOUND_MESSAGE = "Personen finns inte eller ingår inte i dina vårdrelationer."
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _relationship_units(person_pks: Sequence[int], actor: Actor, on: date) -> dict[int, str]:
+    """For each person with a care relationship: the HSA-id of the first such unit of the actor.
+
+    One query per unit the actor works at, each through the one definition of a relationship.
+    """
+    found: dict[int, str] = {}
+    if not person_pks or not actor.unit_pks:
+        return found
+    for unit_pk, hsa_id in actor.unit_hsa_ids:
+        if unit_pk not in actor.unit_pks:
+            continue
+        remaining = [pk for pk in person_pks if pk not in found]
+        if not remaining:
+            break
+        related = Person.objects.filter(pk__in=remaining).filter(care_relationship_q([unit_pk], on))
+        for pk in related.values_list("pk", flat=True):
+            found[pk] = hsa_id
+    return found
+
+
+def _active_emergency(person_pks: Sequence[int], actor: Actor, now: datetime) -> dict[int, str]:
+    if not person_pks or actor.user_id is None:
+        return {}
+    grants = EmergencyAccess.objects.filter(
+        user_id=actor.user_id,
+        person_id__in=list(person_pks),
+        expires_at__gt=now,
+        granted_at__lte=now,
+    ).values_list("person_id", "unit__hsa_id")
+    return dict(grants)
+
+
+def _flags(actor: Actor, person: Person, *extra: str) -> str:
+    flags = set(extra)
+    if actor.personal_id and actor.personal_id == person.personal_id:
+        flags.add(FLAG_OWN_RECORD)
+    elif actor.family_name and family_name_of(person.name) == actor.family_name:
+        flags.add(FLAG_NAMESAKE)
+    return ",".join(sorted(flags))
+
+
+def _record(
+    actor: Actor, personal_id: str, *, action: str, what: str, basis: str, unit: str, flags: str
+) -> LogRecord:
+    return LogRecord(
+        user_id=actor.user_id,
+        username=actor.username,
+        unit=unit,
+        personal_id=personal_id,
+        action=action,
+        what=what,
+        basis=basis,
+        flags=flags,
+        request_id=actor.request_id,
+    )
+
+
+def _log_denied(actor: Actor, personal_id: str, what: str) -> None:
+    accesslog_append(
+        records=[
+            _record(
+                actor,
+                personal_id,
+                action=Action.DENIED,
+                what=what,
+                basis=Basis.NONE,
+                unit="",
+                flags=FLAG_NO_RELATIONSHIP,
+            )
+        ]
+    )
+
+
+def _readable(
+    people: Sequence[Person], actor: Actor, what: str, on: date, now: datetime
+) -> list[tuple[Person, LogRecord]]:
+    """The people the actor may read, each with the log record of reading them."""
+    pks = [p.pk for p in people]
+    related = _relationship_units(pks, actor, on)
+    emergency = _active_emergency([pk for pk in pks if pk not in related], actor, now)
+    readable = []
+    extra: tuple[str, ...]
+    for person in people:
+        if person.pk in related:
+            basis, unit, extra = Basis.CARE_RELATIONSHIP, related[person.pk], ()
+        elif person.pk in emergency:
+            basis, unit, extra = Basis.EMERGENCY, emergency[person.pk], (FLAG_EMERGENCY,)
+        else:
+            continue
+        flags = _flags(actor, person, *extra)
+        record = _record(
+            actor,
+            person.personal_id,
+            action=Action.READ,
+            what=what,
+            basis=basis,
+            unit=unit,
+            flags=flags,
+        )
+        readable.append((person, record))
+    return readable
+
+
+def person_read(
+    *,
+    actor: Actor,
+    what: str,
+    person_pk: int | None = None,
+    personal_id: str | None = None,
+    on: date | None = None,
+) -> Person:
+    """The person, if the actor may read them; logs the read (or the refused attempt)."""
+    on = on or _today()
+    lookup = Q(pk=person_pk) if person_pk is not None else Q(personal_id=personal_id or "")
+    person = Person.objects.filter(lookup).first()
+    if person is None:
+        if personal_id and len(personal_id) == 12 and personal_id.isdigit():
+            _log_denied(actor, personal_id, what)
+        raise NotFound(NOT_FOUND_MESSAGE)
+    readable = _readable([person], actor, what, on, timezone.now())
+    if not readable:
+        _log_denied(actor, person.personal_id, what)
+        raise NotFound(NOT_FOUND_MESSAGE)
+    accesslog_append(records=[readable[0][1]])
+    return person
+
+
+def persons_read(
+    *, actor: Actor, people: Sequence[Person], what: str, on: date | None = None
+) -> list[Person]:
+    """Of ``people``, those the actor may read, in the given order; logs one read for each.
+
+    Callers pass people they selected for display (one page of a worklist); anyone the actor
+    may not read is left out silently, as if absent.
+    """
+    readable = _readable(people, actor, what, on or _today(), timezone.now())
+    accesslog_append(records=[record for _, record in readable])
+    return [person for person, _ in readable]
+
+
+def visible_persons(actor: Actor, *, on: date | None = None) -> QuerySet[Person]:
+    """People the actor has a care relationship with or an active emergency access to."""
+    on = on or _today()
+    visible = Q(pk__in=[])
+    if actor.user_id is not None:
+        emergency = EmergencyAccess.objects.filter(
+            user_id=actor.user_id, expires_at__gt=timezone.now()
+        ).values("person_id")
+        visible |= Q(pk__in=emergency)
+    if actor.unit_pks:
+        visible |= care_relationship_q(sorted(actor.unit_pks), on)
+    return Person.objects.filter(visible)
+
+
+def person_search(
+    *, actor: Actor, text: str, limit: int = 25, on: date | None = None
+) -> list[Person]:
+    """People matching a personnummer or the words of a name, among those the actor may read."""
+    text = text.strip()
+    on = on or _today()
+    if not text:
+        return []
+    try:
+        matches = Q(personal_id=parse_personal_id(text, today=on).number)
+    except InvalidIdentifier:
+        matches = Q()
+        for word in text.split():
+            matches &= Q(name__icontains=word)
+    found = list(
+        visible_persons(actor, on=on)
+        .filter(matches)
+        .distinct()
+        .order_by("name", "personal_id")[:limit]
+    )
+    return persons_read(actor=actor, people=found, what="person.search", on=on)
+
+
+# --- log review ------------------------------------------------------------------------------
+
+
+def accesslog_list(
+    *,
+    personal_id: str = "",
+    username: str = "",
+    flagged_only: bool = False,
+    since: date | None = None,
+    until: date | None = None,
+) -> QuerySet[AccessLogEntry]:
+    """Log entries matching the reviewer's filters, newest first."""
+    entries = AccessLogEntry.objects.all()
+    if personal_id:
+        entries = entries.filter(personal_id=personal_id)
+    if username:
+        entries = entries.filter(username=username)
+    if flagged_only:
+        entries = entries.exclude(flags="")
+    if since:
+        entries = entries.filter(at__date__gte=since)
+    if until:
+        entries = entries.filter(at__date__lte=until)
+    return entries.order_by("-seq")
+
+
+def emergency_access_list(*, limit: int = 200) -> list[EmergencyAccess]:
+    """The latest emergency accesses with their reasons, for review."""
+    return list(
+        EmergencyAccess.objects.select_related("user", "unit", "person").order_by("-granted_at")[
+            :limit
+        ]
+    )
+
+
+def log_review_read(*, actor: Actor, personal_ids: Iterable[str], what: str) -> None:
+    """Log that a log reviewer saw these people in the log (their reads are accesses too)."""
+    accesslog_append(
+        records=[
+            _record(
+                actor,
+                pid,
+                action=Action.READ,
+                what=what,
+                basis=Basis.LOG_REVIEW,
+                unit="",
+                flags="",
+            )
+            for pid in sorted(set(personal_ids))
+        ]
+    )

@@ -1,0 +1,19 @@
+"""The pages, in Swedish."""
+
+from django.urls import path
+
+from fastkontakt.web.views import accesslog, accounts, people
+
+app_name = "web"
+
+urlpatterns = [
+    path("", people.home, name="home"),
+    path("konto/logga-in/", accounts.login_view, name="login"),
+    path("konto/kod/", accounts.otp_verify, name="otp_verify"),
+    path("konto/ny-kod/", accounts.otp_setup, name="otp_setup"),
+    path("konto/logga-ut/", accounts.logout_view, name="logout"),
+    path("personer/", people.search, name="search"),
+    path("personer/<int:person_pk>/", people.person_detail, name="person"),
+    path("nodatkomst/", people.emergency_access, name="emergency"),
+    path("logg/", accesslog.review, name="accesslog"),
+]

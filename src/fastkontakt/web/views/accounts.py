@@ -1,0 +1,116 @@
+"""Signing in (password, then a TOTP code), setting up the code, signing out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+from django import forms
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
+from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from fastkontakt.access.middleware import has_second_factor, second_factor_not_required
+from fastkontakt.access.services import totp_secret
+
+SESSION_SETUP_DEVICE = "fastkontakt.otp_setup_device"
+
+
+class TokenForm(forms.Form):
+    otp_token = forms.RegexField(
+        label="Engångskod",
+        regex=r"^\s*[0-9]{6}\s*$",
+        error_messages={"invalid": "Koden är sex siffror.", "required": "Ange koden."},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def token(self) -> str:
+        return str(self.cleaned_data["otp_token"]).strip()
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "web/login.html"
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["oidc_enabled"] = settings.OIDC_ENABLED
+        return context
+
+
+login_view = second_factor_not_required(LoginView.as_view())
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return str(settings.LOGIN_REDIRECT_URL)
+
+
+@second_factor_not_required
+@sensitive_post_parameters("otp_token")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    if has_second_factor(request):
+        return redirect(_next_url(request))
+    if not user_has_device(request.user):
+        return redirect("web:otp_setup")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        for device in TOTPDevice.objects.filter(user_id=request.user.pk, confirmed=True):
+            allowed, _ = device.verify_is_allowed()
+            if not allowed:
+                form.add_error(None, "För många felaktiga koder. Vänta en stund och försök igen.")
+                break
+            if device.verify_token(form.token()):
+                otp_login(request, device)
+                return redirect(_next_url(request))
+        else:
+            form.add_error("otp_token", "Koden stämmer inte. Ta en ny kod från appen.")
+    return render(request, "web/otp_verify.html", {"form": form, "next": _next_url(request)})
+
+
+@second_factor_not_required
+@sensitive_post_parameters("otp_token")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    """A user without a confirmed device sets one up: scan the code, then prove it works."""
+    if user_has_device(request.user):
+        return redirect("web:otp_verify")
+    device = TOTPDevice.objects.filter(
+        user_id=request.user.pk, confirmed=False, pk=request.session.get(SESSION_SETUP_DEVICE)
+    ).first()
+    if device is None:
+        TOTPDevice.objects.filter(user_id=request.user.pk, confirmed=False).delete()
+        device = TOTPDevice.objects.create(user=request.user, name="app", confirmed=False)
+        request.session[SESSION_SETUP_DEVICE] = device.pk
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.token()):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            request.session.pop(SESSION_SETUP_DEVICE, None)
+            otp_login(request, device)
+            return redirect(_next_url(request))
+        form.add_error("otp_token", "Koden stämmer inte. Kontrollera klockan i telefonen.")
+    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4)
+    context = {"form": form, "qr_svg": qr_svg, "secret": totp_secret(device)}
+    return render(request, "web/otp_setup.html", context)
+
+
+logout_view = second_factor_not_required(auth_views.LogoutView.as_view())

@@ -1,0 +1,37 @@
+"""What every page needs: the acting user as an ``Actor`` and the translation of domain errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+
+from fastkontakt.access.actors import Actor, actor_for_user
+from fastkontakt.domain.errors import NotAllowed, NotFound
+
+
+def actor_of(request: HttpRequest) -> Actor:
+    """The acting user of this request, built once."""
+    actor: Actor | None = getattr(request, "_actor", None)
+    if actor is None:
+        actor = actor_for_user(request.user, request_id=getattr(request, "request_id", ""))
+        request._actor = actor  # type: ignore[attr-defined]
+    return actor
+
+
+def translate_domain_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """``NotFound`` answers 404 and ``NotAllowed`` 403, with the site's own error pages."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as error:
+            raise Http404(str(error)) from None
+        except NotAllowed as error:
+            raise PermissionDenied(str(error)) from None
+
+    return wrapped
