@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from fastkontakt.domain.model import Patient, Staff, Unit
+from fastkontakt.domain.calendar import active_on
+from fastkontakt.domain.model import Contact, Patient, Staff, Unit
 
 Level = Literal["patient", "contact"]
 
@@ -61,6 +62,15 @@ class Rule:
     level: Level
     source: str
     check: Check
+
+
+def coordinates_on(contact: Contact, day: date) -> bool:
+    """A fast vårdkontakt with coordination responsibility active on ``day``."""
+    return (
+        contact.kind == "fast_vardkontakt"
+        and contact.coordinating
+        and active_on(contact.start, contact.end, day)
+    )
 
 
 def staff_name(context: Context, staff_id: str) -> str:

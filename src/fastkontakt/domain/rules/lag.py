@@ -19,7 +19,15 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 from fastkontakt.domain.calendar import active_on, current
-from fastkontakt.domain.model import SERVICE_ONLY, Contact, HomeCareDecision, Patient
+from fastkontakt.domain.model import (
+    SERVICE_ONLY,
+    Contact,
+    ContactRequest,
+    HomeCareDecision,
+    Patient,
+    Profession,
+    Staff,
+)
 from fastkontakt.domain.rules.base import Check, Context, Hit, Rule, staff_name, unit_name
 
 KIND_LABEL = {
@@ -32,8 +40,34 @@ KIND_LABEL = {
 }
 
 
+#: The profession a contact kind requires (rules ``omsorgskontakt-profession`` and
+#: ``lakarkontakt-profession``), with its Swedish name for messages.
+REQUIRED_PROFESSION: dict[str, tuple[Profession, str]] = {
+    "fast_omsorgskontakt": ("underskoterska", "undersköterska"),
+    "fast_lakarkontakt": ("lakare", "läkare"),
+}
+
+
 def _fmt(day: date) -> str:
     return day.isoformat()
+
+
+def is_licensed_physician(staff: Staff | None) -> bool:
+    """Staff who may be the fast vårdkontakt of a life-threatening condition."""
+    return staff is not None and staff.profession == "lakare" and staff.licensed
+
+
+def has_required_profession(kind: str, staff: Staff | None) -> bool:
+    """Staff whose profession ``kind`` accepts (every profession for kinds without a rule)."""
+    required = REQUIRED_PROFESSION.get(kind)
+    if required is None:
+        return staff is not None
+    return staff is not None and staff.profession == required[0]
+
+
+def works_at(staff: Staff | None, unit: str) -> bool:
+    """Staff who work at ``unit`` (rule ``contact-staff-at-unit``)."""
+    return staff is not None and unit in staff.units
 
 
 def needs_contact(decision: HomeCareDecision, context: Context) -> bool:
@@ -51,35 +85,40 @@ def _current(patient: Patient, context: Context, kind: str) -> Iterator[Contact]
     return (c for c in patient.contacts if c.kind == kind and current(c.end, as_of))
 
 
-def contact_on_request(patient: Patient, context: Context) -> Iterator[Hit]:
+def unanswered_requests(patient: Patient) -> Iterator[ContactRequest]:
+    """The person's requests that no contact answers (rule ``contact-on-request``), in order."""
     for request in patient.requests:
-        answered = any(
+        if not any(
             c.kind == request.kind
             and c.unit == request.unit
             and (c.end is None or c.end >= request.date)
             for c in patient.contacts
+        ):
+            yield request
+
+
+def contact_on_request(patient: Patient, context: Context) -> Iterator[Hit]:
+    for request in unanswered_requests(patient):
+        yield Hit(
+            None,
+            request.date + timedelta(days=context.parameters.request_days),
+            f"Personen begärde {KIND_LABEL[request.kind]} vid "
+            f"{unit_name(context, request.unit)} den {_fmt(request.date)}; "
+            "ingen är utsedd.",
         )
-        if not answered:
-            yield Hit(
-                None,
-                request.date + timedelta(days=context.parameters.request_days),
-                f"Personen begärde {KIND_LABEL[request.kind]} vid "
-                f"{unit_name(context, request.unit)} den {_fmt(request.date)}; "
-                "ingen är utsedd.",
-            )
 
 
 def life_threatening_physician(patient: Patient, context: Context) -> Iterator[Hit]:
     since = patient.life_threatening_since
     if since is None:
         return
-    for contact in patient.contacts:
-        if contact.kind == "fast_vardkontakt" and active_on(
-            contact.start, contact.end, context.as_of
-        ):
-            staff = context.staff.get(contact.staff)
-            if staff is not None and staff.profession == "lakare" and staff.licensed:
-                return
+    if any(
+        c.kind == "fast_vardkontakt"
+        and active_on(c.start, c.end, context.as_of)
+        and is_licensed_physician(context.staff.get(c.staff))
+        for c in patient.contacts
+    ):
+        return
     yield Hit(
         None,
         since,
@@ -143,13 +182,13 @@ def home_care_contact(patient: Patient, context: Context) -> Iterator[Hit]:
             )
 
 
-def _profession_check(kind: str, profession: str, title: str) -> Check:
-    """Each current contact of ``kind`` held by staff of another profession than ``profession``."""
+def _profession_check(kind: str) -> Check:
+    """Each current contact of ``kind`` held by staff of another profession than it requires."""
+    title = REQUIRED_PROFESSION[kind][1]
 
     def check(patient: Patient, context: Context) -> Iterator[Hit]:
         for contact in _current(patient, context, kind):
-            staff = context.staff.get(contact.staff)
-            if staff is None or staff.profession != profession:
+            if not has_required_profession(kind, context.staff.get(contact.staff)):
                 yield Hit(
                     contact.id,
                     None,
@@ -160,10 +199,8 @@ def _profession_check(kind: str, profession: str, title: str) -> Check:
     return check
 
 
-omsorgskontakt_profession = _profession_check(
-    "fast_omsorgskontakt", "underskoterska", "undersköterska"
-)
-lakarkontakt_profession = _profession_check("fast_lakarkontakt", "lakare", "läkare")
+omsorgskontakt_profession = _profession_check("fast_omsorgskontakt")
+lakarkontakt_profession = _profession_check("fast_lakarkontakt")
 
 
 def lakarkontakt_listed_unit(patient: Patient, context: Context) -> Iterator[Hit]:
@@ -182,8 +219,7 @@ def contact_staff_at_unit(patient: Patient, context: Context) -> Iterator[Hit]:
     for contact in patient.contacts:
         if not current(contact.end, as_of):
             continue
-        staff = context.staff.get(contact.staff)
-        if staff is None or contact.unit not in staff.units:
+        if not works_at(context.staff.get(contact.staff), contact.unit):
             yield Hit(
                 contact.id,
                 None,

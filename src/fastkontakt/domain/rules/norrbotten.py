@@ -8,21 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fastkontakt.domain.calendar import active_on
 from fastkontakt.domain.model import MUNICIPAL_HEALTH_CARE, REGION_FINANCED, Patient
-from fastkontakt.domain.rules.base import Context, Hit, Rule, unit_name
+from fastkontakt.domain.rules.base import Context, Hit, Rule, coordinates_on, unit_name
+
+
+def coordinator_setting_for(patient: Patient) -> tuple[frozenset[str], str]:
+    """The unit types the person's coordinating fast vårdkontakt may come from, and their name."""
+    if patient.home_health_care or patient.residence == "sarskilt_boende":
+        return MUNICIPAL_HEALTH_CARE, "kommunal hälso- och sjukvård"
+    return REGION_FINANCED, "regionfinansierad vård"
 
 
 def coordinator_setting(patient: Patient, context: Context) -> Iterator[Hit]:
-    municipal = patient.home_health_care or patient.residence == "sarskilt_boende"
-    allowed = MUNICIPAL_HEALTH_CARE if municipal else REGION_FINANCED
-    expected = "kommunal hälso- och sjukvård" if municipal else "regionfinansierad vård"
+    allowed, expected = coordinator_setting_for(patient)
     for contact in patient.contacts:
-        if not (
-            contact.kind == "fast_vardkontakt"
-            and contact.coordinating
-            and active_on(contact.start, contact.end, context.as_of)
-        ):
+        if not coordinates_on(contact, context.as_of):
             continue
         unit = context.units.get(contact.unit)
         if unit is None or unit.type not in allowed:

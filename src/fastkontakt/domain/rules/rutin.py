@@ -12,21 +12,17 @@ Rule ids and sources (``spec/rules.md``):
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from fastkontakt.domain.calendar import active_on, add_months, current, overlaps
-from fastkontakt.domain.model import Patient
-from fastkontakt.domain.rules.base import Context, Hit, Rule, staff_name
+from fastkontakt.domain.model import Patient, Staff
+from fastkontakt.domain.rules.base import Context, Hit, Rule, coordinates_on, staff_name
 from fastkontakt.domain.rules.lag import KIND_LABEL, needs_contact
 
 
 def one_coordinator(patient: Patient, context: Context) -> Iterator[Hit]:
-    as_of = context.as_of
-    coordinators = [
-        c
-        for c in patient.contacts
-        if c.kind == "fast_vardkontakt" and c.coordinating and active_on(c.start, c.end, as_of)
-    ]
+    coordinators = [c for c in patient.contacts if coordinates_on(c, context.as_of)]
     if len(coordinators) > 1:
         names = ", ".join(staff_name(context, c.staff) for c in coordinators)
         yield Hit(
@@ -76,38 +72,62 @@ def plan_revision(patient: Patient, context: Context) -> Iterator[Hit]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Vacancy:
+    """Why and from when a contact held by a staff member will need a successor."""
+
+    due: date
+    leaving: bool
+    """True: the employment ends on ``due``; False: a long absence starts on ``due``."""
+
+
+def vacancy(
+    staff: Staff, start: date, end: date | None, *, as_of: date, long_absence_days: int
+) -> Vacancy | None:
+    """The ``contact-vacancy`` test for a contact held by ``staff`` from ``start`` to ``end``."""
+    leaves = staff.employment_end
+    if leaves is not None and (end is None or end > leaves):
+        return Vacancy(leaves, leaving=True)
+    starts: list[date] = [
+        a.start
+        for a in staff.absences
+        if (a.end - a.start).days + 1 >= long_absence_days
+        and a.end >= as_of
+        and overlaps(a.start, a.end, start, end)
+    ]
+    return Vacancy(min(starts), leaving=False) if starts else None
+
+
 def contact_vacancy(patient: Patient, context: Context) -> Iterator[Hit]:
     as_of = context.as_of
-    min_days = context.parameters.long_absence_days
     for contact in patient.contacts:
         if not current(contact.end, as_of):
             continue
         staff = context.staff.get(contact.staff)
         if staff is None:
             continue
+        found = vacancy(
+            staff,
+            contact.start,
+            contact.end,
+            as_of=as_of,
+            long_absence_days=context.parameters.long_absence_days,
+        )
+        if found is None:
+            continue
         label = KIND_LABEL[contact.kind]
-        end = staff.employment_end
-        if end is not None and (contact.end is None or contact.end > end):
+        if found.leaving:
             yield Hit(
                 contact.id,
-                end,
-                f"{staff.name} slutar {end.isoformat()}; uppdraget som {label} ska lämnas "
+                found.due,
+                f"{staff.name} slutar {found.due.isoformat()}; uppdraget som {label} ska lämnas "
                 "över till en efterträdare.",
             )
-            continue
-        starts: list[date] = [
-            a.start
-            for a in staff.absences
-            if (a.end - a.start).days + 1 >= min_days
-            and a.end >= as_of
-            and overlaps(a.start, a.end, contact.start, contact.end)
-        ]
-        if starts:
-            first = min(starts)
+        else:
             yield Hit(
                 contact.id,
-                first,
-                f"{staff.name} är borta en längre period från {first.isoformat()}; "
+                found.due,
+                f"{staff.name} är borta en längre period från {found.due.isoformat()}; "
                 f"uppdraget som {label} ska lämnas över.",
             )
 

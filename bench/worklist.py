@@ -1,0 +1,163 @@
+"""Benchmark: building the worklist of a unit with about 5 000 connected people, on PostgreSQL.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/worklist.py
+
+Generates a demo region of ``--people`` people (default 55 000: its largest health centres then
+have a little over 5 000 people connected to them, listed there or with a current contact, stay
+or home-care decision), loads it into the dedicated PostgreSQL database ``fastkontakt_bench``
+(shared with ``bench/compliance.py``; reloaded only when its size differs or ``--reload`` is
+given), picks the smallest unit with at least ``--target`` connected people, and measures in
+a fresh process, with ``DEBUG`` off:
+
+(a) reading the unit's people as snapshots (``registry.selectors.person_snapshot_list``),
+(b) building its whole worklist (``compliance.worklists.worklist_get``, first page, the region's
+    policy read from the database as the pages will),
+
+each the median of ``--rounds`` runs after one warm-up, the ratio b/a, and the number of SQL
+queries of (b) for that unit and for the unit with the fewest connected people (they must be
+equal: a constant number of queries whatever the number of people). Target (issue 3): b well
+under 1 s for 5 000 people.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import date
+
+BENCH_DB = "fastkontakt_bench"
+AS_OF = date(2026, 11, 22)
+
+
+def _database_url(base: str) -> str:
+    return base.rsplit("/", 1)[0] + "/" + BENCH_DB
+
+
+def _ensure_database(base: str) -> None:
+    import psycopg
+
+    with psycopg.connect(base, autocommit=True) as conn:
+        query = "SELECT 1 FROM pg_database WHERE datname = %s"
+        exists = conn.execute(query, (BENCH_DB,)).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
+
+
+def prepare(people: int, seed: int, reload: bool) -> None:
+    """Migrate the bench database and (re)load the demo region when needed."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from fastkontakt.registry.demo import demo_scenario
+    from fastkontakt.registry.models import Person
+    from fastkontakt.registry.services import scenario_load
+
+    call_command("migrate", verbosity=0)
+    have = Person.objects.count()
+    if have == people and not reload:
+        print(f"registry already holds {have} people; reusing it (--reload to rebuild)")
+        return
+    if have:
+        call_command("flush", interactive=False, verbosity=0)
+    started = time.perf_counter()
+    scenario = demo_scenario(people=people, seed=seed, as_of=AS_OF)
+    generated = time.perf_counter()
+    summary = scenario_load(scenario=scenario)
+    loaded = time.perf_counter()
+    print(f"generated {people} people in {generated - started:.1f} s; "
+          f"loaded in {loaded - generated:.1f} s: {summary}")
+
+
+def measure(rounds: int, target: int) -> None:
+    """Runs in a fresh process, so nothing of the load is cached in it."""
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from fastkontakt.compliance.worklists import worklist_get
+    from fastkontakt.registry.models import Person, Unit
+    from fastkontakt.registry.selectors import care_relationship_q, person_snapshot_list
+
+    sizes = {
+        pk: Person.objects.filter(care_relationship_q([pk], AS_OF)).count()
+        for pk in Unit.objects.values_list("pk", flat=True)
+    }
+    # The smallest unit with at least ``target`` people (the largest, if none has that many).
+    large = [pk for pk in sizes if sizes[pk] >= target] or [max(sizes, key=sizes.__getitem__)]
+    unit_pk = min(large, key=lambda pk: (sizes[pk], pk))
+    small_pk = min(sizes, key=lambda pk: (sizes[pk], pk))
+    unit_name = Unit.objects.get(pk=unit_pk).name
+
+    def timed(action: Callable[[], object]) -> list[float]:
+        action()  # warm-up: connection, imports, the database's caches
+        times = []
+        for _ in range(rounds):
+            started = time.perf_counter()
+            action()
+            times.append(time.perf_counter() - started)
+        return times
+
+    where = care_relationship_q([unit_pk], AS_OF)
+    read_times = timed(lambda: person_snapshot_list(where=where))
+    build_times = timed(lambda: worklist_get(unit_pk=unit_pk, as_of=AS_OF))
+
+    with CaptureQueriesContext(connection) as big:
+        worklist = worklist_get(unit_pk=unit_pk, as_of=AS_OF)
+    with CaptureQueriesContext(connection) as small:
+        worklist_get(unit_pk=small_pk, as_of=AS_OF)
+
+    a, b = statistics.median(read_times), statistics.median(build_times)
+    print(f"region: {Person.objects.count()} people; unit: {unit_name} with "
+          f"{worklist.people} connected people, {worklist.total} worklist rows "
+          f"{dict(worklist.counts)}, policy {worklist.policy}")
+    print(f"(a) read the unit's people:     {a * 1000:8.1f} ms  (median of {rounds})")
+    print(f"(b) build the unit's worklist:  {b * 1000:8.1f} ms  (median of {rounds}; "
+          f"min {min(build_times) * 1000:.1f}, max {max(build_times) * 1000:.1f}; "
+          "target well under 1000 ms)")
+    print(f"b/a:                            {b / a:8.2f}")
+    print(f"queries: {len(big.captured_queries)} for {sizes[unit_pk]} people, "
+          f"{len(small.captured_queries)} for {sizes[small_pk]} people (must be equal)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--people", type=int, default=55_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--target", type=int, default=5000)
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--reload", action="store_true")
+    parser.add_argument("--measure-only", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
+    if not base.startswith(("postgres://", "postgresql://")):
+        sys.exit("the benchmark runs on PostgreSQL: set DATABASE_URL=postgres://...")
+    os.environ["DATABASE_URL"] = _database_url(base)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fastkontakt.settings")
+    # With DEBUG on, Django keeps the text of every query; the pages run with it off.
+    os.environ["DJANGO_DEBUG"] = "0"
+
+    if args.measure_only:
+        measure(args.rounds, args.target)
+        return
+    _ensure_database(base)
+    prepare(args.people, args.seed, args.reload)
+    subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, __file__, "--measure-only", "--rounds", str(args.rounds),
+         "--target", str(args.target)],
+        check=True,
+        env={**os.environ, "DATABASE_URL": base},
+    )
+
+
+if __name__ == "__main__":
+    main()
