@@ -10,10 +10,10 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, TextIO, TypeVar
 from zoneinfo import ZoneInfo
 
 from fastkontakt.domain.errors import DomainError, InvalidScenario, Problem
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from fastkontakt.domain.rules import Policy
     from fastkontakt.registry.services import LoadSummary
 
+_T = TypeVar("_T")
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_INVALID = 2
@@ -232,6 +233,113 @@ def cmd_accesslog_verify(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_FAILED
 
 
+def _read_planning_file(path: str, parse: Callable[[bytes], _T]) -> _T:
+    from fastkontakt.domain.planning.formats import InvalidPlanningFile
+
+    try:
+        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    except OSError as error:
+        raise UsageProblems([f"{path}: cannot read: {error.strerror}"]) from None
+    try:
+        return parse(data)
+    except InvalidPlanningFile as invalid:
+        raise UsageProblems(str(p) for p in invalid.problems) from None
+
+
+def cmd_plan(args: argparse.Namespace, out: TextIO) -> int:
+    """Plan an instance file; needs no database."""
+    from dataclasses import replace
+
+    from fastkontakt.domain.planning import Weights, plan
+    from fastkontakt.domain.planning.formats import parse_instance, parse_plan, plan_to_json
+
+    if args.time_limit <= 0:
+        raise UsageProblems(["--time-limit must be more than 0 seconds"])
+    if args.days is not None and args.days < 1:
+        raise UsageProblems(["--days must be at least 1"])
+    instance = _read_planning_file(args.file, parse_instance)
+    if args.days is not None and args.days != instance.days:
+        instance = replace(instance, days=args.days)
+    previous = _read_planning_file(args.previous, parse_plan) if args.previous else None
+    weights = Weights.travel_only() if args.travel_only else Weights()
+    result = plan(instance, time_limit=args.time_limit, weights=weights, previous_plan=previous)
+    text = json.dumps(plan_to_json(result), ensure_ascii=False, indent=1) + "\n"
+    if args.out and args.out != "-":
+        Path(args.out).write_text(text, encoding="utf-8")
+        stats = result.stats
+        out.write(
+            f"Planerat: {len(result.visits)} besök, {len(result.unplanned)} oplanerade, "
+            f"restid {stats['travel_minutes']} min, {stats['seconds']} s -> {args.out}\n"
+        )
+    else:
+        out.write(text)
+    return EXIT_OK
+
+
+def cmd_plan_report(args: argparse.Namespace, out: TextIO) -> int:
+    """Continuity measures, travel and unplanned visits of a plan file; needs no database."""
+    from fastkontakt.domain.continuity import continuity_report
+    from fastkontakt.domain.planning.checker import check_plan
+    from fastkontakt.domain.planning.formats import parse_plan
+
+    result = _read_planning_file(args.file, parse_plan)
+    problems = check_plan(result)
+    if problems:
+        raise UsageProblems(str(p) for p in problems)
+    report = continuity_report(result)
+
+    def show(value: float | None, percent: bool = False) -> str:
+        if value is None:
+            return "-"
+        return f"{value * 100:.1f} %" if percent else f"{value:g}"
+
+    if args.format == "json":
+        document = {
+            "median_distinct_staff": report.median_distinct_staff,
+            "median_lower_bound": report.median_lower_bound,
+            "median_gap": report.median_gap,
+            "median_fok_share": report.median_fok_share,
+            "fok_share_where_possible": report.fok_share_where_possible,
+            "travel_minutes": report.travel_minutes,
+            "planned_visits": report.planned_visits,
+            "unplanned_visits": report.unplanned_visits,
+            "customers": [
+                {
+                    "customer": c.customer,
+                    "included": c.included,
+                    "visits": c.visits,
+                    "distinct_staff": c.distinct_staff,
+                    "lower_bound": c.lower_bound if c.included else None,
+                    "visits_by_fok": c.visits_by_fok,
+                    "fok_possible": c.fok_possible,
+                }
+                for c in report.customers
+            ],
+        }
+        json.dump(document, out, ensure_ascii=False, indent=1)
+        out.write("\n")
+        return EXIT_OK
+    included = [c for c in report.customers if c.included]
+    out.write(
+        f"Plan {result.instance.start.isoformat()} + {result.instance.days} dagar: "
+        f"{report.planned_visits} besök planerade, {report.unplanned_visits} oplanerade, "
+        f"restid {report.travel_minutes} min\n"
+        f"Kunder i indikatorn (65+, minst två besök/dag 07-22): {len(included)}\n"
+        f"Median olika personal: {show(report.median_distinct_staff)}"
+        f" (nedre gräns {show(report.median_lower_bound)}, gap {show(report.median_gap)})\n"
+        f"Andel besök av fast omsorgskontakt: median {show(report.median_fok_share, True)},"
+        f" där schemat tillåter {show(report.fok_share_where_possible, True)}\n"
+    )
+    if args.customers:
+        out.write("Kund  Besök  Personal  Gräns  Av FOK\n")
+        for c in included:
+            share = show(c.fok_share, True)
+            out.write(
+                f"{c.customer}  {c.visits}  {c.distinct_staff}  {c.lower_bound}  {share}\n"
+            )
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="fastkontakt", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -269,6 +377,21 @@ def build_parser() -> argparse.ArgumentParser:
     accesslog_commands = accesslog.add_subparsers(dest="accesslog_command", required=True)
     verify = accesslog_commands.add_parser("verify", help="check the hash chain of the whole log")
     verify.set_defaults(handler=cmd_accesslog_verify)
+
+    planning = commands.add_parser("plan", help="plan home-care visits (no database)")
+    planning.add_argument("file", help="instance file ('-' for standard input)")
+    planning.add_argument("--days", type=int, help="days to plan (default: the file's)")
+    planning.add_argument("--time-limit", type=float, default=60.0, help="seconds (default 60)")
+    planning.add_argument("--out", help="plan file to write (default: standard output)")
+    planning.add_argument("--previous", help="plan to change as little as possible")
+    planning.add_argument("--travel-only", action="store_true", help="ignore continuity")
+    planning.set_defaults(handler=cmd_plan)
+
+    plan_report = commands.add_parser("plan-report", help="continuity measures of a plan")
+    plan_report.add_argument("file", help="plan file ('-' for standard input)")
+    plan_report.add_argument("--format", choices=("json", "text"), default="text")
+    plan_report.add_argument("--customers", action="store_true", help="one line per customer")
+    plan_report.set_defaults(handler=cmd_plan_report)
 
     commands.add_parser("manage", help="run a Django management command", add_help=False)
     return parser

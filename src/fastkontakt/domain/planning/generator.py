@@ -1,0 +1,214 @@
+"""Realistic, reproducible home-care instances for tests and benchmarks (same seed, same file).
+
+A municipality split into home-care groups of about 15 staff, each with an office that is where
+its staff start and end their day and with customers scattered around it (a normal spread of
+about a kilometre, as in a Swedish town district). The care mix follows what a municipal home
+care unit typically has: a third service-only customers (cleaning, shopping, meal delivery),
+30 % with one visit a day, a quarter with morning and evening visits, 8 % with four visits a
+day and 2 % heavy customers with double staffing (a lift) morning and evening. Insulin and
+medication visits need a delegation; heavy care needs an undersköterska.
+
+Staff work day shifts (07:00-15:30) or evening shifts (14:00-22:00), each with a 30-minute
+break in a window, ten days of fourteen (eight for part-time), and every other weekend; a third
+of them work both weekends with more weekdays off, so that weekends are staffed at two thirds.
+A few are sick for some days or on a week's leave. Each customer's fast omsorgskontakt is an
+undersköterska on day shifts in the customer's group, customers split among them by direction
+from the office so that each contact's customers lie together.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from datetime import date, timedelta
+from typing import cast
+
+from fastkontakt.domain.planning.model import (
+    WEEKDAYS,
+    Absence,
+    Break,
+    Customer,
+    Instance,
+    Location,
+    Shift,
+    SpeedModel,
+    StaffMember,
+    VisitDemand,
+    Weekday,
+)
+
+CENTRE = Location(65.5848, 22.1547)  # Luleå
+KM_PER_DEG_LAT = 111.2
+DAY_SHIFT = (7 * 60, 15 * 60 + 30, Break(10 * 60 + 30, 13 * 60 + 30, 30))
+EVENING_SHIFT = (14 * 60, 22 * 60, Break(15 * 60, 18 * 60, 30))
+EVERY_DAY: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+US = frozenset({"underskoterska"})
+
+
+def _hm(text: str) -> int:
+    hours, minutes = text.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def _offset(origin: Location, north_km: float, east_km: float) -> Location:
+    lat = origin.lat + north_km / KM_PER_DEG_LAT
+    lon = origin.lon + east_km / (KM_PER_DEG_LAT * math.cos(math.radians(origin.lat)))
+    return Location(round(lat, 6), round(lon, 6))
+
+
+def _demand(
+    id: str, kind: str, days: tuple[Weekday, ...], window: tuple[str, str], duration: int, *,
+    staff: int = 1, competences: frozenset[str] = frozenset(),
+    delegations: frozenset[str] = frozenset(),
+) -> VisitDemand:
+    return VisitDemand(
+        id, kind, days, _hm(window[0]), _hm(window[1]), duration,  # type: ignore[arg-type]
+        staff, competences, delegations,
+    )
+
+
+def _customer_demands(rng: random.Random) -> tuple[VisitDemand, ...]:
+    level = rng.choices(
+        ["service", "one", "light", "medium", "heavy"], weights=[34, 30, 26, 8, 2]
+    )[0]
+    weekday = cast(Weekday, rng.choice(WEEKDAYS[:5]))
+    other_weekday = cast(Weekday, rng.choice(WEEKDAYS[:5]))
+    medication = frozenset({"lakemedel"}) if rng.random() < 0.4 else frozenset()
+    insulin = frozenset({"insulin"}) if rng.random() < 0.1 else frozenset()
+    care = medication | insulin
+    demands: list[VisitDemand] = []
+    meals = 0.5 if level == "service" else 0.2 if level in ("one", "light") else 0.0
+    if rng.random() < meals:
+        demands.append(_demand("mat", "matdistribution", EVERY_DAY, ("10:30", "12:00"), 5))
+    if level == "service":
+        demands.append(_demand("stad", "serviceinsats", (weekday,), ("09:00", "14:00"), 45))
+        demands.append(_demand("inkop", "serviceinsats", (other_weekday,), ("10:00", "14:00"), 30))
+        return tuple(demands)
+    if level == "one":
+        if rng.random() < 0.6:
+            demands.append(_demand("morgon", "omsorg", EVERY_DAY, ("08:00", "11:00"), 20,
+                                   delegations=medication))
+        else:
+            demands.append(_demand("kvall", "omsorg", EVERY_DAY, ("18:00", "21:00"), 15,
+                                   delegations=medication))
+    elif level == "light":
+        demands.append(_demand("morgon", "omsorg", EVERY_DAY, ("07:00", "10:30"), 20,
+                               delegations=care))
+        demands.append(_demand("kvall", "omsorg", EVERY_DAY, ("18:30", "21:30"), 15,
+                               delegations=care))
+    elif level == "medium":
+        demands.append(_demand("morgon", "omsorg", EVERY_DAY, ("07:00", "10:00"), 25,
+                               delegations=care))
+        demands.append(_demand("lunch", "omsorg", EVERY_DAY, ("11:00", "13:00"), 15))
+        demands.append(_demand("middag", "omsorg", EVERY_DAY, ("16:00", "18:00"), 15,
+                               delegations=insulin))
+        demands.append(_demand("kvall", "omsorg", EVERY_DAY, ("19:00", "21:30"), 15,
+                               delegations=medication))
+    else:
+        demands.append(_demand("morgon", "omsorg", EVERY_DAY, ("07:00", "09:30"), 30, staff=2,
+                               competences=US, delegations=care))
+        demands.append(_demand("lunch", "omsorg", EVERY_DAY, ("11:00", "13:00"), 20,
+                               competences=US))
+        demands.append(_demand("middag", "omsorg", EVERY_DAY, ("16:00", "18:00"), 20,
+                               competences=US, delegations=insulin))
+        demands.append(_demand("kvall", "omsorg", EVERY_DAY, ("19:00", "21:00"), 20, staff=2,
+                               competences=US, delegations=medication))
+    shower_staff = 2 if level == "heavy" else 1
+    demands.append(_demand("dusch", "omsorg", (weekday,), ("09:00", "14:00"), 30,
+                           staff=shower_staff))
+    if rng.random() < 0.3:
+        demands.append(_demand("stad", "serviceinsats", (other_weekday,), ("09:00", "14:00"), 45))
+    return tuple(demands)
+
+
+def _days_worked(pattern: str, part_time: bool, scheduled: dict[int, int]) -> list[int]:
+    """Day numbers 0..13 worked in the two weeks starting on a Monday.
+
+    Days off go to the weekdays already best staffed (``scheduled`` counts the staff of the same
+    group and shift type per day, and is updated), so every weekday ends up about as staffed,
+    and first to the weeks with weekend work, so no one works twelve days running.
+    """
+    weekends = {"A": [5, 6], "B": [12, 13], "C": [5, 6, 12, 13]}[pattern]
+    weekdays = [d for d in range(14) if d % 7 < 5]
+    off = {"A": 2, "B": 2, "C": 4}[pattern] + (2 if part_time else 0)
+    weeks_with_weekend = {d // 7 for d in weekends}
+    order = sorted(
+        weekdays, key=lambda d: (d // 7 not in weeks_with_weekend, -scheduled.get(d, 0), d)
+    )
+    days_off = set(order[:off])
+    worked = sorted([d for d in weekdays if d not in days_off] + weekends)
+    for d in worked:
+        scheduled[d] = scheduled.get(d, 0) + 1
+    return worked
+
+
+def generate(
+    *, customers: int, staff: int, days: int = 14, seed: int = 1,
+    start: date = date(2026, 11, 23), group_size: int = 15,
+) -> Instance:
+    """An instance of ``customers`` customers and ``staff`` staff over ``days`` days from
+    ``start`` (a Monday keeps the rota's weekends on weekends)."""
+    rng = random.Random(seed)  # noqa: S311 - reproducible test data, nothing secret
+    groups = max(1, round(staff / group_size))
+    offices = [
+        _offset(CENTRE, 2.5 * math.sin(2 * math.pi * g / groups),
+                2.5 * math.cos(2 * math.pi * g / groups)) if groups > 1 else CENTRE
+        for g in range(groups)
+    ]
+    staff_members: list[StaffMember] = []
+    day_staff_by_group: list[list[str]] = [[] for _ in range(groups)]
+    scheduled: dict[tuple[int, bool], dict[int, int]] = {}
+    for i in range(staff):
+        group, rank = i % groups, i // groups
+        in_group = len(range(group, staff, groups))
+        evening = rank >= round(0.55 * in_group)  # 55 % day shifts, 45 % evening shifts
+        pattern = "ABC"[rank % 3]
+        part_time = rng.random() < 0.15
+        shift_start, shift_end, pause = EVENING_SHIFT if evening else DAY_SHIFT
+        rota = _days_worked(pattern, part_time, scheduled.setdefault((group, evening), {}))
+        worked = [d for d in rota if d < days]
+        shifts = tuple(
+            Shift(start + timedelta(days=d), shift_start, shift_end, (pause,)) for d in worked
+        )
+        competences = US if rng.random() < 0.85 or rank % 11 < 2 else frozenset()
+        delegations = set()
+        if rng.random() < 0.9 or rank % 11 < 2:
+            delegations.add("lakemedel")
+        if rng.random() < 0.3 or rank % 4 == 0:
+            delegations.add("insulin")
+        absences: list[Absence] = []
+        roll = rng.random()
+        if roll < 0.06:
+            first = start + timedelta(days=rng.randrange(max(1, days - 3)))
+            absences.append(Absence(first, first + timedelta(days=rng.randint(1, 3))))
+        elif roll < 0.09:
+            first = start + timedelta(days=rng.randrange(max(1, days - 6)))
+            absences.append(Absence(first, first + timedelta(days=6)))
+        staff_id = f"s{i + 1:03d}"
+        staff_members.append(StaffMember(
+            staff_id, offices[group], competences, frozenset(delegations), shifts,
+            tuple(absences),
+        ))
+        if not evening and "underskoterska" in competences:
+            day_staff_by_group[group].append(staff_id)
+
+    placed: list[tuple[int, float, Location]] = []
+    for _ in range(customers):
+        group = rng.randrange(groups)
+        north, east = rng.gauss(0, 1.0), rng.gauss(0, 1.0)
+        placed.append((group, math.atan2(north, east), _offset(offices[group], north, east)))
+    fok: dict[int, str | None] = {}
+    for group in range(groups):
+        members = [k for k, (g, _, _) in enumerate(placed) if g == group]
+        members.sort(key=lambda k: placed[k][1])
+        contacts = day_staff_by_group[group]
+        for rank, k in enumerate(members):
+            fok[k] = contacts[rank * len(contacts) // len(members)] if contacts else None
+    result: list[Customer] = []
+    for k, (_, _, location) in enumerate(placed):
+        old = rng.random() < 0.88
+        born = date(rng.randint(1925, 1958) if old else rng.randint(1962, 1995),
+                    rng.randint(1, 12), rng.randint(1, 28))
+        contact = fok[k] if rng.random() < 0.97 else None
+        result.append(Customer(f"k{k + 1:04d}", location, born, contact, _customer_demands(rng)))
+    return Instance(start, days, tuple(result), tuple(staff_members), SpeedModel())

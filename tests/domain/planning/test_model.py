@@ -1,0 +1,86 @@
+"""The problem model: the travel-time model, visits of the horizon, who can cover a visit."""
+
+from __future__ import annotations
+
+from fastkontakt.domain.planning import SpeedModel
+from fastkontakt.domain.planning.generator import generate
+from fastkontakt.domain.planning.model import can_cover
+from tests.domain.planning.builders import (
+    OFFICE,
+    START,
+    customer,
+    demand,
+    instance,
+    member,
+    north,
+    shifts,
+)
+
+
+def test_travel_minutes_follow_the_documented_speed_model() -> None:
+    # given 30 km/h, roads 1.35 times the straight line, 2 minutes to park
+    speed = SpeedModel()
+    # when
+    minutes = [speed.minutes(OFFICE, north(km)) for km in (0, 1, 3, 10)]
+    # then 1 km -> ceil(2.7) + 2, 3 km -> ceil(8.1) + 2, 10 km -> 27 + 2
+    assert minutes == [0, 5, 11, 29]
+    assert round(speed.km(OFFICE, north(10)), 3) == 10.0
+
+
+def test_a_faster_model_is_a_drop_in_replacement() -> None:
+    # when
+    minutes = SpeedModel(kmh=60, detour=1.0, stop_minutes=0).minutes(OFFICE, north(10))
+    # then
+    assert minutes == 10
+
+
+def test_visits_of_the_horizon_by_weekday() -> None:
+    # given Monday and Tuesday; a daily visit and one on Tuesdays only
+    inst = instance(
+        (customer("k1", demand("morgon"), demand("dusch", days=("tue",))),), (), days=2
+    )
+    # when
+    ids = [v.id for v in inst.visits]
+    # then
+    assert ids == ["k1/morgon/2026-11-23", "k1/morgon/2026-11-24", "k1/dusch/2026-11-24"]
+
+
+def test_who_can_cover_a_visit() -> None:
+    # given a visit 08:00-09:00 start, 30 minutes, needing insulin
+    visit = instance((customer("k1", demand(delegations=("insulin",))),), ()).visits[0]
+    # when
+    able = {
+        name: can_cover(staff, visit)
+        for name, staff in {
+            "day": member("A", shifts(range(1)), delegations=("insulin",)),
+            "no delegation": member("B", shifts(range(1))),
+            "absent": member("C", shifts(range(1)), delegations=("insulin",), absent=((0, 0),)),
+            "evening": member("D", shifts(range(1), "14:00", "22:00"), delegations=("insulin",)),
+            "ends 08:29": member("E", shifts(range(1), "06:00", "08:29"),
+                                 delegations=("insulin",)),
+            "ends 08:30": member("F", shifts(range(1), "06:00", "08:30", pause=None),
+                                 delegations=("insulin",)),
+        }.items()
+    }
+    # then
+    assert able == {
+        "day": True, "no delegation": False, "absent": False, "evening": False,
+        "ends 08:29": False, "ends 08:30": True,
+    }
+    assert visit.day == START
+
+
+def test_generator_is_deterministic_by_seed_and_sized_as_asked() -> None:
+    # when
+    first = generate(customers=60, staff=15, seed=7)
+    again = generate(customers=60, staff=15, seed=7)
+    other = generate(customers=60, staff=15, seed=8)
+    # then
+    assert first == again
+    assert first != other
+    assert (len(first.customers), len(first.staff), first.days) == (60, 15, 14)
+    assert all(c.fast_omsorgskontakt is None or c.fast_omsorgskontakt in first.staff_by_id
+               for c in first.customers)
+    worked = [len(s.shifts) for s in first.staff]
+    assert min(worked) >= 8
+    assert max(worked) <= 10

@@ -1,0 +1,170 @@
+"""The planner: plans hold (checked independently), continuity shapes them, re-planning is calm."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastkontakt.domain.planning import (
+    Absence,
+    Instance,
+    Plan,
+    Weights,
+    check_plan,
+    objective_terms,
+    plan,
+)
+from fastkontakt.domain.planning.generator import generate
+from fastkontakt.domain.planning.model import can_cover
+from tests.domain.planning.builders import (
+    OFFICE,
+    START,
+    customer,
+    demand,
+    instance,
+    member,
+    north,
+    shifts,
+)
+
+
+def staff_of(result: Plan) -> dict[str, tuple[str, ...]]:
+    return {p.visit: p.staff for p in result.visits}
+
+
+def nobody_can_make(inst: Instance) -> set[str]:
+    """Visits for which too few staff are present, qualified and on a fitting shift."""
+    return {
+        v.id
+        for v in inst.visits
+        if not any(can_cover(m, v) for m in inst.staff)
+        or sum(can_cover(m, v, as_second=True) for m in inst.staff) < v.staff_count
+    }
+
+
+def test_the_fast_omsorgskontakt_makes_the_visits_when_shifts_allow() -> None:
+    # given A is the contact of both customers; B starts where they live
+    inst = instance(
+        (
+            customer("k1", demand("morgon", ("08:00", "09:00"), 30), fok="A", at=north(3)),
+            customer("k2", demand("lunch", ("11:00", "13:00"), 20), fok="A", at=north(3)),
+        ),
+        (member("A", shifts(range(1))), member("B", shifts(range(1)), at=north(3))),
+    )
+    # when
+    continuity = plan(inst, time_limit=1, weights=Weights(), workers=1)
+    travel_only = plan(inst, time_limit=1, weights=Weights.travel_only(), workers=1)
+    # then
+    assert check_plan(continuity) == check_plan(travel_only) == []
+    assert staff_of(continuity) == {"k1/morgon/2026-11-23": ("A",), "k2/lunch/2026-11-23": ("A",)}
+    assert staff_of(travel_only) == {"k1/morgon/2026-11-23": ("B",), "k2/lunch/2026-11-23": ("B",)}
+    assert continuity.stats["travel_minutes"] == 22
+    assert travel_only.stats["travel_minutes"] == 0
+    assert continuity.unplanned == travel_only.unplanned == ()
+
+
+def test_double_staffing_competences_and_breaks_hold() -> None:
+    # given a lift needing two undersköterskor, and C who is not one
+    lift = demand("lyft", ("08:00", "08:30"), 30, staff=2, competences=("underskoterska",))
+    inst = instance(
+        (customer("k1", lift, demand("lunch", ("11:00", "12:00"), 40)),),
+        (
+            member("A", shifts(range(1)), competences=("underskoterska",)),
+            member("B", shifts(range(1)), competences=("underskoterska",)),
+            member("C", shifts(range(1))),
+        ),
+    )
+    # when
+    result = plan(inst, time_limit=1, weights=Weights(), workers=1)
+    # then
+    assert check_plan(result) == []
+    assert staff_of(result)["k1/lyft/2026-11-23"] == ("A", "B")
+    assert result.unplanned == ()
+    assert {b.staff for b in result.breaks} == {s for p in result.visits for s in p.staff}
+
+
+def test_a_visit_nobody_can_make_is_left_unplanned() -> None:
+    # given an insulin visit and no one delegated
+    inst = instance(
+        (customer("k1", demand(delegations=("insulin",)), demand("lunch", ("11:00", "12:00"))),),
+        (member("A", shifts(range(1))),),
+    )
+    # when
+    result = plan(inst, time_limit=1, workers=1)
+    # then
+    assert check_plan(result) == []
+    assert result.unplanned == ("k1/morgon/2026-11-23",)
+    assert [p.visit for p in result.visits] == ["k1/lunch/2026-11-23"]
+
+
+def test_a_substitute_once_chosen_keeps_the_customer() -> None:
+    # given the contact A works days 0 and 2; B and C both work every day
+    inst = instance(
+        (customer("k1", demand("morgon", ("08:00", "09:00"), 30), fok="A"),),
+        (member("A", shifts((0, 2))), member("B", shifts(range(4))), member("C", shifts(range(4)))),
+        days=4,
+    )
+    # when
+    result = plan(inst, time_limit=2, weights=Weights(), workers=2)
+    # then
+    assert check_plan(result) == []
+    made = [staff_of(result)[v.id] for v in inst.visits]
+    assert made[0] == made[2] == ("A",)
+    assert made[1] == made[3]
+    assert made[1] in {("B",), ("C",)}
+    assert objective_terms(result, Weights())["new_distinct_staff"] == 1
+
+
+def test_generated_plans_pass_the_checker_in_both_modes() -> None:
+    # given
+    inst = generate(customers=16, staff=6, days=3, seed=2)
+    # when
+    continuity = plan(inst, time_limit=4, weights=Weights())
+    travel_only = plan(inst, time_limit=4, weights=Weights.travel_only())
+    # then
+    assert check_plan(continuity) == []
+    assert check_plan(travel_only) == []
+    assert set(continuity.unplanned) == set(travel_only.unplanned) == nobody_can_make(inst)
+    assert continuity.stats["mode"] == "continuity"
+    assert travel_only.stats["mode"] == "travel-only"
+    assert (continuity.stats["visits_not_by_fok"] < travel_only.stats["visits_not_by_fok"])
+
+
+def test_replanning_after_an_absence_keeps_the_other_days_and_moves_little() -> None:
+    # given a plan, then the busiest person of day 1 falls ill that day
+    inst = generate(customers=16, staff=8, days=3, seed=2)
+    before = plan(inst, time_limit=4, weights=Weights())
+    day1 = START + timedelta(days=1)
+    routes = before.routes()
+    ill = max((s for s, d in routes if d == day1), key=lambda s: len(routes[(s, day1)]))
+    theirs = {p.visit for p in routes[(ill, day1)]}
+    after_absence = inst.with_absences({ill: (Absence(day1, day1),)})
+    # when
+    after = plan(after_absence, time_limit=4, weights=Weights(), previous_plan=before)
+    # then
+    assert check_plan(after) == []
+    days = after_absence.visit_by_id
+    kept = {p for p in before.visits if days[p.visit].day != day1}
+    assert kept <= set(after.visits)
+    assert after.stats["days_kept"] == 2
+    # Whatever is left out on day 1 is at most what the ill person would have made.
+    new_unplanned = set(after.unplanned) - set(before.unplanned)
+    assert {days[v].day for v in new_unplanned} <= {day1}
+    assert len(new_unplanned) <= len(theirs)
+    assert all(ill not in p.staff for p in after.visits if days[p.visit].day == day1)
+    others_moved = {
+        p.visit for p in after.visits
+        if p.visit not in theirs and before.by_visit[p.visit].staff != p.staff
+    }
+    assert len(others_moved) <= len(theirs)
+
+
+def test_start_locations_count_in_travel() -> None:
+    # given one visit 3 km north of A's office (11 minutes each way)
+    inst = instance(
+        (customer("k1", demand(), fok="A", at=north(3)),), (member("A", shifts(range(1))),)
+    )
+    # when
+    result = plan(inst, time_limit=1, workers=1)
+    # then
+    assert result.travel_minutes() == 22
+    assert inst.staff[0].location == OFFICE
