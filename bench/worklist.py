@@ -28,51 +28,8 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from datetime import date
 
-BENCH_DB = "fastkontakt_bench"
-AS_OF = date(2026, 11, 22)
-
-
-def _database_url(base: str) -> str:
-    return base.rsplit("/", 1)[0] + "/" + BENCH_DB
-
-
-def _ensure_database(base: str) -> None:
-    import psycopg
-
-    with psycopg.connect(base, autocommit=True) as conn:
-        query = "SELECT 1 FROM pg_database WHERE datname = %s"
-        exists = conn.execute(query, (BENCH_DB,)).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-
-
-def prepare(people: int, seed: int, reload: bool) -> None:
-    """Migrate the bench database and (re)load the demo region when needed."""
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    from fastkontakt.registry.demo import demo_scenario
-    from fastkontakt.registry.models import Person
-    from fastkontakt.registry.services import scenario_load
-
-    call_command("migrate", verbosity=0)
-    have = Person.objects.count()
-    if have == people and not reload:
-        print(f"registry already holds {have} people; reusing it (--reload to rebuild)")
-        return
-    if have:
-        call_command("flush", interactive=False, verbosity=0)
-    started = time.perf_counter()
-    scenario = demo_scenario(people=people, seed=seed, as_of=AS_OF)
-    generated = time.perf_counter()
-    summary = scenario_load(scenario=scenario)
-    loaded = time.perf_counter()
-    print(f"generated {people} people in {generated - started:.1f} s; "
-          f"loaded in {loaded - generated:.1f} s: {summary}")
+from region import AS_OF, database_url, ensure_database, prepare
 
 
 def measure(rounds: int, target: int) -> None:
@@ -141,7 +98,7 @@ def main() -> None:
     base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
     if not base.startswith(("postgres://", "postgresql://")):
         sys.exit("the benchmark runs on PostgreSQL: set DATABASE_URL=postgres://...")
-    os.environ["DATABASE_URL"] = _database_url(base)
+    os.environ["DATABASE_URL"] = database_url(base)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fastkontakt.settings")
     # With DEBUG on, Django keeps the text of every query; the pages run with it off.
     os.environ["DJANGO_DEBUG"] = "0"
@@ -149,7 +106,7 @@ def main() -> None:
     if args.measure_only:
         measure(args.rounds, args.target)
         return
-    _ensure_database(base)
+    ensure_database(base)
     prepare(args.people, args.seed, args.reload)
     subprocess.run(  # noqa: S603 - our own interpreter and script
         [sys.executable, __file__, "--measure-only", "--rounds", str(args.rounds),
