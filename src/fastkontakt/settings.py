@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "fastkontakt.registry",
     "fastkontakt.compliance",
     "fastkontakt.access",
+    "fastkontakt.letters",
+    "fastkontakt.planning",
+    "fastkontakt.fhir",
     "fastkontakt.web",
 ]
 

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from fastkontakt.domain.model import Contact, Patient, Scenario, Unit
 from fastkontakt.domain.rules.engine import Directory
 from fastkontakt.domain.scenario import parse_scenario, scenario_to_json
-from fastkontakt.registry import services
+from fastkontakt.registry.services import scenario as services
 from fastkontakt.registry.models import Person, RegionSettings, Visit
 from fastkontakt.registry.selectors import (
     directory_get,

@@ -105,6 +105,29 @@ POLICY_CHOICES = _choices(
 )
 DEFAULT_POLICY = "national"
 
+#: Why a contact was appointed (issue 3); empty for contacts loaded from files, which do not say.
+APPOINTMENT_REASON_CHOICES = [
+    ("begaran", _("Personen har begärt det")),
+    ("behov", _("Personens behov")),
+    ("utskrivning", _("Utskrivning från slutenvård")),
+    ("livshotande", _("Livshotande tillstånd")),
+    ("hemtjanst", _("Beslut om hemtjänst")),
+    ("overlamning", _("Överlämning från tidigare kontakt")),
+]
+END_REASON_CHOICES = [
+    ("personens_onskan", _("Personens önskan")),
+    ("behov_upphort", _("Behovet har upphört")),
+    ("medarbetaren_slutar", _("Medarbetaren slutar")),
+    ("lang_franvaro", _("Medarbetaren är borta en längre tid")),
+    ("flytt", _("Personen har flyttat eller bytt enhet")),
+    ("avliden", _("Personen har avlidit")),
+    ("annat", _("Annat skäl")),
+]
+HANDOVER_REASON_CHOICES = [
+    ("medarbetaren_slutar", _("Medarbetaren slutar")),
+    ("lang_franvaro", _("Medarbetaren är borta en längre tid")),
+]
+
 
 def validate_personal_id(value: str) -> None:
     """Form-level check of the Luhn digit and the date (the database only checks the shape)."""
@@ -260,6 +283,22 @@ class Contact(models.Model):
     informed = models.DateField(_("skriftligt informerad"), null=True, blank=True)
     # Empty means "no local title"; the domain's None.
     local_title = models.CharField(_("lokal titel"), max_length=NAME_LENGTH, blank=True)
+    # What the appointment workflow records; empty/None for contacts loaded from files.
+    reason = models.CharField(
+        _("skäl"), max_length=32, choices=APPOINTMENT_REASON_CHOICES, blank=True
+    )
+    agreed_with_person = models.BooleanField(_("överenskommet med personen"), null=True)
+    end_reason = models.CharField(
+        _("skäl till avslut"), max_length=32, choices=END_REASON_CHOICES, blank=True
+    )
+    handover = models.ForeignKey(
+        "Handover",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="new_contacts",
+        verbose_name=_("överlämning"),
+    )
 
     class Meta:
         verbose_name = _("fast kontakt")
@@ -269,6 +308,77 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.external_id}"
+
+
+class Handover(models.Model):
+    """A staff member's contacts handed over to successors when they leave or are away long.
+
+    The new contacts point here (``Contact.handover``); each one's predecessor is recorded in
+    :class:`HandoverItem`, which is what the letters to the people are written from.
+    """
+
+    staff = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="handovers", verbose_name=_("medarbetare")
+    )
+    reason = models.CharField(_("skäl"), max_length=32, choices=HANDOVER_REASON_CHOICES)
+    effective = models.DateField(_("gäller från"))
+    created_at = models.DateTimeField(_("registrerad"), auto_now_add=True)
+    created_by = models.CharField(_("registrerad av"), max_length=150)
+
+    class Meta:
+        verbose_name = _("överlämning")
+        verbose_name_plural = _("överlämningar")
+
+    def __str__(self) -> str:
+        return f"{self.staff_id} {self.effective}"
+
+
+class HandoverItem(models.Model):
+    handover = models.ForeignKey(
+        Handover, on_delete=models.CASCADE, related_name="items", verbose_name=_("överlämning")
+    )
+    previous = models.OneToOneField(
+        Contact,
+        on_delete=models.PROTECT,
+        related_name="handed_over",
+        verbose_name=_("tidigare uppdrag"),
+    )
+    successor = models.OneToOneField(
+        Contact,
+        on_delete=models.PROTECT,
+        related_name="taken_over",
+        verbose_name=_("nytt uppdrag"),
+    )
+
+    class Meta:
+        verbose_name = _("överlämnat uppdrag")
+        verbose_name_plural = _("överlämnade uppdrag")
+
+    def __str__(self) -> str:
+        return f"{self.previous_id} -> {self.successor_id}"
+
+
+class UnitLocalTitle(models.Model):
+    """A local title a unit declares equal to a legal role (e.g. "patientansvarig sjuksköterska"
+    = fast vårdkontakt), so the pages and letters can say what it means."""
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="local_titles", verbose_name=_("enhet")
+    )
+    title = models.CharField(_("lokal titel"), max_length=NAME_LENGTH)
+    kind = models.CharField(
+        _("motsvarar"), max_length=32, choices=CONTACT_KIND_CHOICES, default="fast_vardkontakt"
+    )
+
+    class Meta:
+        verbose_name = _("lokal titel")
+        verbose_name_plural = _("lokala titlar")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "title"], name="unitlocaltitle_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class ContactRequest(models.Model):

@@ -1,6 +1,10 @@
-"""The pages, in Swedish."""
+"""The pages, in Swedish.
 
-from django.urls import path
+Each area's view module ends with its own ``urlpatterns``; they are included here under the
+``web`` namespace, so every page is reversed as ``web:<name>``.
+"""
+
+from django.urls import include, path
 
 from fastkontakt.web.views import accesslog, accounts, people
 
@@ -16,4 +20,10 @@ urlpatterns = [
     path("personer/<int:person_pk>/", people.person_detail, name="person"),
     path("nodatkomst/", people.emergency_access, name="emergency"),
     path("logg/", accesslog.review, name="accesslog"),
+    path("arbetslista/", include("fastkontakt.web.views.worklist")),
+    path("kontakter/", include("fastkontakt.web.views.contacts")),
+    path("vard/", include("fastkontakt.web.views.care")),
+    path("arbetsbelastning/", include("fastkontakt.web.views.caseload")),
+    path("brev/", include("fastkontakt.web.views.letters")),
+    path("planering/", include("fastkontakt.web.views.planning")),
 ]

@@ -1,4 +1,4 @@
-"""Writes to the registry. For now: loading a scenario file (``fastkontakt load``).
+"""Loading a scenario file into the registry (``fastkontakt load``).
 
 What :func:`scenario_load` does with a file:
 

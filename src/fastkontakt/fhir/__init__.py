@@ -1,0 +1,1 @@
+"""The FHIR R4 API (IHE Dynamic Care Team Management)."""
