@@ -149,6 +149,8 @@ class Unit(models.Model):
     hsa_id = models.CharField(_("HSA-id"), max_length=ID_LENGTH, unique=True)
     name = models.CharField(_("namn"), max_length=NAME_LENGTH)
     type = models.CharField(_("typ"), max_length=32, choices=UNIT_TYPE_CHOICES)
+    # Not part of the scenario format; the letters and pages show it when it is known.
+    phone = models.CharField(_("telefon"), max_length=32, blank=True)
 
     class Meta:
         verbose_name = _("enhet")
@@ -165,6 +167,7 @@ class Staff(models.Model):
     licensed = models.BooleanField(_("legitimerad"), default=False)
     eligible = models.BooleanField(_("valbar som fast vårdkontakt"), default=True)
     employment_end = models.DateField(_("anställningens sista dag"), null=True, blank=True)
+    phone = models.CharField(_("telefon"), max_length=32, blank=True)
     units = models.ManyToManyField(
         Unit, through="StaffUnit", related_name="staff", verbose_name=_("enheter")
     )
