@@ -317,6 +317,24 @@ def patient_snapshots(*, chunk_size: int = DEFAULT_CHUNK_SIZE) -> Iterator[domai
         yield from _patients(rows, units, staff)
 
 
+def referenced_ids(patient: domain.Patient) -> tuple[set[str], set[str]]:
+    """The HSA-ids of the units and of the staff that one person's data names.
+
+    The rules only look up those, so a directory of them is enough to evaluate the person.
+    """
+    units = {c.unit for c in patient.contacts}
+    units.update(r.unit for r in patient.requests)
+    units.update(s.unit for s in patient.inpatient_stays)
+    units.update(s.outpatient_unit for s in patient.inpatient_stays if s.outpatient_unit)
+    units.update(h.unit for h in patient.home_care)
+    if patient.listed_at is not None:
+        units.add(patient.listed_at)
+    staff = {c.staff for c in patient.contacts}
+    staff.update(s.coordinator for s in patient.sips if s.coordinator is not None)
+    staff.update(v.staff for v in patient.visits)
+    return units, staff
+
+
 def person_get_snapshot(*, personal_id: str) -> domain.Patient:
     """One person as a domain ``Patient``; raises ``Person.DoesNotExist``."""
     row = Person.objects.filter(personal_id=personal_id).values_list(*_PERSON_COLUMNS).first()

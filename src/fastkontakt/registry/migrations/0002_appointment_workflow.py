@@ -5,82 +5,195 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0001_initial'),
+        ("registry", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='contact',
-            name='agreed_with_person',
-            field=models.BooleanField(null=True, verbose_name='överenskommet med personen'),
+            model_name="contact",
+            name="agreed_with_person",
+            field=models.BooleanField(null=True, verbose_name="överenskommet med personen"),
         ),
         migrations.AddField(
-            model_name='contact',
-            name='end_reason',
-            field=models.CharField(blank=True, choices=[('personens_onskan', 'Personens önskan'), ('behov_upphort', 'Behovet har upphört'), ('medarbetaren_slutar', 'Medarbetaren slutar'), ('lang_franvaro', 'Medarbetaren är borta en längre tid'), ('flytt', 'Personen har flyttat eller bytt enhet'), ('avliden', 'Personen har avlidit'), ('annat', 'Annat skäl')], max_length=32, verbose_name='skäl till avslut'),
+            model_name="contact",
+            name="end_reason",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("personens_onskan", "Personens önskan"),
+                    ("behov_upphort", "Behovet har upphört"),
+                    ("medarbetaren_slutar", "Medarbetaren slutar"),
+                    ("lang_franvaro", "Medarbetaren är borta en längre tid"),
+                    ("flytt", "Personen har flyttat eller bytt enhet"),
+                    ("avliden", "Personen har avlidit"),
+                    ("annat", "Annat skäl"),
+                ],
+                max_length=32,
+                verbose_name="skäl till avslut",
+            ),
         ),
         migrations.AddField(
-            model_name='contact',
-            name='reason',
-            field=models.CharField(blank=True, choices=[('begaran', 'Personen har begärt det'), ('behov', 'Personens behov'), ('utskrivning', 'Utskrivning från slutenvård'), ('livshotande', 'Livshotande tillstånd'), ('hemtjanst', 'Beslut om hemtjänst'), ('overlamning', 'Överlämning från tidigare kontakt')], max_length=32, verbose_name='skäl'),
+            model_name="contact",
+            name="reason",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("begaran", "Personen har begärt det"),
+                    ("behov", "Personens behov"),
+                    ("utskrivning", "Utskrivning från slutenvård"),
+                    ("livshotande", "Livshotande tillstånd"),
+                    ("hemtjanst", "Beslut om hemtjänst"),
+                    ("overlamning", "Överlämning från tidigare kontakt"),
+                ],
+                max_length=32,
+                verbose_name="skäl",
+            ),
         ),
         migrations.AddField(
-            model_name='staff',
-            name='phone',
-            field=models.CharField(blank=True, max_length=32, verbose_name='telefon'),
+            model_name="staff",
+            name="phone",
+            field=models.CharField(blank=True, max_length=32, verbose_name="telefon"),
         ),
         migrations.AddField(
-            model_name='unit',
-            name='phone',
-            field=models.CharField(blank=True, max_length=32, verbose_name='telefon'),
+            model_name="unit",
+            name="phone",
+            field=models.CharField(blank=True, max_length=32, verbose_name="telefon"),
         ),
         migrations.CreateModel(
-            name='Handover',
+            name="Handover",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(choices=[('medarbetaren_slutar', 'Medarbetaren slutar'), ('lang_franvaro', 'Medarbetaren är borta en längre tid')], max_length=32, verbose_name='skäl')),
-                ('effective', models.DateField(verbose_name='gäller från')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='registrerad')),
-                ('created_by', models.CharField(max_length=150, verbose_name='registrerad av')),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='handovers', to='registry.staff', verbose_name='medarbetare')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("medarbetaren_slutar", "Medarbetaren slutar"),
+                            ("lang_franvaro", "Medarbetaren är borta en längre tid"),
+                        ],
+                        max_length=32,
+                        verbose_name="skäl",
+                    ),
+                ),
+                ("effective", models.DateField(verbose_name="gäller från")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="registrerad")),
+                ("created_by", models.CharField(max_length=150, verbose_name="registrerad av")),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="handovers",
+                        to="registry.staff",
+                        verbose_name="medarbetare",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'överlämning',
-                'verbose_name_plural': 'överlämningar',
+                "verbose_name": "överlämning",
+                "verbose_name_plural": "överlämningar",
             },
         ),
         migrations.AddField(
-            model_name='contact',
-            name='handover',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='new_contacts', to='registry.handover', verbose_name='överlämning'),
+            model_name="contact",
+            name="handover",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="new_contacts",
+                to="registry.handover",
+                verbose_name="överlämning",
+            ),
         ),
         migrations.CreateModel(
-            name='HandoverItem',
+            name="HandoverItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('handover', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='registry.handover', verbose_name='överlämning')),
-                ('previous', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='handed_over', to='registry.contact', verbose_name='tidigare uppdrag')),
-                ('successor', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='taken_over', to='registry.contact', verbose_name='nytt uppdrag')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "handover",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="registry.handover",
+                        verbose_name="överlämning",
+                    ),
+                ),
+                (
+                    "previous",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="handed_over",
+                        to="registry.contact",
+                        verbose_name="tidigare uppdrag",
+                    ),
+                ),
+                (
+                    "successor",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="taken_over",
+                        to="registry.contact",
+                        verbose_name="nytt uppdrag",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'överlämnat uppdrag',
-                'verbose_name_plural': 'överlämnade uppdrag',
+                "verbose_name": "överlämnat uppdrag",
+                "verbose_name_plural": "överlämnade uppdrag",
             },
         ),
         migrations.CreateModel(
-            name='UnitLocalTitle',
+            name="UnitLocalTitle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='lokal titel')),
-                ('kind', models.CharField(choices=[('fast_vardkontakt', 'Fast vårdkontakt'), ('fast_lakarkontakt', 'Fast läkarkontakt'), ('fast_omsorgskontakt', 'Fast omsorgskontakt'), ('behandlande_roll', 'Behandlande roll'), ('sip_samordnare', 'Samordningsansvarig för SIP'), ('kontaktansvarig', 'Kontaktansvarig')], default='fast_vardkontakt', max_length=32, verbose_name='motsvarar')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='local_titles', to='registry.unit', verbose_name='enhet')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="lokal titel")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("fast_vardkontakt", "Fast vårdkontakt"),
+                            ("fast_lakarkontakt", "Fast läkarkontakt"),
+                            ("fast_omsorgskontakt", "Fast omsorgskontakt"),
+                            ("behandlande_roll", "Behandlande roll"),
+                            ("sip_samordnare", "Samordningsansvarig för SIP"),
+                            ("kontaktansvarig", "Kontaktansvarig"),
+                        ],
+                        default="fast_vardkontakt",
+                        max_length=32,
+                        verbose_name="motsvarar",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="local_titles",
+                        to="registry.unit",
+                        verbose_name="enhet",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lokal titel',
-                'verbose_name_plural': 'lokala titlar',
-                'constraints': [models.UniqueConstraint(fields=('unit', 'title'), name='unitlocaltitle_unique')],
+                "verbose_name": "lokal titel",
+                "verbose_name_plural": "lokala titlar",
+                "constraints": [
+                    models.UniqueConstraint(fields=("unit", "title"), name="unitlocaltitle_unique")
+                ],
             },
         ),
     ]
