@@ -6,7 +6,10 @@ STAMP := $(VENV)/.installed-stamp
 DEMO_PEOPLE ?= 2000
 export DJANGO_SETTINGS_MODULE := fastkontakt.settings
 
-.PHONY: install migrate demo run test lint pytest bench clean
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: install browser migrate demo run test lint pytest screenshots bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,6 +18,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# The browser tests drive Debian's Chromium (not a browser Playwright downloads).
+browser:
+	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
 migrate: install
 	$(BIN)/fastkontakt manage migrate --noinput
@@ -33,8 +41,12 @@ lint: install
 	$(BIN)/lint-imports
 	$(BIN)/fastkontakt manage makemigrations --check --dry-run
 
-pytest: install
+pytest: install browser
 	$(BIN)/pytest
+
+# Screenshots of the main pages for the README, taken by the browser tests.
+screenshots: install browser
+	FASTKONTAKT_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/browser -q
 
 test: lint pytest
 

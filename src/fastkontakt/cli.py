@@ -183,6 +183,7 @@ def cmd_seed_demo(args: argparse.Namespace, out: TextIO) -> int:
     from fastkontakt.registry.demo import demo_scenario
     from fastkontakt.registry.selectors import person_count
     from fastkontakt.registry.services import scenario_load, scenario_replace
+    from fastkontakt.registry.services.demo import demo_contact_details_fill
 
     existing = person_count()
     if existing and not args.replace:
@@ -194,6 +195,7 @@ def cmd_seed_demo(args: argparse.Namespace, out: TextIO) -> int:
     scenario = demo_scenario(people=args.people, seed=args.seed, as_of=args.as_of or _today())
     write = scenario_replace if existing else scenario_load
     _write_summary(write(scenario=scenario), out)
+    demo_contact_details_fill(seed=args.seed)
     return EXIT_OK
 
 

@@ -20,6 +20,8 @@ from fastkontakt.registry.models import (
     Staff,
     Unit,
 )
+from fastkontakt.registry.selectors import scenario_export
+from fastkontakt.registry.services import scenario_load
 from fastkontakt.registry.services.contacts import (
     AppointmentRefused,
     HandoverRefused,
@@ -619,3 +621,31 @@ def test_caseload_counts_people_with_current_contacts_only() -> None:
 
     # then
     assert counts == {staff.pk: 1}
+
+
+@pytest.mark.django_db
+def test_a_person_with_a_handover_can_be_reloaded_from_a_file() -> None:
+    # given: a handover, then the registry exported as a scenario
+    home_care = UnitFactory(type="hemtjanst")
+    leaving = _staff_at(home_care, profession="underskoterska")
+    successor = _staff_at(home_care, profession="underskoterska")
+    contact = ContactFactory(unit=home_care, staff=leaving, kind="fast_omsorgskontakt")
+    contact_handover(
+        actor=_manager(home_care),
+        staff_pk=leaving.pk,
+        reason="medarbetaren_slutar",
+        effective=TODAY,
+        successors={contact.pk: successor.pk},
+        as_of=TODAY,
+    )
+    exported = scenario_export(as_of=TODAY)
+
+    # when: the file is loaded back (which replaces the person's contacts)
+    scenario_load(scenario=exported)
+
+    # then: the same contacts, and the handover record went with the replaced rows
+    assert sorted(Contact.objects.values_list("staff_id", "start", "end")) == [
+        (leaving.pk, contact.start, TODAY - timedelta(days=1)),
+        (successor.pk, TODAY, None),
+    ]
+    assert HandoverItem.objects.count() == 0

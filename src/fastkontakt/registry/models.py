@@ -340,15 +340,17 @@ class HandoverItem(models.Model):
     handover = models.ForeignKey(
         Handover, on_delete=models.CASCADE, related_name="items", verbose_name=_("överlämning")
     )
+    # CASCADE: reloading a person from a file replaces their contacts (ADR 0002), and the
+    # handover record goes with them; the letters keep their own copy of what was sent.
     previous = models.OneToOneField(
         Contact,
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         related_name="handed_over",
         verbose_name=_("tidigare uppdrag"),
     )
     successor = models.OneToOneField(
         Contact,
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         related_name="taken_over",
         verbose_name=_("nytt uppdrag"),
     )

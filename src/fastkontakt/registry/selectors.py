@@ -549,10 +549,60 @@ def care_relationship_q(unit_pks: Collection[int], on: date) -> Q:
     )
 
 
-def contact_list_for_person(person_pk: int) -> list[Contact]:
-    """Every contact of one person, current and past, with staff and unit, newest first."""
-    return list(
+@dataclass(frozen=True, slots=True)
+class PersonRegister:
+    """Everything the registry holds about one person, for the person's page."""
+
+    current: list[Contact]
+    """Contacts current on the day asked for (or starting later), by kind then start."""
+    past: list[Contact]
+    requests: list[ContactRequest]
+    stays: list[InpatientStay]
+    decisions: list[HomeCareDecision]
+    plan: ImplementationPlan | None
+    revisions: list[PlanRevision]
+    sips: list[Sip]
+    transfers: list[InformationTransfer]
+
+
+def person_register_get(*, person_pk: int, on: date) -> PersonRegister:
+    """One person's contacts and everything about them, newest first (nine queries)."""
+    contacts = list(
         Contact.objects.filter(person_id=person_pk)
         .select_related("staff", "unit")
-        .order_by("-start", "kind", "external_id")
+        .order_by("kind", "-start", "external_id")
+    )
+    plan = ImplementationPlan.objects.filter(person_id=person_pk).first()
+    return PersonRegister(
+        current=[c for c in contacts if c.end is None or c.end >= on],
+        past=sorted(
+            (c for c in contacts if c.end is not None and c.end < on),
+            key=lambda c: (c.end or c.start, c.pk),
+            reverse=True,
+        ),
+        requests=list(
+            ContactRequest.objects.filter(person_id=person_pk)
+            .select_related("unit")
+            .order_by("-date", "-pk")
+        ),
+        stays=list(
+            InpatientStay.objects.filter(person_id=person_pk)
+            .select_related("unit", "outpatient_unit")
+            .order_by("-admitted", "-pk")
+        ),
+        decisions=list(
+            HomeCareDecision.objects.filter(person_id=person_pk)
+            .select_related("unit")
+            .order_by("-start", "-pk")
+        ),
+        plan=plan,
+        revisions=list(plan.revisions.order_by("-date", "-pk")) if plan is not None else [],
+        sips=list(
+            Sip.objects.filter(person_id=person_pk)
+            .select_related("coordinator")
+            .order_by("-created", "-pk")
+        ),
+        transfers=list(
+            InformationTransfer.objects.filter(person_id=person_pk).order_by("-date", "-pk")
+        ),
     )

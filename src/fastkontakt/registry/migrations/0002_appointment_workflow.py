@@ -131,7 +131,7 @@ class Migration(migrations.Migration):
                 (
                     "previous",
                     models.OneToOneField(
-                        on_delete=django.db.models.deletion.PROTECT,
+                        on_delete=django.db.models.deletion.CASCADE,
                         related_name="handed_over",
                         to="registry.contact",
                         verbose_name="tidigare uppdrag",
@@ -140,7 +140,7 @@ class Migration(migrations.Migration):
                 (
                     "successor",
                     models.OneToOneField(
-                        on_delete=django.db.models.deletion.PROTECT,
+                        on_delete=django.db.models.deletion.CASCADE,
                         related_name="taken_over",
                         to="registry.contact",
                         verbose_name="nytt uppdrag",

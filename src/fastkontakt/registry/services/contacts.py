@@ -347,7 +347,9 @@ def contact_handover(
 ) -> Handover:
     """Hand ``staff_pk``'s contacts to successors from ``effective``.
 
-    ``successors`` maps each handed-over contact's pk to its successor's staff pk. Each new
+    ``successors`` maps each handed-over contact's pk to its successor's staff pk. The new
+    contacts start on ``effective`` (a contact that itself starts on that day or later is
+    succeeded the day after it starts) and the old ones end the day before. Each new
     contact is appointed through the same checks as a single appointment, one after the other
     so that each sees the ones before it; every refusal is collected and, if there is any,
     :class:`HandoverRefused` rolls the whole handover back. Contacts left out of
@@ -375,10 +377,6 @@ def contact_handover(
             problems.append(Problem(f"successors[{pk}]", "Uppdraget är inte medarbetarens."))
         elif contact.end is not None and contact.end < effective:
             problems.append(Problem(f"successors[{pk}]", "Uppdraget har redan upphört."))
-        elif contact.start >= effective:
-            problems.append(
-                Problem(f"successors[{pk}]", "Uppdraget börjar inte före överlämningen.")
-            )
     if leaving.pk in successors.values():
         problems.append(Problem("successors", "Efterträdaren kan inte vara samma medarbetare."))
     if problems:
@@ -415,7 +413,9 @@ def contact_handover(
                     kind=cast(ContactKind, contact.kind),
                     staff=successor_staff[successors[contact.pk]],
                     unit=contact.unit,
-                    start=effective,
+                    # A contact that starts on the day of the handover (or later) is held
+                    # for its first day: a contact's period cannot end before it starts.
+                    start=max(effective, contact.start + timedelta(days=1)),
                     coordinating=contact.coordinating,
                     replaces_pk=contact.pk,
                     takes_over_coordination_from_pk=None,

@@ -16,10 +16,15 @@ from django.views.decorators.http import require_http_methods
 from fastkontakt.access.models import UNIT_ROLES, Role
 from fastkontakt.access.selectors import person_read, person_search
 from fastkontakt.access.services import InvalidInput, emergency_access_grant
+from fastkontakt.compliance.selectors import findings_for_person
+from fastkontakt.domain.appointment import NEED_CALLS_FOR
 from fastkontakt.domain.errors import NotFound
 from fastkontakt.registry.models import Unit
-from fastkontakt.registry.selectors import contact_list_for_person
+from fastkontakt.registry.selectors import person_register_get
+from fastkontakt.registry.services.contacts import APPOINTING_ROLES
 from fastkontakt.web.views.base import actor_of, translate_domain_errors
+
+NEED_LABELS = {need: label for need, label, _ in NEED_CALLS_FOR}
 
 
 class SearchForm(forms.Form):
@@ -58,12 +63,17 @@ def search(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 @translate_domain_errors
 def person_detail(request: HttpRequest, person_pk: int) -> HttpResponse:
-    person = person_read(actor=actor_of(request), person_pk=person_pk, what="person.page")
-    contacts = contact_list_for_person(person.pk)
+    actor = actor_of(request)
+    today = timezone.localdate()
+    person = person_read(actor=actor, person_pk=person_pk, what="person.page", on=today)
+    appointing = actor.units_with_role(*APPOINTING_ROLES)
     context = {
         "person": person,
-        "current": [c for c in contacts if c.end is None],
-        "past": [c for c in contacts if c.end is not None],
+        "register": person_register_get(person_pk=person.pk, on=today),
+        "findings": findings_for_person(personal_id=person.personal_id, as_of=today),
+        "needs": [NEED_LABELS.get(need, need) for need in person.needs],
+        "may_appoint": bool(appointing),
+        "appointing_units": appointing,
     }
     return render(request, "web/person.html", context)
 

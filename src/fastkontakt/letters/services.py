@@ -1,0 +1,271 @@
+"""Writing letters to people about their fixed contacts, and recording their delivery.
+
+Each service checks in this order: the thing exists (``NotFound``), the actor holds a role at
+the unit (``NotAllowed``), the person is within the actor's care relationships (``person_read``,
+which logs the read or the refused attempt), the input holds (``InvalidInput``, in Swedish);
+only then does it write, in one transaction that also logs the write.
+
+The checks run before that transaction opens, not inside it: a refusal raised inside would roll
+back the access log's entry of the refused attempt along with everything else, and a log
+reviewer must see who tried to reach a person outside their care relationships.
+
+Only a letter to the person sets ``Contact.informed`` when delivered: the law asks that the
+person be informed; a relative's copy is a courtesy that does not replace it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from fastkontakt.access.actors import Actor, require_role
+from fastkontakt.access.selectors import person_read
+from fastkontakt.access.services import InvalidInput, person_write_log
+from fastkontakt.domain.errors import NotFound, Problem
+from fastkontakt.letters import wording
+from fastkontakt.letters.models import DeliveryMethod, Letter, Recipient
+from fastkontakt.letters.rendering import letter_content, letter_pdf
+from fastkontakt.letters.selectors import LETTER_NOT_FOUND, LETTER_ROLES, contacts_for_letter
+from fastkontakt.registry.models import Contact, Handover, HandoverItem, Person
+
+CONTACT_NOT_FOUND = "Uppdraget finns inte."
+HANDOVER_NOT_FOUND = "Överlämningen finns inte."
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _recipient_checked(recipient: str) -> str:
+    if recipient not in Recipient.values:
+        raise InvalidInput([Problem("recipient", "Välj mottagare: personen eller närstående.")])
+    return recipient
+
+
+def _already_delivered(letter: Letter) -> Problem:
+    assert letter.delivered_on is not None  # noqa: S101 - asked only of delivered letters
+    return Problem(
+        "delivered_on",
+        f"Brevet är redan registrerat som lämnat {wording.long_date(letter.delivered_on)}.",
+    )
+
+
+def _write(
+    *,
+    actor: Actor,
+    person: Person,
+    contacts: Sequence[Contact],
+    recipient: str,
+    handover_item: HandoverItem | None,
+    what: str,
+) -> Letter:
+    """Store one letter with its PDF; the caller holds the transaction."""
+    unit = contacts[0].unit
+    letter = Letter.objects.create(
+        person=person,
+        contact=contacts[0],
+        unit=unit,
+        handover_item=handover_item,
+        recipient=recipient,
+        created_by=actor.username,
+        pdf=b"",
+    )
+    letter.contacts.set(contacts)
+    # The letter's number is printed on it, so the PDF is made once the row has its key.
+    content = letter_content(
+        number=letter.pk,
+        on=timezone.localdate(letter.created_at),
+        person=person,
+        contacts=contacts,
+        to_relative=recipient == Recipient.RELATIVE,
+    )
+    letter.pdf = letter_pdf(content)
+    letter.save(update_fields=["pdf"])
+    person_write_log(actor=actor, person=person, unit=unit, what=what)
+    return letter
+
+
+def _taken_over(contact: Contact) -> HandoverItem | None:
+    try:
+        return contact.taken_over
+    except HandoverItem.DoesNotExist:
+        return None
+
+
+def letter_create(*, actor: Actor, contact_pk: int, recipient: str = "person") -> Letter:
+    """A letter to the person (or, ``recipient="narstaende"``, a relative) about one contact.
+
+    A contact that came from a handover names its predecessor too. A contact that has ended is
+    refused: the letter would tell the person about a contact they no longer have.
+    """
+    chosen = _recipient_checked(recipient)
+    unit_pk = Contact.objects.filter(pk=contact_pk).values_list("unit_id", flat=True).first()
+    if unit_pk is None:
+        raise NotFound(CONTACT_NOT_FOUND)
+    require_role(actor, LETTER_ROLES, unit_pk)
+    (contact,) = contacts_for_letter(contact_pks=[contact_pk])
+    person = person_read(actor=actor, person_pk=contact.person_id, what="letter.create")
+    today = _today()
+    if contact.end is not None and contact.end < today:
+        raise InvalidInput(
+            [
+                Problem(
+                    "contact",
+                    f"Uppdraget avslutades {wording.long_date(contact.end)}. Ett brev om det "
+                    "skulle ge personen fel besked.",
+                )
+            ]
+        )
+    with transaction.atomic():
+        return _write(
+            actor=actor,
+            person=person,
+            contacts=[contact],
+            recipient=chosen,
+            handover_item=_taken_over(contact),
+            what="letter.create",
+        )
+
+
+def letters_for_handover(*, actor: Actor, handover_pk: int, relatives: bool) -> list[Letter]:
+    """One letter per person in the handover, naming every contact they got from it and who
+    had each before; with ``relatives``, a relative's copy of each as well.
+
+    Safe to call again: letters already written for this handover are returned as they are,
+    and only missing ones (say, the relatives' copies asked for later) are written. All or
+    nothing: a person outside the actor's care relationships refuses the whole call.
+    """
+    if not Handover.objects.filter(pk=handover_pk).exists():
+        raise NotFound(HANDOVER_NOT_FOUND)
+    items = list(
+        HandoverItem.objects.filter(handover_id=handover_pk)
+        .select_related("successor")
+        .order_by("pk")
+    )
+    for unit_pk in sorted({item.successor.unit_id for item in items}):
+        require_role(actor, LETTER_ROLES, unit_pk)
+    by_person: dict[int, list[HandoverItem]] = {}
+    for item in items:
+        by_person.setdefault(item.successor.person_id, []).append(item)
+    people = {
+        pk: person_read(actor=actor, person_pk=pk, what="letter.handover") for pk in by_person
+    }
+    ordered = contacts_for_letter(contact_pks=[item.successor_id for item in items])
+    recipients = [Recipient.PERSON.value]
+    if relatives:
+        recipients.append(Recipient.RELATIVE.value)
+    existing = {
+        (letter.person_id, letter.recipient): letter
+        for letter in Letter.objects.defer("pdf")
+        .filter(handover_item__handover_id=handover_pk)
+        .order_by("pk")
+    }
+    letters = []
+    with transaction.atomic():
+        for person_pk, person_items in by_person.items():
+            successors = {item.successor_id for item in person_items}
+            named = [c for c in ordered if c.pk in successors]
+            for recipient in recipients:
+                letter = existing.get((person_pk, recipient))
+                if letter is None:
+                    letter = _write(
+                        actor=actor,
+                        person=people[person_pk],
+                        contacts=named,
+                        recipient=recipient,
+                        handover_item=_taken_over(named[0]),
+                        what="letter.handover",
+                    )
+                letters.append(letter)
+    return letters
+
+
+def _delivery_problems(
+    letter: Letter,
+    contacts: Sequence[Contact],
+    delivered_on: date | None,
+    method: str,
+    today: date,
+) -> list[Problem]:
+    problems = []
+    if method not in DeliveryMethod.values:
+        problems.append(Problem("method", "Välj hur brevet lämnades eller skickades."))
+    if letter.delivered_on is not None:
+        problems.append(_already_delivered(letter))
+    elif delivered_on is None:
+        problems.append(Problem("delivered_on", "Ange vilken dag brevet lämnades eller skickades."))
+    elif delivered_on > today:
+        problems.append(
+            Problem(
+                "delivered_on", "Datumet ligger i framtiden. Registrera brevet när det är skickat."
+            )
+        )
+    else:
+        created = timezone.localdate(letter.created_at)
+        if delivered_on < created:
+            problems.append(
+                Problem(
+                    "delivered_on",
+                    f"Brevet skrevs {wording.long_date(created)} och kan inte ha lämnats före det.",
+                )
+            )
+        for contact in contacts:
+            if delivered_on < contact.start:
+                problems.append(
+                    Problem(
+                        "delivered_on",
+                        f"Uppdraget som {wording.KINDS[contact.kind].label} för "
+                        f"{contact.staff.name} börjar {wording.long_date(contact.start)}. Ange "
+                        "ett datum från och med den dagen.",
+                    )
+                )
+    return problems
+
+
+def letter_deliver(
+    *,
+    actor: Actor,
+    letter_pk: int,
+    delivered_on: date | None,
+    method: str,
+    as_of: date | None = None,
+) -> Letter:
+    """Record when and how the letter reached its recipient.
+
+    For a letter to the person, the contacts it names get ``informed`` set to that day, unless
+    they already have an earlier one (the person was informed then; a later letter does not
+    undo it). ``as_of`` is today unless given; the day cannot be later, nor before the letter
+    was written or a contact it names started.
+    """
+    letter = Letter.objects.defer("pdf").filter(pk=letter_pk).first()
+    if letter is None:
+        raise NotFound(LETTER_NOT_FOUND)
+    contacts = list(letter.contacts.select_related("staff", "unit").order_by("kind", "pk"))
+    for unit_pk in sorted({letter.unit_id} | {c.unit_id for c in contacts}):
+        require_role(actor, LETTER_ROLES, unit_pk)
+    person = person_read(actor=actor, person_pk=letter.person_id, what="letter.deliver")
+    problems = _delivery_problems(letter, contacts, delivered_on, method, as_of or _today())
+    if problems:
+        raise InvalidInput(problems)
+    assert delivered_on is not None  # noqa: S101 - _delivery_problems refuses None
+    with transaction.atomic():
+        # Locked and read again: of two people recording the same delivery, one wins.
+        locked = Letter.objects.select_for_update().defer("pdf").get(pk=letter.pk)
+        if locked.delivered_on is not None:
+            raise InvalidInput([_already_delivered(locked)])
+        locked.delivered_on = delivered_on
+        locked.delivery_method = method
+        locked.delivered_by = actor.username
+        locked.save(update_fields=["delivered_on", "delivery_method", "delivered_by"])
+        if locked.recipient == Recipient.PERSON:
+            for contact in Contact.objects.select_for_update().filter(
+                pk__in=[c.pk for c in contacts]
+            ):
+                if contact.informed is None or delivered_on < contact.informed:
+                    contact.informed = delivered_on
+                    contact.save(update_fields=["informed"])
+        person_write_log(actor=actor, person=person, unit=letter.unit, what="letter.deliver")
+    return locked
