@@ -235,6 +235,19 @@ def cmd_accesslog_verify(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_FAILED
 
 
+def cmd_api_client(args: argparse.Namespace, out: TextIO) -> int:
+    """Create a FHIR API client and print its token, which is shown this once only."""
+    _setup_django()
+    from fastkontakt.fhir.clients import api_client_create
+
+    client, token = api_client_create(name=args.name, unit_hsa_id=args.unit, scopes=args.scope)
+    out.write(
+        f"API-klient {client.name} (enhet {args.unit}, {client.scopes}).\n"
+        f"Token (visas bara nu; spara den säkert):\n{token}\n"
+    )
+    return EXIT_OK
+
+
 def _read_planning_file(path: str, parse: Callable[[bytes], _T]) -> _T:
     from fastkontakt.domain.planning.formats import InvalidPlanningFile
 
@@ -394,6 +407,14 @@ def build_parser() -> argparse.ArgumentParser:
     plan_report.add_argument("--format", choices=("json", "text"), default="text")
     plan_report.add_argument("--customers", action="store_true", help="one line per customer")
     plan_report.set_defaults(handler=cmd_plan_report)
+
+    api_client = commands.add_parser("api-client", help="create a FHIR API client and its token")
+    api_client.add_argument("name", help="the client's name (a-z, 0-9, . _ -)")
+    api_client.add_argument("--unit", required=True, help="HSA-id of the unit it acts for")
+    api_client.add_argument(
+        "--scope", action="append", required=True, help="e.g. system/CareTeam.read (repeatable)"
+    )
+    api_client.set_defaults(handler=cmd_api_client)
 
     commands.add_parser("manage", help="run a Django management command", add_help=False)
     return parser

@@ -28,6 +28,7 @@ urlpatterns = [
         _public(RedirectView.as_view(pattern_name="web:login", query_string=True)),
     ),
     path("admin/", admin.site.urls),
+    path("fhir/", include("fastkontakt.fhir.urls")),
     path(
         "oidc/authenticate/",
         _public(oidc_views.OIDCAuthenticationRequestView.as_view()),

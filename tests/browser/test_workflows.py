@@ -229,3 +229,12 @@ def test_screenshots_of_the_person_page_and_the_worklist(demo: Demo) -> None:
     demo.go(f"/kontakter/utse/{person.pk}/?unit={unit.pk}&kind=fast_vardkontakt")
     assert demo.page.locator("#candidates li").count() >= 1
     demo.shot("utse")
+    demo.go(f"/arbetsbelastning/{unit.pk}/")
+    assert unit.name in demo.page.locator("main").inner_text()
+    demo.shot("arbetsbelastning")
+    home_care = _demo_unit("hemtjanst")
+    customer = Person.objects.filter(home_care_decisions__unit=home_care).order_by("pk").first()
+    assert customer is not None
+    demo.go(f"/vard/{customer.pk}/")
+    assert customer.name in demo.page.locator("main").inner_text()
+    demo.shot("hemtjanst-och-utskrivning")

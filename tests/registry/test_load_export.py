@@ -15,7 +15,6 @@ from hypothesis import HealthCheck, given, settings
 from fastkontakt.domain.model import Contact, Patient, Scenario, Unit
 from fastkontakt.domain.rules.engine import Directory
 from fastkontakt.domain.scenario import parse_scenario, scenario_to_json
-from fastkontakt.registry.services import scenario as services
 from fastkontakt.registry.models import Person, RegionSettings, Visit
 from fastkontakt.registry.selectors import (
     directory_get,
@@ -25,6 +24,7 @@ from fastkontakt.registry.selectors import (
     scenario_export,
 )
 from fastkontakt.registry.services import RegistryConflict, scenario_load
+from fastkontakt.registry.services import scenario as services
 from tests.conftest import RegistryState, row_counts
 from tests.strategies import scenarios, sorted_scenario
 

@@ -1,0 +1,127 @@
+"""API clients: creating them, checking their tokens, and the ``Actor`` each one acts as.
+
+A token is ``fk1.<client pk>.<secret>``. The pk finds the client; the secret's SHA-256 is
+compared with the stored one in constant time. A client acts as an ``Actor`` named
+``api:<client name>`` with roles at its unit derived from its scopes, so every read goes
+through the same care-relationship check and every write through the same services (and into
+the same access log) as the pages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+
+from django.db import transaction
+
+from fastkontakt.access.actors import Actor
+from fastkontakt.access.models import Role
+from fastkontakt.access.services import InvalidInput
+from fastkontakt.domain.errors import NotFound, Problem
+from fastkontakt.fhir.models import ApiClient
+from fastkontakt.registry.models import Unit
+
+TOKEN_PREFIX = "fk1"  # noqa: S105 - the format marker of a token, not a secret
+_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,99}")
+# Resource types a scope may name; AuditEvent only by name (``system/*.read`` does not cover it).
+SCOPE_RESOURCES = (
+    "Patient",
+    "Practitioner",
+    "PractitionerRole",
+    "Organization",
+    "CareTeam",
+    "CarePlan",
+    "Task",
+    "Consent",
+    "AuditEvent",
+)
+AUDIT_SCOPE = "system/AuditEvent.read"
+_SCOPE = re.compile(r"system/(\*|[A-Za-z]+)\.(read|write)")
+# Compared against when the client does not exist, so both answers take the same time.
+_DUMMY_HASH = hashlib.sha256(b"no such client").hexdigest()
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def scope_problems(scopes: list[str]) -> list[Problem]:
+    problems = []
+    for scope in scopes:
+        match = _SCOPE.fullmatch(scope)
+        if match is None or match.group(1) not in ("*", *SCOPE_RESOURCES):
+            problems.append(Problem("scope", f"okänd behörighet: {scope}"))
+        elif match.group(1) == "AuditEvent" and scope != AUDIT_SCOPE:
+            problems.append(Problem("scope", "åtkomstloggen kan bara läsas (AuditEvent.read)"))
+    if not scopes:
+        problems.append(Problem("scope", "ange minst en behörighet"))
+    return problems
+
+
+@transaction.atomic
+def api_client_create(*, name: str, unit_hsa_id: str, scopes: list[str]) -> tuple[ApiClient, str]:
+    """Create a client; returns it and its token, which is not stored and cannot be shown again."""
+    problems = scope_problems(scopes)
+    if not _NAME.fullmatch(name):
+        problems.append(
+            Problem("name", "namnet ska vara 1-100 tecken a-z, 0-9, punkt, bindestreck eller _")
+        )
+    elif ApiClient.objects.filter(name=name).exists():
+        problems.append(Problem("name", f"det finns redan en klient som heter {name}"))
+    unit = Unit.objects.filter(hsa_id=unit_hsa_id).first()
+    if unit is None:
+        problems.append(Problem("unit", f"okänd enhet: {unit_hsa_id}"))
+    if problems or unit is None:
+        raise InvalidInput(problems)
+    secret = secrets.token_urlsafe(32)
+    client = ApiClient.objects.create(
+        name=name, unit=unit, scopes=" ".join(sorted(set(scopes))), secret_hash=_hash(secret)
+    )
+    return client, f"{TOKEN_PREFIX}.{client.pk}.{secret}"
+
+
+def api_client_authenticate(*, token: str) -> ApiClient:
+    """The active client holding ``token``; raises ``NotFound`` for any other token."""
+    prefix, _, rest = token.partition(".")
+    pk_text, _, secret = rest.partition(".")
+    client = None
+    if prefix == TOKEN_PREFIX and pk_text.isascii() and pk_text.isdigit() and len(pk_text) < 19:
+        client = ApiClient.objects.select_related("unit").filter(pk=int(pk_text)).first()
+    expected = client.secret_hash if client is not None else _DUMMY_HASH
+    matches = hmac.compare_digest(_hash(secret), expected)
+    if client is None or not matches or not client.active:
+        raise NotFound("Okänd eller ogiltig token.")
+    return client
+
+
+def client_allows(client: ApiClient, resource: str, access: str) -> bool:
+    """Whether the client's scopes allow ``access`` ("read"/"write") to ``resource``."""
+    scopes = client.scope_set
+    if f"system/{resource}.{access}" in scopes:
+        return True
+    return resource != "AuditEvent" and f"system/*.{access}" in scopes
+
+
+def client_actor(client: ApiClient, *, request_id: str) -> Actor:
+    """The actor the client acts as: roles at its unit that its scopes call for."""
+    unit = client.unit_id
+    memberships: set[tuple[str, int | None]] = set()
+    if any(not scope.startswith("system/AuditEvent.") for scope in client.scope_set):
+        # Working at the unit is what gives a care relationship with its people.
+        memberships.add((Role.STAFF, unit))
+    if client_allows(client, "CareTeam", "write"):
+        # The roles that may appoint and end fixed contacts at the unit.
+        memberships.update(
+            (role, unit) for role in (Role.HEAD_OF_UNIT, Role.UNIT_MANAGER, Role.COORDINATOR)
+        )
+    if AUDIT_SCOPE in client.scope_set:
+        memberships.add((Role.LOG_REVIEWER, None))
+    return Actor(
+        user_id=None,
+        username=f"api:{client.name}",
+        memberships=frozenset(memberships),
+        request_id=request_id,
+        unit_hsa_ids=((unit, client.unit.hsa_id),),
+    )

@@ -1,0 +1,185 @@
+"""Every error of the API as an ``OperationOutcome`` with the right HTTP status.
+
+Views raise :class:`FhirError` (or let a domain error through); the exception handlers
+installed by :func:`install_exception_handlers` turn each into an OperationOutcome, and
+:func:`outcome_response` serves the URL-level errors (404 for unknown paths under ``/fhir/``,
+405) the same way. Nothing the API answers is a traceback or an HTML page: an unexpected
+exception is logged and answered 500 with a generic outcome.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from fhir.resources.R4B.codeableconcept import CodeableConcept
+from fhir.resources.R4B.coding import Coding
+from fhir.resources.R4B.operationoutcome import OperationOutcome, OperationOutcomeIssue
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from fastkontakt.access.services import InvalidInput
+from fastkontakt.domain.errors import DomainError, NotAllowed, NotFound
+from fastkontakt.fhir.mappers.codes import RULE
+
+FHIR_JSON = "application/fhir+json"
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One issue of an outcome: FHIR's issue type, a message, and what it concerns."""
+
+    code: str
+    diagnostics: str
+    expression: str | None = None
+    rule: str | None = None
+    """Id of the rule (``spec/rules.md``, ``domain.appointment``) a business-rule issue names."""
+    severity: str = "error"
+
+
+class FhirError(Exception):
+    """An error answered as an OperationOutcome with ``status``."""
+
+    def __init__(
+        self, status: int, issues: Sequence[Issue], headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__("; ".join(issue.diagnostics for issue in issues))
+        self.status = status
+        self.issues = list(issues)
+        self.headers = headers or {}
+
+
+def fhir_error(
+    status: int, code: str, diagnostics: str, expression: str | None = None
+) -> FhirError:
+    return FhirError(status, [Issue(code=code, diagnostics=diagnostics, expression=expression)])
+
+
+def operation_outcome(issues: Sequence[Issue]) -> OperationOutcome:
+    return OperationOutcome(
+        issue=[
+            OperationOutcomeIssue(
+                severity=issue.severity,
+                code=issue.code,
+                diagnostics=issue.diagnostics,
+                expression=[issue.expression] if issue.expression else None,
+                details=CodeableConcept(coding=[Coding(system=RULE, code=issue.rule)])
+                if issue.rule
+                else None,
+            )
+            for issue in issues
+        ]
+    )
+
+
+def outcome_response(
+    status: int, issues: Sequence[Issue], headers: dict[str, str] | None = None
+) -> HttpResponse:
+    response = HttpResponse(
+        operation_outcome(issues).model_dump_json(exclude_none=True),
+        status=status,
+        content_type=FHIR_JSON,
+    )
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+def not_found_response(what: str = "Resursen finns inte.") -> HttpResponse:
+    return outcome_response(404, [Issue(code="not-found", diagnostics=what)])
+
+
+def _validation_issues(exc: ValidationError) -> list[Issue]:
+    issues = []
+    for error in exc.errors:
+        location = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
+        issues.append(
+            Issue(
+                code="invalid",
+                diagnostics=str(error.get("msg", "ogiltigt värde")),
+                expression=location or None,
+            )
+        )
+    return issues or [Issue(code="invalid", diagnostics="Ogiltig begäran.")]
+
+
+def install_exception_handlers(api: NinjaAPI) -> None:
+    """Answer every exception that reaches the API with an OperationOutcome."""
+
+    def on_fhir_error(request: HttpRequest, exc: FhirError) -> HttpResponse:
+        return outcome_response(exc.status, exc.issues, exc.headers)
+
+    def on_authentication(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return outcome_response(
+            401,
+            [
+                Issue(
+                    code="login", diagnostics="Saknad eller ogiltig token (Authorization: Bearer)."
+                )
+            ],
+            {"WWW-Authenticate": 'Bearer realm="fhir"'},
+        )
+
+    def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        code = "not-found" if exc.status_code == 404 else "processing"
+        return outcome_response(exc.status_code, [Issue(code=code, diagnostics=str(exc))])
+
+    def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        return outcome_response(400, _validation_issues(exc))
+
+    def on_not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return not_found_response(str(exc) or "Resursen finns inte.")
+
+    def on_not_allowed(request: HttpRequest, exc: NotAllowed) -> HttpResponse:
+        return outcome_response(403, [Issue(code="forbidden", diagnostics=str(exc))])
+
+    def on_invalid_input(request: HttpRequest, exc: InvalidInput) -> HttpResponse:
+        return outcome_response(
+            422,
+            [
+                Issue(code="invariant", diagnostics=problem.message, expression=problem.path)
+                for problem in exc.problems
+            ],
+        )
+
+    def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+        problems = getattr(exc, "problems", None)
+        if problems:
+            return outcome_response(
+                422,
+                [
+                    Issue(
+                        code="business-rule",
+                        diagnostics=str(getattr(p, "message", p)),
+                        rule=getattr(p, "rule", None),
+                    )
+                    for p in problems
+                ],
+            )
+        return outcome_response(422, [Issue(code="business-rule", diagnostics=str(exc))])
+
+    def on_exception(request: HttpRequest, exc: Exception) -> HttpResponse:
+        logger.exception("FHIR API: unexpected error", exc_info=exc)
+        return outcome_response(
+            500, [Issue(code="exception", diagnostics="Internt fel; händelsen är loggad.")]
+        )
+
+    handlers: list[tuple[type[Exception], Callable[[HttpRequest, Any], HttpResponse]]] = [
+        (Exception, on_exception),
+        (DomainError, on_domain_error),
+        (InvalidInput, on_invalid_input),
+        (NotAllowed, on_not_allowed),
+        (NotFound, on_not_found),
+        (Http404, on_not_found),
+        (HttpError, on_http_error),
+        (AuthenticationError, on_authentication),
+        (ValidationError, on_validation),
+        (FhirError, on_fhir_error),
+    ]
+    # ninja picks the handler of the most specific class in the exception's MRO.
+    for exception, handler in handlers:
+        api.add_exception_handler(exception, handler)

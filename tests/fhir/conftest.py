@@ -1,0 +1,156 @@
+"""Fixtures of the FHIR API tests: units, staff and people, API clients and their tokens."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from fastkontakt.fhir.clients import api_client_create
+from fastkontakt.registry.models import Contact, Person, Staff, StaffUnit, Unit
+from tests.factories import ContactFactory, PersonFactory, StaffFactory, UnitFactory
+
+FHIR_JSON = "application/fhir+json"
+
+
+@dataclass
+class Api:
+    """A test client calling the API with one token."""
+
+    token: str | None
+    client: Client
+
+    def _headers(self, extra: dict[str, str]) -> dict[str, str]:
+        headers = {"Accept": FHIR_JSON, **extra}
+        if self.token is not None:
+            headers["Authorization"] = f"Bearer {self.token}"
+        return headers
+
+    def get(self, path: str, headers: dict[str, str] | None = None, **params: Any) -> Any:
+        return self.client.get(path, params, headers=self._headers(headers or {}))
+
+    def put(self, path: str, body: Any, headers: dict[str, str] | None = None) -> Any:
+        data = body if isinstance(body, str) else json.dumps(body)
+        return self.client.put(
+            path, data, content_type=FHIR_JSON, headers=self._headers(headers or {})
+        )
+
+    def post(self, path: str, body: Any, headers: dict[str, str] | None = None) -> Any:
+        data = body if isinstance(body, str) else json.dumps(body)
+        return self.client.post(
+            path, data, content_type=FHIR_JSON, headers=self._headers(headers or {})
+        )
+
+    def post_form(self, path: str, form: dict[str, str]) -> Any:
+        return self.client.post(path, form, headers=self._headers({}))
+
+
+@pytest.fixture
+def today() -> date:
+    return timezone.localdate()
+
+
+@dataclass
+class World:
+    """A health centre and a home-care unit, their staff, and people in and out of care."""
+
+    centre: Unit
+    home_care: Unit
+    other: Unit
+    nurse: Staff
+    doctor: Staff
+    assistant: Staff
+    carer: Staff
+    stranger_staff: Staff
+    patient: Person
+    outsider: Person
+    fvk: Contact
+    flk: Contact
+
+
+@pytest.fixture
+def world(db: None, today: date) -> World:
+    centre = UnitFactory(name="Vårdcentralen Norrby", type="primarvard")
+    home_care = UnitFactory(name="Hemtjänsten Norrby", type="hemtjanst")
+    other = UnitFactory(name="Vårdcentralen Söder", type="primarvard")
+    nurse = StaffFactory(name="Sara Sjöström", profession="sjukskoterska")
+    doctor = StaffFactory(name="Lars Läkare", profession="lakare")
+    assistant = StaffFactory(name="Anna Undersköterska", profession="underskoterska")
+    carer = StaffFactory(name="Vera Vårdbiträde", profession="vardbitrade", licensed=False)
+    stranger_staff = StaffFactory(name="Sven Söder", profession="lakare")
+    for staff, unit in (
+        (nurse, centre),
+        (doctor, centre),
+        (assistant, home_care),
+        (carer, home_care),
+        (stranger_staff, other),
+    ):
+        StaffUnit.objects.create(staff=staff, unit=unit)
+    patient = PersonFactory(name="Greta Gustafsson", listed_at=centre)
+    outsider = PersonFactory(name="Olle Utanför", listed_at=other)
+    start = today - timedelta(days=30)
+    fvk = ContactFactory(
+        person=patient,
+        kind="fast_vardkontakt",
+        staff=nurse,
+        unit=centre,
+        start=start,
+        coordinating=True,
+    )
+    flk = ContactFactory(
+        person=patient, kind="fast_lakarkontakt", staff=doctor, unit=centre, start=start
+    )
+    ContactFactory(
+        person=outsider, kind="fast_lakarkontakt", staff=stranger_staff, unit=other, start=start
+    )
+    return World(
+        centre,
+        home_care,
+        other,
+        nurse,
+        doctor,
+        assistant,
+        carer,
+        stranger_staff,
+        patient,
+        outsider,
+        fvk,
+        flk,
+    )
+
+
+@pytest.fixture
+def api_for(db: None) -> Callable[..., Api]:
+    """``api_for(unit, "system/*.read", ...)``: a client with those scopes at the unit."""
+    made = 0
+
+    def make(unit: Unit, *scopes: str) -> Api:
+        nonlocal made
+        made += 1
+        _, token = api_client_create(
+            name=f"system-{made}", unit_hsa_id=unit.hsa_id, scopes=list(scopes)
+        )
+        return Api(token=token, client=Client())
+
+    return make
+
+
+@pytest.fixture
+def reader(world: World, api_for: Callable[..., Api]) -> Api:
+    return api_for(world.centre, "system/*.read")
+
+
+@pytest.fixture
+def writer(world: World, api_for: Callable[..., Api]) -> Api:
+    return api_for(world.centre, "system/*.read", "system/CareTeam.write")
+
+
+def body(response: Any) -> Any:
+    assert response["Content-Type"] == FHIR_JSON, response.content[:300]
+    return json.loads(response.content)
