@@ -161,6 +161,9 @@ if OIDC_ENABLED:
 # Nödåtkomst lasts this long.
 FASTKONTAKT_EMERGENCY_MINUTES = int(os.environ.get("FASTKONTAKT_EMERGENCY_MINUTES", 120))
 
+# The solver's time limit, in seconds, when a coordinator re-plans a unit (planning.jobs).
+FASTKONTAKT_REPLAN_SECONDS = float(os.environ.get("FASTKONTAKT_REPLAN_SECONDS", 20))
+
 # Sessions end after this many seconds without a request, and when the browser closes.
 SESSION_COOKIE_AGE = int(os.environ.get("FASTKONTAKT_SESSION_SECONDS", 30 * 60))
 SESSION_SAVE_EVERY_REQUEST = True

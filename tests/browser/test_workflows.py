@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from fastkontakt.access.models import Membership, Role
 from fastkontakt.access.services import DEMO_USERNAME
+from fastkontakt.planning.services import planning_demo_seed
 from fastkontakt.registry.models import Contact, ContactRequest, Handover, Person, Staff, Unit
 from tests.browser.conftest import Demo
 
@@ -238,3 +239,23 @@ def test_screenshots_of_the_person_page_and_the_worklist(demo: Demo) -> None:
     demo.go(f"/vard/{customer.pk}/")
     assert customer.name in demo.page.locator("main").inner_text()
     demo.shot("hemtjanst-och-utskrivning")
+
+
+def test_the_coordinators_plan_and_a_customers_continuity(demo: Demo) -> None:
+    # given: the demo's planning data and first plan, as `make run` seeds them
+    planning_demo_seed(as_of=timezone.localdate(), seed=1, time_limit=2.0)
+    unit = _demo_unit("hemtjanst")
+
+    # when
+    demo.go(f"/planering/{unit.pk}/")
+
+    # then
+    assert unit.name in demo.page.locator("h1").inner_text()
+    demo.shot("planering")
+    demo.go(f"/planering/{unit.pk}/kunder/")
+    first = demo.page.locator("table.continuity tbody a").first
+    name = first.inner_text()
+    first.click()
+    demo.page.wait_for_selector("h1")
+    assert name in demo.page.locator("main").inner_text()
+    demo.shot("kontinuitet")

@@ -1,5 +1,156 @@
-"""Placeholder: filled in by the work on this area."""
+"""Visit planning of a home-care unit: the 14-day day list, customers' continuity, and
+re-planning after an absence with progress while the solver runs.
 
-from django.urls import URLPattern
+For coordinators, unit managers and heads of the unit (403 otherwise). Customers' names come
+through the access check and are logged; a customer outside the plan or the care relationships
+answers 404. Re-planning runs in the background (``planning.jobs``): the job page polls a small
+status fragment every second with htmx, and reloads itself every two seconds without
+JavaScript.
+"""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from fastkontakt.access.services import InvalidInput
+from fastkontakt.planning.selectors import (
+    customer_continuity_get,
+    plan_customers_get,
+    plan_page_get,
+    planjob_view_get,
+    planning_unit_list,
+    replan_page_get,
+)
+from fastkontakt.planning.services import replan_request
+from fastkontakt.web.views.base import actor_of, translate_domain_errors
+
+
+class AbsenceForm(forms.Form):
+    staff = forms.TypedChoiceField(label="Medarbetare", coerce=int)
+    start = forms.DateField(
+        label="Första dagen", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end = forms.DateField(
+        label="Sista dagen (samma dag för en dag)",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(
+        self, *args: object, staff_choices: list[tuple[int, str]], **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["staff"]
+        assert isinstance(field, forms.TypedChoiceField)  # noqa: S101 - declared above
+        field.choices = [("", "Välj medarbetare"), *staff_choices]
+
+
+def _date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _int(text: str | None) -> int | None:
+    return int(text) if text and text.isdigit() else None
+
+
+@require_http_methods(["GET"])
+def index(request: HttpRequest) -> HttpResponse:
+    units = planning_unit_list(actor=actor_of(request))
+    return render(request, "web/planning/index.html", {"units": units})
+
+
+@require_http_methods(["GET"])
+@translate_domain_errors
+def plan(request: HttpRequest, unit_pk: int) -> HttpResponse:
+    page = plan_page_get(
+        actor=actor_of(request),
+        unit_pk=unit_pk,
+        day=_date(request.GET.get("dag")),
+        staff_pk=_int(request.GET.get("medarbetare")),
+    )
+    return render(request, "web/planning/plan.html", {"page": page, "unit": page.unit})
+
+
+@require_http_methods(["GET"])
+@translate_domain_errors
+def customers(request: HttpRequest, unit_pk: int) -> HttpResponse:
+    page = plan_customers_get(actor=actor_of(request), unit_pk=unit_pk)
+    return render(request, "web/planning/customers.html", {"page": page, "unit": page.unit})
+
+
+@require_http_methods(["GET"])
+@translate_domain_errors
+def customer(request: HttpRequest, unit_pk: int, person_pk: int) -> HttpResponse:
+    panel = customer_continuity_get(actor=actor_of(request), unit_pk=unit_pk, person_pk=person_pk)
+    return render(request, "web/planning/customer.html", {"panel": panel, "unit": panel.unit})
+
+
+@require_http_methods(["GET", "POST"])
+@translate_domain_errors
+def replan(request: HttpRequest, unit_pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    page = replan_page_get(actor=actor, unit_pk=unit_pk, on=timezone.localdate())
+    action = request.POST.get("action") if request.method == "POST" else None
+    form = AbsenceForm(
+        request.POST if action == "absence" else None, staff_choices=page.staff_choices
+    )
+    replan_errors: list[str] = []
+    if action in ("absence", "replan"):
+        try:
+            if action == "replan":
+                job = replan_request(actor=actor, unit_pk=unit_pk, with_absence=False)
+                return redirect("web:planning_job", unit_pk=unit_pk, job_pk=job.pk)
+            if form.is_valid():
+                job = replan_request(
+                    actor=actor,
+                    unit_pk=unit_pk,
+                    absence_staff_pk=form.cleaned_data["staff"],
+                    absence_start=form.cleaned_data["start"],
+                    absence_end=form.cleaned_data["end"],
+                )
+                return redirect("web:planning_job", unit_pk=unit_pk, job_pk=job.pk)
+        except InvalidInput as invalid:
+            for problem in invalid.problems:
+                if action == "absence":
+                    form.add_error(
+                        problem.path if problem.path in form.fields else None, problem.message
+                    )
+                else:
+                    replan_errors.append(problem.message)
+    status = 400 if action and (form.errors or replan_errors) else 200
+    context = {"page": page, "unit": page.unit, "form": form, "replan_errors": replan_errors}
+    return render(request, "web/planning/replan.html", context, status=status)
+
+
+@require_http_methods(["GET"])
+@translate_domain_errors
+def job(request: HttpRequest, unit_pk: int, job_pk: int) -> HttpResponse:
+    view = planjob_view_get(actor=actor_of(request), unit_pk=unit_pk, job_pk=job_pk)
+    return render(request, "web/planning/job.html", {"view": view, "unit": view.unit})
+
+
+@require_http_methods(["GET"])
+@translate_domain_errors
+def job_status(request: HttpRequest, unit_pk: int, job_pk: int) -> HttpResponse:
+    view = planjob_view_get(actor=actor_of(request), unit_pk=unit_pk, job_pk=job_pk)
+    return render(request, "web/planning/job_status.html", {"view": view, "unit": view.unit})
+
+
+urlpatterns: list[URLPattern] = [
+    path("", index, name="planning"),
+    path("<int:unit_pk>/", plan, name="planning_plan"),
+    path("<int:unit_pk>/kunder/", customers, name="planning_customers"),
+    path("<int:unit_pk>/kunder/<int:person_pk>/", customer, name="planning_customer"),
+    path("<int:unit_pk>/omplanering/", replan, name="planning_replan"),
+    path("<int:unit_pk>/omplanering/<int:job_pk>/", job, name="planning_job"),
+    path("<int:unit_pk>/omplanering/<int:job_pk>/status/", job_status, name="planning_job_status"),
+]

@@ -1,0 +1,837 @@
+"""Reading planning data: the planner's instance from the tables, stored plans, and the pages.
+
+``planning_instance_get`` turns a unit's tables into a ``domain.planning.Instance`` and
+``plan_get`` a stored run back into a ``domain.planning.Plan``: the two ends the planner, the
+checker and the continuity measures work between. Ids in the instance are the tables' own
+(``p12`` a person, ``s7`` a staff member, ``d31`` a visit demand), never a personnummer, so an
+instance or plan document discloses nobody by itself.
+
+The page selectors check the actor's role at the unit (coordinator, unit manager or head of
+unit) and read customers' names only through ``access.selectors``, which logs every read.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from fastkontakt.access.actors import Actor, require_role
+from fastkontakt.access.models import Role
+from fastkontakt.access.selectors import person_read, persons_read
+from fastkontakt.domain.errors import DomainError, NotFound
+from fastkontakt.domain.identifiers import birth_date_of
+from fastkontakt.domain.planning import (
+    Absence,
+    Break,
+    Customer,
+    Instance,
+    Location,
+    Plan,
+    PlannedBreak,
+    PlannedVisit,
+    Shift,
+    SpeedModel,
+    StaffMember,
+    VisitDemand,
+)
+from fastkontakt.domain.planning.formats import parse_instance
+from fastkontakt.domain.planning.model import WEEKDAYS, Visit
+from fastkontakt.planning import models as m
+from fastkontakt.registry.models import Absence as RegistryAbsence
+from fastkontakt.registry.models import Contact, HomeCareDecision, Person, Staff, Unit
+
+PLANNING_ROLES = (Role.COORDINATOR, Role.UNIT_MANAGER, Role.HEAD_OF_UNIT)
+HORIZON_DAYS = 14
+HIDDEN_NAME = "(namn dolt)"
+UNIT_NOT_FOUND = "Enheten finns inte eller är ingen hemtjänstenhet."
+NOT_IN_PLAN = "Kunden finns inte i enhetens plan."
+
+
+# --- ids ---------------------------------------------------------------------------------------
+
+
+def customer_id(person_pk: int) -> str:
+    return f"p{person_pk}"
+
+
+def staff_id(staff_pk: int) -> str:
+    return f"s{staff_pk}"
+
+
+def demand_id(demand_pk: int) -> str:
+    return f"d{demand_pk}"
+
+
+def pk_of(domain_id: str, prefix: str) -> int:
+    """The table's primary key in an id of this app's instances (``p12`` -> 12)."""
+    if not domain_id.startswith(prefix) or not domain_id[1:].isdigit():
+        raise DomainError(f"{domain_id!r} is not an id of a planning instance ({prefix}...)")
+    return int(domain_id[1:])
+
+
+def hm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+# --- the instance --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PlanningInput:
+    instance: Instance
+    without_location: tuple[int, ...]
+    """Customers with visit demand but no coordinates: they cannot be planned."""
+
+
+def _decisions_current(unit_pk: int, on: date) -> Q:
+    return Q(unit_id=unit_pk, start__lte=on) & (Q(end__isnull=True) | Q(end__gte=on))
+
+
+def planning_instance_get(*, unit_pk: int, start: date, days: int = HORIZON_DAYS) -> PlanningInput:
+    """The unit's planning problem over ``days`` days from ``start``.
+
+    Customers are the people with a home-care decision of the unit current on ``start`` and
+    visit demand on it; their fast omsorgskontakt is their current one at the unit. Staff are
+    the unit's planning staff with their shifts at the unit, the registry's absences, and the
+    competences and delegations that hold on every day of the horizon (a delegation that runs
+    out during it is not relied on at all). A staff member whose employment ends during the
+    horizon is absent from the day after.
+    """
+    end = start + timedelta(days=days - 1)
+    speed_row = m.TravelSpeed.objects.filter(unit_id=unit_pk).first()
+    speed = (
+        SpeedModel(speed_row.kmh, speed_row.detour, speed_row.stop_minutes)
+        if speed_row
+        else SpeedModel()
+    )
+
+    members = list(
+        m.PlanningStaff.objects.filter(unit_id=unit_pk)
+        .filter(Q(staff__employment_end__isnull=True) | Q(staff__employment_end__gte=start))
+        .select_related("staff", "start_location")
+        .order_by("staff_id")
+    )
+    staff_pks = [row.staff_id for row in members]
+    shifts: dict[int, list[Shift]] = {}
+    for shift in (
+        m.Shift.objects.filter(unit_id=unit_pk, staff_id__in=staff_pks, date__range=(start, end))
+        .prefetch_related("breaks")
+        .order_by("date", "start")
+    ):
+        breaks = tuple(
+            Break(b.earliest, b.latest, b.minutes)
+            for b in sorted(shift.breaks.all(), key=lambda b: (b.earliest, b.pk))
+        )
+        shifts.setdefault(shift.staff_id, []).append(
+            Shift(shift.date, shift.start, shift.end, breaks)
+        )
+    away: dict[int, list[Absence]] = {}
+    for staff_pk, first, last in (
+        RegistryAbsence.objects.filter(staff_id__in=staff_pks, start__lte=end, end__gte=start)
+        .order_by("start", "pk")
+        .values_list("staff_id", "start", "end")
+    ):
+        away.setdefault(staff_pk, []).append(Absence(first, last))
+    qualified: dict[int, dict[str, set[str]]] = {}
+    for staff_pk, kind, code in (
+        m.Qualification.objects.filter(staff_id__in=staff_pks)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=start))
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=end))
+        .values_list("staff_id", "kind", "code")
+    ):
+        qualified.setdefault(staff_pk, {}).setdefault(kind, set()).add(code)
+    staff: list[StaffMember] = []
+    for row in members:
+        absences = list(away.get(row.staff_id, []))
+        leaves = row.staff.employment_end
+        if leaves is not None and leaves < end:
+            absences.append(Absence(leaves + timedelta(days=1), end))
+        own = qualified.get(row.staff_id, {})
+        staff.append(
+            StaffMember(
+                staff_id(row.staff_id),
+                Location(row.start_location.lat, row.start_location.lon),
+                frozenset(own.get(m.Qualification.Kind.COMPETENCE, ())),
+                frozenset(own.get(m.Qualification.Kind.DELEGATION, ())),
+                tuple(shifts.get(row.staff_id, [])),
+                tuple(absences),
+            )
+        )
+
+    decisions = HomeCareDecision.objects.filter(_decisions_current(unit_pk, start))
+    demands: dict[int, list[VisitDemand]] = {}
+    for demand in (
+        m.VisitDemand.objects.filter(decision__in=decisions)
+        .select_related("decision")
+        .order_by("decision__person_id", "pk")
+    ):
+        demands.setdefault(demand.decision.person_id, []).append(_demand(demand))
+    people = list(
+        Person.objects.filter(pk__in=list(demands)).select_related("location").order_by("pk")
+    )
+    planned = {member.id for member in staff}
+    contacts = {
+        person_pk: staff_id(staff_pk)
+        for person_pk, staff_pk in Contact.objects.filter(
+            person_id__in=list(demands),
+            unit_id=unit_pk,
+            kind="fast_omsorgskontakt",
+            start__lte=start,
+        )
+        .filter(Q(end__isnull=True) | Q(end__gte=start))
+        .order_by("start", "pk")
+        .values_list("person_id", "staff_id")
+    }
+    customers: list[Customer] = []
+    missing: list[int] = []
+    for person in people:
+        place = getattr(person, "location", None)
+        if place is None:
+            missing.append(person.pk)
+            continue
+        fok = contacts.get(person.pk)
+        customers.append(
+            Customer(
+                customer_id(person.pk),
+                Location(place.lat, place.lon),
+                birth_date_of(person.personal_id),
+                fok if fok in planned else None,
+                tuple(demands[person.pk]),
+            )
+        )
+    instance = Instance(start, days, tuple(customers), tuple(staff), speed)
+    return PlanningInput(instance, tuple(missing))
+
+
+def _demand(row: m.VisitDemand) -> VisitDemand:
+    return VisitDemand(
+        demand_id(row.pk),
+        row.kind,  # type: ignore[arg-type]  # the column's choices are the domain's kinds
+        tuple(d for d in WEEKDAYS if d in row.weekdays),  # type: ignore[misc]
+        row.earliest,
+        row.latest,
+        row.duration,
+        row.staff_count,
+        frozenset(row.competences),
+        frozenset(row.delegations),
+    )
+
+
+# --- stored plans --------------------------------------------------------------------------------
+
+
+def plan_run_current_get(*, unit_pk: int) -> m.PlanRun | None:
+    return m.PlanRun.objects.filter(unit_id=unit_pk, status=m.PlanRun.Status.CURRENT).first()
+
+
+def plan_get(*, run: m.PlanRun) -> Plan:
+    """The stored run as the domain's ``Plan``, over the instance it was made for."""
+    instance = parse_instance(json.dumps(run.instance))
+    planned: dict[str, PlannedVisit] = {}
+    unplanned: set[str] = set()
+    for row in m.PlannedVisit.objects.filter(run=run).values(
+        "person_id", "demand_id", "day", "start", "staff_id", "partner_id"
+    ):
+        vid = f"{customer_id(row['person_id'])}/{demand_id(row['demand_id'])}/{row['day']}"
+        if row["start"] is None:
+            unplanned.add(vid)
+            continue
+        staff = [staff_id(row["staff_id"])]
+        if row["partner_id"] is not None:
+            staff.append(staff_id(row["partner_id"]))
+        planned[vid] = PlannedVisit(vid, row["start"], tuple(sorted(staff)))
+    breaks = tuple(
+        PlannedBreak(staff_id(staff_pk), day, start, minutes)
+        for staff_pk, day, start, minutes in m.PlannedBreak.objects.filter(run=run)
+        .order_by("day", "staff_id", "start")
+        .values_list("staff_id", "day", "start", "minutes")
+    )
+    order = [v.id for v in instance.visits]
+    return Plan(
+        instance,
+        tuple(planned[v] for v in order if v in planned),
+        breaks,
+        tuple(v for v in order if v in unplanned),
+        dict(run.stats),
+    )
+
+
+# --- pages: who may plan where -------------------------------------------------------------------
+
+
+def planning_unit_list(*, actor: Actor) -> list[Unit]:
+    """The home-care units where the actor plans visits or leads the unit."""
+    return list(
+        Unit.objects.filter(
+            pk__in=actor.units_with_role(*PLANNING_ROLES), type="hemtjanst"
+        ).order_by("name")
+    )
+
+
+def planning_unit_get(*, actor: Actor, unit_pk: int) -> Unit:
+    """The home-care unit, if the actor holds a planning role there (else ``NotAllowed``)."""
+    unit = Unit.objects.filter(pk=unit_pk, type="hemtjanst").first()
+    if unit is None:
+        raise NotFound(UNIT_NOT_FOUND)
+    require_role(actor, PLANNING_ROLES, unit.pk)
+    return unit
+
+
+def _names(actor: Actor, person_pks: Iterable[int], what: str) -> dict[int, str]:
+    """Customers' names through the access check; each one shown is logged as read."""
+    pks = sorted(set(person_pks))
+    if not pks:
+        return {}
+    people = list(Person.objects.filter(pk__in=pks).order_by("pk"))
+    return {p.pk: p.name for p in persons_read(actor=actor, people=people, what=what)}
+
+
+def _staff_names(pks: Iterable[int]) -> dict[int, str]:
+    return dict(Staff.objects.filter(pk__in=set(pks)).values_list("pk", "name"))
+
+
+# --- pages: the day list -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Stop:
+    """One line of a staff member's day: a visit (with the travel to it) or a break."""
+
+    kind: str
+    start: int
+    end: int
+    travel_before: int = 0
+    person_pk: int | None = None
+    customer: str = ""
+    label: str = ""
+    visit_kind: str = ""
+    partner: str = ""
+    by_fok: bool = False
+
+    @property
+    def start_text(self) -> str:
+        return hm(self.start)
+
+    @property
+    def end_text(self) -> str:
+        return hm(self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class StaffDay:
+    staff_pk: int
+    name: str
+    day: date
+    shifts: str
+    absent: bool
+    stops: tuple[Stop, ...]
+    travel_minutes: int
+    visit_minutes: int
+
+    @property
+    def visits(self) -> int:
+        return sum(1 for s in self.stops if s.kind == "visit")
+
+
+@dataclass(frozen=True, slots=True)
+class Unplanned:
+    person_pk: int
+    customer: str
+    label: str
+    window: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlanDay:
+    day: date
+    staff: tuple[StaffDay, ...]
+    unplanned: tuple[Unplanned, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PlanPage:
+    unit: Unit
+    run: m.PlanRun | None
+    days: tuple[date, ...] = ()
+    shown: tuple[PlanDay, ...] = ()
+    day: date | None = None
+    staff_pk: int | None = None
+    staff_choices: tuple[tuple[int, str], ...] = ()
+    job: m.PlanJob | None = None
+
+
+def _labels(instance: Instance) -> dict[str, str]:
+    demand_pks = [pk_of(d.id, "d") for c in instance.customers for d in c.demands]
+    return {
+        demand_id(pk): label
+        for pk, label in m.VisitDemand.objects.filter(pk__in=demand_pks).values_list("pk", "label")
+    }
+
+
+def _staff_day(
+    plan: Plan,
+    member: StaffMember,
+    day: date,
+    routes: dict[tuple[str, date], list[PlannedVisit]],
+    names: dict[int, str],
+    staff_names: dict[int, str],
+    labels: dict[str, str],
+) -> StaffDay:
+    instance = plan.instance
+    visits = instance.visit_by_id
+    shifts = [s for s in member.shifts if s.day == day]
+    absent = member.absent_on(day)
+    stops: list[Stop] = []
+    here = member.location
+    travel = 0
+    busy = 0
+    for planned in routes.get((member.id, day), []):
+        visit: Visit = visits[planned.visit]
+        customer = instance.customer_by_id[visit.customer]
+        minutes = instance.travel(here, customer.location)
+        travel += minutes
+        busy += visit.duration
+        here = customer.location
+        person_pk = pk_of(customer.id, "p")
+        partner = [staff_names.get(pk_of(s, "s"), s) for s in planned.staff if s != member.id]
+        stops.append(
+            Stop(
+                "visit",
+                planned.start,
+                planned.start + visit.duration,
+                minutes,
+                person_pk,
+                names.get(person_pk, HIDDEN_NAME),
+                labels.get(visit.demand.id, visit.demand.id),
+                visit.demand.kind,
+                ", ".join(partner),
+                customer.fast_omsorgskontakt == member.id,
+            )
+        )
+    if stops:
+        travel += instance.travel(here, member.location)
+    for b in plan.breaks:
+        if b.staff == member.id and b.day == day:
+            stops.append(Stop("break", b.start, b.start + b.minutes))
+    stops.sort(key=lambda s: (s.start, s.kind != "break"))
+    return StaffDay(
+        pk_of(member.id, "s"),
+        staff_names.get(pk_of(member.id, "s"), member.id),
+        day,
+        ", ".join(f"{hm(s.start)}–{hm(s.end)}" for s in shifts),
+        absent,
+        tuple(stops),
+        travel,
+        busy,
+    )
+
+
+def plan_page_get(
+    *, actor: Actor, unit_pk: int, day: date | None = None, staff_pk: int | None = None
+) -> PlanPage:
+    """The unit's current plan as a day list: one day for every staff member, or one staff
+    member for every day of the horizon. Customers' names shown are logged as read."""
+    unit = planning_unit_get(actor=actor, unit_pk=unit_pk)
+    run = plan_run_current_get(unit_pk=unit.pk)
+    job = planjob_latest_get(unit_pk=unit.pk)
+    if run is None:
+        return PlanPage(unit, None, job=job)
+    plan = plan_get(run=run)
+    instance = plan.instance
+    dates = instance.dates
+    today = timezone.localdate()
+    if day not in dates:
+        day = today if today in dates else dates[0]
+    staff_names = _staff_names(pk_of(s.id, "s") for s in instance.staff)
+    working = [s for s in instance.staff if any(shift.day in dates for shift in s.shifts)]
+    working.sort(key=lambda s: (staff_names.get(pk_of(s.id, "s"), ""), s.id))
+    chosen = [s for s in working if staff_pk is not None and pk_of(s.id, "s") == staff_pk]
+    if staff_pk is not None and not chosen:
+        staff_pk = None
+    shown_days = dates if chosen else (day,)
+    shown_staff = chosen or working
+    routes = plan.routes()
+    visits = instance.visit_by_id
+    person_pks = {
+        pk_of(visits[p.visit].customer, "p")
+        for (sid, d), route in routes.items()
+        if d in shown_days and any(sid == s.id for s in shown_staff)
+        for p in route
+    }
+    unplanned_visits = [visits[v] for v in plan.unplanned if visits[v].day in shown_days]
+    if not chosen:
+        person_pks |= {pk_of(v.customer, "p") for v in unplanned_visits}
+    names = _names(actor, person_pks, "planning.plan")
+    labels = _labels(instance)
+    result = []
+    for d in shown_days:
+        days_staff = [
+            _staff_day(plan, s, d, routes, names, staff_names, labels)
+            for s in shown_staff
+            if any(shift.day == d for shift in s.shifts)
+        ]
+        missing = (
+            ()
+            if chosen
+            else tuple(
+                Unplanned(
+                    pk_of(v.customer, "p"),
+                    names.get(pk_of(v.customer, "p"), HIDDEN_NAME),
+                    labels.get(v.demand.id, v.demand.id),
+                    f"{hm(v.earliest)}–{hm(v.latest)}",
+                )
+                for v in unplanned_visits
+                if v.day == d
+            )
+        )
+        result.append(PlanDay(d, tuple(days_staff), missing))
+    return PlanPage(
+        unit,
+        run,
+        dates,
+        tuple(result),
+        None if chosen else day,
+        staff_pk,
+        tuple((pk_of(s.id, "s"), staff_names.get(pk_of(s.id, "s"), s.id)) for s in working),
+        job,
+    )
+
+
+# --- pages: continuity ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerRow:
+    person_pk: int
+    name: str
+    continuity: m.CustomerContinuity
+    has_fok: bool
+    """The customer has a fast omsorgskontakt among the planned staff."""
+
+    @property
+    def fok_share(self) -> float | None:
+        c = self.continuity
+        return c.visits_by_fok / c.visits if c.visits else None
+
+
+@dataclass(frozen=True, slots=True)
+class CustomersPage:
+    unit: Unit
+    run: m.PlanRun | None
+    customers: tuple[CustomerRow, ...] = ()
+
+
+def plan_customers_get(*, actor: Actor, unit_pk: int) -> CustomersPage:
+    """Every customer of the current plan with their continuity figures (names logged)."""
+    unit = planning_unit_get(actor=actor, unit_pk=unit_pk)
+    run = plan_run_current_get(unit_pk=unit.pk)
+    if run is None:
+        return CustomersPage(unit, None)
+    rows = list(m.CustomerContinuity.objects.filter(run=run).order_by("person_id"))
+    names = _names(actor, (r.person_id for r in rows), "planning.customers")
+    with_fok = _contacts_in(run)
+    customers = [
+        CustomerRow(r.person_id, names[r.person_id], r, customer_id(r.person_id) in with_fok)
+        for r in rows
+        if r.person_id in names
+    ]
+    customers.sort(key=lambda c: (c.name, c.person_pk))
+    return CustomersPage(unit, run, tuple(customers))
+
+
+@dataclass(frozen=True, slots=True)
+class VisitorRow:
+    name: str
+    visits: int
+    fok: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ContinuityPanel:
+    unit: Unit
+    run: m.PlanRun
+    person: Person
+    continuity: m.CustomerContinuity
+    fok: str
+    visitors: tuple[VisitorRow, ...]
+    planned: int
+    unplanned: int
+
+    @property
+    def fok_share(self) -> float | None:
+        c = self.continuity
+        return c.visits_by_fok / c.visits if c.visits else None
+
+    @property
+    def gap(self) -> int:
+        return self.continuity.distinct_staff - self.continuity.lower_bound
+
+
+def customer_continuity_get(*, actor: Actor, unit_pk: int, person_pk: int) -> ContinuityPanel:
+    """One customer's continuity in the unit's current plan: who visits, how often, the share
+    by the fast omsorgskontakt and distinct staff against the lower bound.
+
+    A customer not in the plan is ``NotFound``; so is one outside the actor's care
+    relationships (``person_read`` logs the refused attempt).
+    """
+    unit = planning_unit_get(actor=actor, unit_pk=unit_pk)
+    run = plan_run_current_get(unit_pk=unit.pk)
+    row = (
+        m.CustomerContinuity.objects.filter(run=run, person_id=person_pk).first()
+        if run is not None
+        else None
+    )
+    if run is None or row is None:
+        raise NotFound(NOT_IN_PLAN)
+    person = person_read(actor=actor, what="planning.continuity", person_pk=person_pk)
+    visits = list(
+        m.PlannedVisit.objects.filter(run=run, person_id=person_pk).values_list(
+            "staff_id", "partner_id"
+        )
+    )
+    counts: Counter[int] = Counter()
+    for staff_pk, partner_pk in visits:
+        for pk in (staff_pk, partner_pk):
+            if pk is not None:
+                counts[pk] += 1
+    fok_id = _contacts_in(run).get(customer_id(person_pk))
+    fok_pk = pk_of(fok_id, "s") if fok_id else None
+    names = _staff_names([*counts, *([fok_pk] if fok_pk else [])])
+    visitors = sorted(
+        (VisitorRow(names.get(pk, "?"), n, pk == fok_pk) for pk, n in counts.items()),
+        key=lambda v: (-v.visits, v.name),
+    )
+    planned = sum(1 for staff_pk, _ in visits if staff_pk is not None)
+    return ContinuityPanel(
+        unit,
+        run,
+        person,
+        row,
+        names.get(fok_pk, "") if fok_pk else "",
+        tuple(visitors),
+        planned,
+        len(visits) - planned,
+    )
+
+
+def _contacts_in(run: m.PlanRun) -> dict[str, str]:
+    """Each customer's fast omsorgskontakt as the run was planned (customer id -> staff id),
+    read from the stored instance without parsing all of it."""
+    return {
+        c["id"]: c["fast_omsorgskontakt"]
+        for c in run.instance.get("customers", [])
+        if isinstance(c.get("fast_omsorgskontakt"), str)
+    }
+
+
+# --- pages: re-planning --------------------------------------------------------------------------
+
+
+def planning_staff_choices(*, unit_pk: int) -> list[tuple[int, str]]:
+    """The staff who make the unit's visits, by name (for the absence form)."""
+    return list(
+        m.PlanningStaff.objects.filter(unit_id=unit_pk)
+        .order_by("staff__name", "staff_id")
+        .values_list("staff_id", "staff__name")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class AbsenceRow:
+    staff: str
+    start: date
+    end: date
+
+
+def absence_list(*, unit_pk: int, on: date) -> list[AbsenceRow]:
+    """Absences of the unit's planning staff that have not ended by ``on``."""
+    return [
+        AbsenceRow(name, start, end)
+        for name, start, end in RegistryAbsence.objects.filter(
+            staff__planning__unit_id=unit_pk, end__gte=on
+        )
+        .order_by("start", "staff__name", "pk")
+        .values_list("staff__name", "start", "end")
+    ]
+
+
+def planjob_latest_get(*, unit_pk: int) -> m.PlanJob | None:
+    return m.PlanJob.objects.filter(unit_id=unit_pk).order_by("-created_at", "-pk").first()
+
+
+@dataclass(frozen=True, slots=True)
+class MovedVisit:
+    day: date
+    person_pk: int
+    customer: str
+    label: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True, slots=True)
+class NewStaff:
+    person_pk: int
+    customer: str
+    staff: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlanChanges:
+    moved: tuple[MovedVisit, ...] = ()
+    new_staff: tuple[NewStaff, ...] = ()
+    kept: int = 0
+
+
+#: A planned visit as ``values()`` gives it: person_id, demand_id, day, start, staff_id,
+#: partner_id.
+VisitRow = dict[str, Any]
+
+
+def _staff_of(row: VisitRow) -> set[int]:
+    return {row[k] for k in ("staff_id", "partner_id") if row[k] is not None}
+
+
+def _described(row: VisitRow, names: dict[int, str]) -> str:
+    if row["start"] is None:
+        return "ej planerat"
+    staff = [names.get(row[k], "?") for k in ("staff_id", "partner_id") if row[k] is not None]
+    return f"{hm(row['start'])} {' och '.join(staff)}"
+
+
+def plan_changes_get(*, actor: Actor, run: m.PlanRun) -> PlanChanges:
+    """What re-planning changed against the run it started from: visits given other staff or
+    another time, and customers who now meet someone they did not meet before."""
+    if run.previous_id is None:
+        return PlanChanges()
+    fields = ("person_id", "demand_id", "day", "start", "staff_id", "partner_id")
+    before = {
+        (r["demand_id"], r["day"]): r
+        for r in m.PlannedVisit.objects.filter(run_id=run.previous_id).values(*fields)
+    }
+    after = {
+        (r["demand_id"], r["day"]): r
+        for r in m.PlannedVisit.objects.filter(run=run).values(*fields)
+    }
+
+    moved = []
+    kept = 0
+    met_before: dict[int, set[int]] = {}
+    for row in before.values():
+        met_before.setdefault(row["person_id"], set()).update(_staff_of(row))
+    met_after: dict[int, set[int]] = {}
+    for key, row in after.items():
+        met_after.setdefault(row["person_id"], set()).update(_staff_of(row))
+        old = before.get(key)
+        if old is None:
+            continue
+        if (old["start"], _staff_of(old)) == (row["start"], _staff_of(row)):
+            kept += 1
+        else:
+            moved.append((old, row))
+    new_staff = {
+        person: sorted(met - met_before.get(person, set()))
+        for person, met in met_after.items()
+        if met - met_before.get(person, set())
+    }
+    labels = dict(
+        m.VisitDemand.objects.filter(pk__in={r["demand_id"] for _, r in moved}).values_list(
+            "pk", "label"
+        )
+    )
+    names = _names(actor, [r["person_id"] for _, r in moved] + list(new_staff), "planning.changes")
+    staff_names = _staff_names(
+        {pk for old, new in moved for pk in _staff_of(old) | _staff_of(new)}
+        | {pk for pks in new_staff.values() for pk in pks}
+    )
+    moved_rows = sorted(
+        (
+            MovedVisit(
+                new["day"],
+                new["person_id"],
+                names.get(new["person_id"], HIDDEN_NAME),
+                labels.get(new["demand_id"], ""),
+                _described(old, staff_names),
+                _described(new, staff_names),
+            )
+            for old, new in moved
+        ),
+        key=lambda v: (v.day, v.customer, v.label),
+    )
+    new_rows = sorted(
+        (
+            NewStaff(
+                person,
+                names.get(person, HIDDEN_NAME),
+                ", ".join(sorted(staff_names.get(pk, "?") for pk in pks)),
+            )
+            for person, pks in new_staff.items()
+        ),
+        key=lambda r: (r.customer, r.person_pk),
+    )
+    return PlanChanges(tuple(moved_rows), tuple(new_rows), kept)
+
+
+@dataclass(frozen=True, slots=True)
+class JobView:
+    unit: Unit
+    job: m.PlanJob
+    stale: bool
+    changes: PlanChanges | None = None
+    elapsed: int = 0
+    absence: AbsenceRow | None = field(default=None)
+
+
+def planjob_view_get(*, actor: Actor, unit_pk: int, job_pk: int) -> JobView:
+    """A re-planning job of the unit and, once it is done, what it changed."""
+    unit = planning_unit_get(actor=actor, unit_pk=unit_pk)
+    job = (
+        m.PlanJob.objects.filter(pk=job_pk, unit=unit)
+        .select_related("result_run", "absence__staff")
+        .first()
+    )
+    if job is None:
+        raise NotFound("Omplaneringen finns inte.")
+    now = timezone.now()
+    changes = None
+    if job.status == m.PlanJob.Status.DONE and job.result_run is not None:
+        changes = plan_changes_get(actor=actor, run=job.result_run)
+    absence = None
+    if job.absence is not None:
+        absence = AbsenceRow(job.absence.staff.name, job.absence.start, job.absence.end)
+    elapsed = (
+        int(((job.finished_at or now) - job.started_at).total_seconds()) if job.started_at else 0
+    )
+    return JobView(unit, job, job.stale(now), changes, elapsed, absence)
+
+
+@dataclass(frozen=True, slots=True)
+class ReplanPage:
+    unit: Unit
+    run: m.PlanRun | None
+    staff_choices: list[tuple[int, str]]
+    absences: list[AbsenceRow]
+    job: m.PlanJob | None
+    job_stale: bool
+
+
+def replan_page_get(*, actor: Actor, unit_pk: int, on: date) -> ReplanPage:
+    """What the absence and re-planning page shows: the unit's staff, coming absences, the
+    current plan and the latest job."""
+    unit = planning_unit_get(actor=actor, unit_pk=unit_pk)
+    job = planjob_latest_get(unit_pk=unit.pk)
+    return ReplanPage(
+        unit,
+        plan_run_current_get(unit_pk=unit.pk),
+        planning_staff_choices(unit_pk=unit.pk),
+        absence_list(unit_pk=unit.pk, on=on),
+        job,
+        job.stale(timezone.now()) if job is not None else False,
+    )
