@@ -103,6 +103,9 @@ def test_a_rule_refuses_a_nurse_when_the_condition_is_life_threatening(demo: Dem
     assert "Utnämningen kan inte sparas" in alert.inner_text()
     assert "legitimerad läkare" in alert.inner_text()
     assert "life-threatening-physician" in alert.inner_text()
+    # the form keeps the choice, so the manager sees whom the refusal is about
+    kept = demo.page.locator("#candidates input[type=radio]:checked")
+    assert kept.count() == 1
     demo.shot("utse-nekad")
     assert list(Contact.objects.filter(person=person).values_list("pk", "end")) == before
 

@@ -216,7 +216,8 @@ def _chosen(form: AppointForm, units: list[Unit]) -> Chosen:
         start=field("start") or timezone.localdate(),
         coordinating=bool(field("coordinating")),
         replaces=field("replaces") or None,
-        staff=field("staff") or None,
+        # Not through the field: its choices (the ranked candidates) are set after this.
+        staff=int(staff) if (staff := str(form.data.get("staff", ""))).isdigit() else None,
     )
 
 
@@ -367,9 +368,11 @@ def handover(request: HttpRequest, staff_pk: int) -> HttpResponse:
                 f"{len(chosen)} uppdrag är överlämnade och {len(letters)} brev är skapade.",
             )
             return redirect("web:handover_done", handover_pk=done.pk)
+    # One group per kind and unit: a successor must work at the contact's unit, so the bulk
+    # choice of a group is made among that unit's staff.
     by_kind: dict[str, list[dict[str, object]]] = defaultdict(list)
     for contact in contacts:
-        by_kind[contact.get_kind_display()].append(
+        by_kind[f"{contact.get_kind_display()}, {contact.unit.name}"].append(
             {
                 "contact": contact,
                 "options": successors[contact.unit_id],
