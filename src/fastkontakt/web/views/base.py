@@ -1,4 +1,5 @@
-"""What every page needs: the acting user as an ``Actor`` and the translation of domain errors."""
+"""What every page needs: the acting user as an ``Actor`` and the translation of domain errors
+(``NotFound`` and ``NotAllowed`` to 404 and 403, ``InvalidInput`` to form errors)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
 from fastkontakt.access.actors import Actor, actor_for_user
+from fastkontakt.access.services import InvalidInput
 from fastkontakt.domain.errors import NotAllowed, NotFound
 
 
@@ -35,3 +38,9 @@ def translate_domain_errors(view: Callable[..., HttpResponse]) -> Callable[..., 
             raise PermissionDenied(str(error)) from None
 
     return wrapped
+
+
+def form_errors_add(form: forms.Form, invalid: InvalidInput) -> None:
+    """Show a service's refused input on the form: on its field where the form has one."""
+    for problem in invalid.problems:
+        form.add_error(problem.path if problem.path in form.fields else None, problem.message)

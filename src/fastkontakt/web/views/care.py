@@ -47,7 +47,7 @@ from fastkontakt.registry.services.care import (
     sip_create,
     sip_invitation_record,
 )
-from fastkontakt.web.views.base import actor_of, translate_domain_errors
+from fastkontakt.web.views.base import actor_of, form_errors_add, translate_domain_errors
 
 SERVICE_LABELS: dict[str, str] = {
     "personlig_omvardnad": "Personlig omvårdnad",
@@ -605,10 +605,7 @@ def _record(request: HttpRequest, person_pk: int, slug: str, item: int | None) -
         try:
             action.save(actor, person_pk, item, form)
         except InvalidInput as invalid:
-            for problem in invalid.problems:
-                form.add_error(
-                    problem.path if problem.path in form.fields else None, problem.message
-                )
+            form_errors_add(form, invalid)
         else:
             if _is_htmx(request):
                 fresh = care_overview_get(actor=actor, person_pk=person_pk)

@@ -35,7 +35,7 @@ from fastkontakt.registry.services.units import (
     unit_local_title_add,
     unit_local_title_remove,
 )
-from fastkontakt.web.views.base import actor_of, translate_domain_errors
+from fastkontakt.web.views.base import actor_of, form_errors_add, translate_domain_errors
 from fastkontakt.web.views.care import SECTION_RULES
 
 KIND_LABELS: dict[str, str] = {kind: str(label) for kind, label in CONTACT_KIND_CHOICES}
@@ -129,10 +129,7 @@ def caseload_title_add(request: HttpRequest, unit_pk: int) -> HttpResponse:
                 kind=form.cleaned_data["kind"],
             )
         except InvalidInput as invalid:
-            for problem in invalid.problems:
-                form.add_error(
-                    problem.path if problem.path in form.fields else None, problem.message
-                )
+            form_errors_add(form, invalid)
         else:
             return _after_write(request, unit_pk, "titlar", f"Titeln {added.title} är tillagd.")
     return _render_unit(request, unit_pk, title_form=form)

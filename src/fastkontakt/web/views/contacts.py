@@ -50,7 +50,7 @@ from fastkontakt.registry.services.contacts import (
     contact_handover,
     staff_caseload_counts,
 )
-from fastkontakt.web.views.base import actor_of, translate_domain_errors
+from fastkontakt.web.views.base import actor_of, form_errors_add, translate_domain_errors
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 _AGREED_CHOICES = [("", "Inte angivet"), ("ja", "Ja"), ("nej", "Nej")]
@@ -61,11 +61,6 @@ def _appointing_units(actor: Actor) -> list[Unit]:
     if not units:
         raise NotAllowed("Du har ingen roll som ger rätt att utse fasta kontakter.")
     return sorted(units, key=lambda u: u.name)
-
-
-def _form_errors(form: forms.Form, invalid: InvalidInput) -> None:
-    for problem in invalid.problems:
-        form.add_error(problem.path if problem.path in form.fields else None, problem.message)
 
 
 # --- appoint ---------------------------------------------------------------------------------
@@ -165,7 +160,7 @@ def appoint(request: HttpRequest, person_pk: int) -> HttpResponse:
         except AppointmentRefused as refused:
             refusal = list(refused.problems)
         except InvalidInput as invalid:
-            _form_errors(form, invalid)
+            form_errors_add(form, invalid)
         else:
             messages.success(
                 request,
@@ -245,7 +240,7 @@ def end(request: HttpRequest, contact_pk: int) -> HttpResponse:
                 end_reason=form.cleaned_data["end_reason"],
             )
         except InvalidInput as invalid:
-            _form_errors(form, invalid)
+            form_errors_add(form, invalid)
         else:
             messages.success(
                 request,

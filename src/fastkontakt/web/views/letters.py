@@ -20,7 +20,7 @@ from fastkontakt.letters.models import DeliveryMethod, Recipient
 from fastkontakt.letters.selectors import letter_get, letter_pdf_get, letters_page_get
 from fastkontakt.letters.services import letter_create as letter_create_service
 from fastkontakt.letters.services import letter_deliver as letter_deliver_service
-from fastkontakt.web.views.base import actor_of, translate_domain_errors
+from fastkontakt.web.views.base import actor_of, form_errors_add, translate_domain_errors
 
 
 @require_http_methods(["GET"])
@@ -100,9 +100,7 @@ def letter_deliver(request: HttpRequest, letter_pk: int) -> HttpResponse:
                 method=form.cleaned_data["method"],
             )
         except InvalidInput as invalid:
-            for problem in invalid.problems:
-                field = problem.path if problem.path in form.fields else None
-                form.add_error(field, problem.message)
+            form_errors_add(form, invalid)
         else:
             assert letter.delivered_on is not None  # noqa: S101 - just recorded
             day = wording.long_date(letter.delivered_on)

@@ -22,7 +22,7 @@ from fastkontakt.domain.errors import NotFound
 from fastkontakt.registry.models import Unit
 from fastkontakt.registry.selectors import person_register_get
 from fastkontakt.registry.services.contacts import APPOINTING_ROLES
-from fastkontakt.web.views.base import actor_of, translate_domain_errors
+from fastkontakt.web.views.base import actor_of, form_errors_add, translate_domain_errors
 
 NEED_LABELS = {need: label for need, label, _ in NEED_CALLS_FOR}
 
@@ -106,10 +106,7 @@ def emergency_access(request: HttpRequest) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except InvalidInput as invalid:
-            for problem in invalid.problems:
-                form.add_error(
-                    problem.path if problem.path in form.fields else None, problem.message
-                )
+            form_errors_add(form, invalid)
         except NotFound as error:
             form.add_error("personal_id", str(error))
         else:
