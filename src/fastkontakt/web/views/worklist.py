@@ -98,8 +98,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
             k: v for k, v in form.cleaned_data.items() if v not in (None, "") and k != "page"
         },
     }
-    template = "web/worklist_rows.html" if request.htmx else "web/worklist.html"  # type: ignore[attr-defined]
-    return render(request, template, context)
+    # The filters' options depend on the unit chosen: htmx swaps the whole of <main>.
+    return render(request, "web/worklist.html", context)
 
 
 @dataclass(frozen=True, slots=True)
