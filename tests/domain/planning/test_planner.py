@@ -126,7 +126,7 @@ def test_generated_plans_pass_the_checker_in_both_modes() -> None:
     assert set(continuity.unplanned) == set(travel_only.unplanned) == nobody_can_make(inst)
     assert continuity.stats["mode"] == "continuity"
     assert travel_only.stats["mode"] == "travel-only"
-    assert (continuity.stats["visits_not_by_fok"] < travel_only.stats["visits_not_by_fok"])
+    assert continuity.stats["visits_not_by_fok"] < travel_only.stats["visits_not_by_fok"]
 
 
 def test_replanning_after_an_absence_keeps_the_other_days_and_moves_little() -> None:
@@ -152,7 +152,8 @@ def test_replanning_after_an_absence_keeps_the_other_days_and_moves_little() -> 
     assert len(new_unplanned) <= len(theirs)
     assert all(ill not in p.staff for p in after.visits if days[p.visit].day == day1)
     others_moved = {
-        p.visit for p in after.visits
+        p.visit
+        for p in after.visits
         if p.visit not in theirs and before.by_visit[p.visit].staff != p.staff
     }
     assert len(others_moved) <= len(theirs)
@@ -168,3 +169,39 @@ def test_start_locations_count_in_travel() -> None:
     # then
     assert result.travel_minutes() == 22
     assert inst.staff[0].location == OFFICE
+
+
+def test_double_staffed_visits_are_booked_with_room_to_travel_between_them() -> None:
+    # given: two double-staffed visits across town (20 minutes apart), windows that allow a gap
+    from datetime import date as day
+
+    from fastkontakt.domain.planning.model import Visit, VisitDemand
+    from fastkontakt.domain.planning.planner import _double_starts
+
+    def double(customer: str, latest: int) -> Visit:
+        demand = VisitDemand(
+            id="dusch",
+            kind="omsorg",
+            weekdays=(0,),
+            earliest=480,
+            latest=latest,
+            duration=30,
+            staff_count=2,
+        )
+        return Visit(
+            id=f"{customer}/dusch", customer=customer, demand=demand, day=day(2026, 11, 23)
+        )
+
+    first, second = double("a", 540), double("b", 600)
+
+    def travel(a: str, b: str) -> int:
+        return 0 if a == b else 20
+
+    # when
+    starts = _double_starts([first, second], {}, {}, travel)
+    same_place = _double_starts([first, second], {}, {}, lambda a, b: 0)
+
+    # then: the second starts after the first ends plus the travel (08:00 + 30 + 20 = 08:50),
+    # and straight after the first when there is nothing to travel
+    assert starts == {"a/dusch": 480, "b/dusch": 530}
+    assert same_place == {"a/dusch": 480, "b/dusch": 510}

@@ -35,7 +35,7 @@ from __future__ import annotations
 import math
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
@@ -213,18 +213,24 @@ def _teams(
 
 
 def _double_starts(
-    visits: list[Visit], previous: dict[str, int], reachable: dict[str, int]
+    visits: list[Visit],
+    previous: dict[str, int],
+    reachable: dict[str, int],
+    travel: Callable[[str, str], int],
 ) -> dict[str, int]:
     """A fixed start for each double-staffed visit of a day.
 
     Two staff must start such a visit together. Rather than a side constraint between two
     routes (which slows the routing search by an order of magnitude), each one gets a set time
     before routing, as coordinators book them: the time it had in the previous plan, or else the
-    time in its window, from when staff can first be there, that overlaps the fewest other
-    double-staffed visits (earliest first).
+    time in its window, from when staff can first be there, that clashes with the fewest other
+    double-staffed visits (earliest first). Two visits clash when one pair of staff could not
+    make both: they overlap once the travel between the two customers (``travel``, minutes
+    from one customer to another) is added, so that back-to-back bookings across town are
+    avoided where the windows allow.
     """
     fixed: dict[str, int] = {}
-    booked: list[tuple[int, int]] = []
+    booked: list[tuple[int, int, str]] = []
     doubles = sorted(
         (v for v in visits if v.staff_count > 1), key=lambda v: (v.latest, v.earliest, v.id)
     )
@@ -237,11 +243,17 @@ def _double_starts(
             start = min(
                 candidates,
                 key=lambda t: (
-                    sum(1 for a, b in booked if a < t + visit.duration and t < b), t
+                    sum(
+                        1
+                        for a, b, other in booked
+                        if a < t + visit.duration + travel(visit.customer, other)
+                        and t < b + travel(other, visit.customer)
+                    ),
+                    t,
                 ),
             )
         fixed[visit.id] = start
-        booked.append((start, start + visit.duration))
+        booked.append((start, start + visit.duration, visit.customer))
     return fixed
 
 
@@ -289,7 +301,13 @@ def _day_job(
         for visit in visits
         if visit.staff_count > 1
     }
-    fixed_starts = _double_starts(visits, previous_starts, reachable)
+    def between(a: str, b: str) -> int:
+        return int(places.travel[
+            places.index[instance.customer_by_id[a].location],
+            places.index[instance.customer_by_id[b].location],
+        ])
+
+    fixed_starts = _double_starts(visits, previous_starts, reachable, between)
     for visit in visits:
         customer = instance.customer_by_id[visit.customer]
         earliest, latest = visit.earliest, visit.latest
