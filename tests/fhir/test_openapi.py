@@ -7,12 +7,14 @@ it belongs in ``make test``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -25,6 +27,18 @@ from tests.fhir.conftest import Api, World
 
 # Loaded from the running application, as a client would (no database needed for it).
 schema = schemathesis.openapi.from_wsgi("/fhir/openapi.json", WSGIHandler())
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_tests_connection() -> Iterator[None]:
+    # A bare WSGIHandler sends request_started/finished, whose close_old_connections would close
+    # the connection holding the test's transaction on PostgreSQL (Django's test client
+    # disconnects it for the same reason).
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
