@@ -270,3 +270,42 @@ def test_the_coordinators_plan_and_a_customers_continuity(demo: Demo) -> None:
     demo.page.wait_for_selector("h1")
     assert name in demo.page.locator("main").inner_text()
     demo.shot("kontinuitet")
+
+
+def test_record_an_information_transfer_and_a_units_local_title(demo: Demo) -> None:
+    # given: a home-care customer of the demo unit
+    home_care = _demo_unit("hemtjanst")
+    customer = Person.objects.filter(home_care_decisions__unit=home_care).order_by("pk").first()
+    assert customer is not None
+    today = timezone.localdate()
+    before = customer.information_transfers.count()
+
+    # when: a transfer without consent is recorded on the care page (htmx swaps the section)
+    demo.go(f"/vard/{customer.pk}/")
+    section = demo.page.locator("#overforingar")
+    section.locator("input[name$=recipient]").fill("Region Norrbotten, Sunderby sjukhus")
+    section.locator("input[type=date]").fill(today.isoformat())
+    section.locator("input[name$=consent][value=nej]").check()
+    section.get_by_role("button", name="Registrera överföringen").click()
+    demo.page.locator("#overforingar", has_text="Sunderby sjukhus").wait_for()
+
+    # then
+    assert customer.information_transfers.count() == before + 1
+    transfer = customer.information_transfers.order_by("-pk").first()
+    assert transfer is not None
+    assert (transfer.recipient, transfer.date, transfer.consent) == (
+        "Region Norrbotten, Sunderby sjukhus",
+        today,
+        False,
+    )
+
+    # when: the head of unit declares a local title equal to fast vårdkontakt
+    centre = _demo_unit("primarvard")
+    demo.go(f"/arbetsbelastning/{centre.pk}/")
+    titles = demo.page.locator("#titlar")
+    titles.locator("input[name$=title]").fill("Vårdkoordinator")
+    titles.get_by_role("button").last.click()
+    demo.page.locator("#titlar", has_text="Vårdkoordinator").wait_for()
+
+    # then
+    assert centre.local_titles.filter(title="Vårdkoordinator", kind="fast_vardkontakt").exists()
