@@ -32,24 +32,11 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from region import database_url, ensure_database
+
 BENCH_DB = "bench_fhir"
 AS_OF = date(2026, 11, 22)
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def database_url(base: str) -> str:
-    return base.rsplit("/", 1)[0] + "/" + BENCH_DB
-
-
-def ensure_database(base: str) -> None:
-    import psycopg
-
-    with psycopg.connect(base, autocommit=True) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (BENCH_DB,)
-        ).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
 
 
 def prepare(people: int) -> tuple[str, list[int]]:
@@ -147,8 +134,8 @@ def main() -> None:
     args = parser.parse_args()
 
     base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    ensure_database(base)
-    os.environ["DATABASE_URL"] = database_url(base)
+    ensure_database(base, BENCH_DB)
+    os.environ["DATABASE_URL"] = database_url(base, BENCH_DB)
     os.environ["DJANGO_DEBUG"] = "0"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fastkontakt.settings")
     token, pks = prepare(args.people)

@@ -1,6 +1,7 @@
 """The benchmarks' database: a PostgreSQL database of its own, holding a demo region.
 
-Shared by bench/compliance.py and bench/worklist.py, which reuse a region already loaded.
+Shared by bench/compliance.py and bench/worklist.py, which reuse a region already loaded; the
+FHIR benchmarks use their own database through the same functions.
 """
 
 from __future__ import annotations
@@ -12,18 +13,18 @@ BENCH_DB = "fastkontakt_bench"
 AS_OF = date(2026, 11, 22)
 
 
-def database_url(base: str) -> str:
-    return base.rsplit("/", 1)[0] + "/" + BENCH_DB
+def database_url(base: str, name: str = BENCH_DB) -> str:
+    return base.rsplit("/", 1)[0] + "/" + name
 
 
-def ensure_database(base: str) -> None:
+def ensure_database(base: str, name: str = BENCH_DB) -> None:
     import psycopg
 
     with psycopg.connect(base, autocommit=True) as conn:
         query = "SELECT 1 FROM pg_database WHERE datname = %s"
-        exists = conn.execute(query, (BENCH_DB,)).fetchone()
+        exists = conn.execute(query, (name,)).fetchone()
         if not exists:
-            conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def prepare(people: int, seed: int, reload: bool) -> None:
@@ -49,5 +50,7 @@ def prepare(people: int, seed: int, reload: bool) -> None:
     generated = time.perf_counter()
     summary = scenario_load(scenario=scenario)
     loaded = time.perf_counter()
-    print(f"generated {people} people in {generated - started:.1f} s; "
-          f"loaded in {loaded - generated:.1f} s: {summary}")
+    print(
+        f"generated {people} people in {generated - started:.1f} s; "
+        f"loaded in {loaded - generated:.1f} s: {summary}"
+    )
