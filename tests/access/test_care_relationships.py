@@ -2,9 +2,11 @@
 
 The model below is written from the issue's words, not from the code: a user may read a person
 when a unit where the user holds a unit role has a current contact, inpatient stay (as ward or as
-the outpatient unit notified of it), home-care decision or listing with the person, or when the
-user holds an unexpired emergency access to the person. Every generated world is tried for every
-user and every person, plus a personnummer nobody has.
+the outpatient unit notified of it), home-care decision or listing with the person, or an
+unanswered request from the person for a fixed contact there (made by today; answered, as the rule
+``contact-on-request`` says, by a contact of that kind at the unit with no end or an end on or
+after the request), or when the user holds an unexpired emergency access to the person. Every
+generated world is tried for every user and every person, plus a personnummer nobody has.
 """
 
 from __future__ import annotations
@@ -25,7 +27,14 @@ from fastkontakt.access.models import AccessLogEntry, EmergencyAccess
 from fastkontakt.access.selectors import person_read, visible_persons
 from fastkontakt.domain.errors import NotFound
 from fastkontakt.domain.identifiers import make_personal_id
-from fastkontakt.registry.models import Contact, HomeCareDecision, InpatientStay, Person, Unit
+from fastkontakt.registry.models import (
+    Contact,
+    ContactRequest,
+    HomeCareDecision,
+    InpatientStay,
+    Person,
+    Unit,
+)
 from tests.access.helpers import make_user
 from tests.factories import StaffFactory, UnitFactory
 
@@ -45,6 +54,7 @@ class PersonSpec:
     contacts: list[tuple[int, int, int | None]]  # unit, start, end
     stays: list[tuple[int, int | None, int, int | None]]  # ward, outpatient unit, admitted, out
     decisions: list[tuple[int, int, int | None]]  # unit, start, end
+    requests: list[tuple[int, int]]  # unit, date (for a fast vårdkontakt, like every contact)
 
 
 @dataclass(frozen=True)
@@ -61,6 +71,7 @@ person_specs = st.builds(
         st.tuples(unit_index, st.one_of(st.none(), unit_index), day, maybe_day), max_size=1
     ),
     decisions=st.lists(st.tuples(unit_index, day, maybe_day), max_size=1),
+    requests=st.lists(st.tuples(unit_index, day), max_size=1),
 )
 
 
@@ -109,6 +120,12 @@ def model_may_read(person: PersonSpec, user: UserSpec, person_index: int) -> boo
             for ward, outpatient, admitted, out in person.stays
         )
         or any(u in units and _current(s, e) for u, s, e in person.decisions)
+        or any(
+            u in units
+            and d <= 0
+            and not any(cu == u and (e is None or e >= d) for cu, _, e in person.contacts)
+            for u, d in person.requests
+        )
     )
     emergency = any(i == person_index and valid for i, valid in user.emergency)
     return related or emergency
@@ -153,6 +170,10 @@ def _build(
                 end=None if e is None else at(max(s, e)),
                 services=["personlig_omvardnad"],
             )
+        for u, d in spec.requests:
+            ContactRequest.objects.create(
+                person=person, kind="fast_vardkontakt", unit=units[u], date=at(d)
+            )
         persons.append(person)
     accounts = []
     now = timezone.now()
@@ -180,6 +201,7 @@ def _normalised(spec: PersonSpec) -> PersonSpec:
         contacts=[(u, s, None if e is None else max(s, e)) for u, s, e in spec.contacts],
         stays=[(w, o, a, None if d is None else max(a, d)) for w, o, a, d in spec.stays],
         decisions=[(u, s, None if e is None else max(s, e)) for u, s, e in spec.decisions],
+        requests=spec.requests,
     )
 
 

@@ -361,3 +361,20 @@ def test_a_refused_handover_marks_the_contact_and_saves_nothing(today: date) -> 
     assert _contacts() == before
     assert not Handover.objects.exists()
     assert Person.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_request_to_the_unit_alone_puts_the_person_on_its_worklist(
+    centre: Unit, manager: Client, today: date
+) -> None:
+    # given: someone listed elsewhere asks this centre for a fast vårdkontakt
+    person = PersonFactory(name="Frida Fråga", listed_at=UnitFactory())
+    person.contact_requests.create(kind="fast_vardkontakt", unit=centre, date=today - timedelta(30))
+
+    # when
+    listed = manager.get(reverse("web:worklist"), {"unit": centre.pk})
+    page = manager.get(reverse("web:appoint", args=[person.pk]), {"unit": centre.pk})
+
+    # then
+    assert "Frida Fråga" in listed.content.decode()
+    assert page.status_code == 200

@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any, TypeVar, cast
 
 from django.db import connections
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
 
 from fastkontakt.domain import model as domain
@@ -526,8 +526,11 @@ def care_relationship_q(unit_pks: Collection[int], on: date) -> Q:
     (admitted on or before ``on`` and not discharged before it; the outpatient unit that
     received the admission notice counts too, as it must appoint the fast vårdkontakt before
     discharge), a home-care decision of the
-    unit current on ``on``, or being listed at the unit. A filter over ``Person``; combine it
-    with ``.distinct()`` only if joins are added.
+    unit current on ``on``, being listed at the unit, or an unanswered request to the unit for a
+    fixed contact (made on or before ``on``, and answered, as ``contact-on-request`` says, by a
+    contact of that kind at the unit with no end or an end on or after the request): the person
+    has turned to the unit, which must see them to appoint the contact. A filter over
+    ``Person``; combine it with ``.distinct()`` only if joins are added.
     """
     units = list(unit_pks)
     current_contacts = Contact.objects.filter(unit_id__in=units, start__lte=on).filter(
@@ -541,11 +544,18 @@ def care_relationship_q(unit_pks: Collection[int], on: date) -> Q:
     current_decisions = HomeCareDecision.objects.filter(unit_id__in=units, start__lte=on).filter(
         Q(end__isnull=True) | Q(end__gte=on)
     )
+    answering = Contact.objects.filter(
+        person_id=OuterRef("person_id"), kind=OuterRef("kind"), unit_id=OuterRef("unit_id")
+    ).filter(Q(end__isnull=True) | Q(end__gte=OuterRef("date")))
+    open_requests = ContactRequest.objects.filter(unit_id__in=units, date__lte=on).filter(
+        ~Exists(answering)
+    )
     return (
         Q(listed_at_id__in=units)
         | Q(pk__in=current_contacts.values("person_id"))
         | Q(pk__in=current_stays.values("person_id"))
         | Q(pk__in=current_decisions.values("person_id"))
+        | Q(pk__in=open_requests.values("person_id"))
     )
 
 
