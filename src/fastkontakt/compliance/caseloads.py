@@ -28,7 +28,7 @@ from django.utils import timezone
 from fastkontakt.access.actors import Actor, require_role
 from fastkontakt.access.models import Role
 from fastkontakt.access.selectors import persons_read
-from fastkontakt.compliance.worklists import GROUPS, WorklistRow, _rows
+from fastkontakt.compliance.worklists import GROUPS, WorklistRow, worklist_rows
 from fastkontakt.domain.errors import NotAllowed, NotFound
 from fastkontakt.domain.model import CONTACT_KINDS
 from fastkontakt.domain.rules.engine import Policy, evaluate_patient
@@ -170,9 +170,9 @@ def staff_caseload_get(
         if person_pk not in readable:
             continue
         findings = evaluate_patient(patient, directory, as_of=as_of, policy=chosen)
-        # The worklist's own attribution of findings to staff (its private ``_rows``): a copy
-        # could drift and make a staff page disagree with the unit's worklist.
-        rows = _rows(person_pk, patient, findings, directory, snapshots.staff_pks, as_of)
+        # The worklist's own attribution of findings to staff: a copy could drift and make a
+        # staff page disagree with the unit's worklist.
+        rows = worklist_rows(person_pk, patient, findings, directory, snapshots.staff_pks, as_of)
         deadlines.extend(row for row in rows if row.staff_pk == staff.pk)
     deadlines.sort(
         key=lambda r: (GROUPS.index(r.group), r.due or date.min, r.name, r.rule, r.contact or "")

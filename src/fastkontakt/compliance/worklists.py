@@ -51,6 +51,7 @@ __all__ = [
     "WorklistOptions",
     "WorklistRow",
     "worklist_get",
+    "worklist_rows",
 ]
 
 Group = Literal["overdue", "due_soon", "breach"]
@@ -167,9 +168,7 @@ def worklist_get(
     rows: list[WorklistRow] = []
     for person_pk, patient in zip(people.person_pks, people.patients, strict=True):
         findings = evaluate_patient(patient, directory, as_of=as_of, policy=chosen)
-        rows.extend(
-            _rows(person_pk, patient, findings, directory, people.staff_pks, as_of)
-        )
+        rows.extend(worklist_rows(person_pk, patient, findings, directory, people.staff_pks, as_of))
     options = _options(rows)
     matching = [
         row
@@ -200,7 +199,7 @@ def worklist_get(
     )
 
 
-def _rows(
+def worklist_rows(
     person_pk: int,
     patient: Patient,
     findings: Sequence[Finding],
@@ -208,6 +207,8 @@ def _rows(
     staff_pks: Mapping[str, int],
     as_of: date,
 ) -> Iterator[WorklistRow]:
+    """One person's findings as worklist rows, each attributed to a contact kind and staff
+    member (module docstring); the caseload pages use it too, so the two always agree."""
     contacts = {c.id: c for c in patient.contacts}
     requests = _requests_in_finding_order(patient)
     omsorgskontakt = next(
@@ -269,9 +270,7 @@ def _order(row: WorklistRow) -> tuple[int, date, str, str, str]:
 def _options(rows: Sequence[WorklistRow]) -> WorklistOptions:
     by_rule = Counter(row.rule for row in rows)
     kinds = {row.kind for row in rows if row.kind is not None}
-    staff = {
-        (row.staff_pk, row.staff_name or "") for row in rows if row.staff_pk is not None
-    }
+    staff = {(row.staff_pk, row.staff_name or "") for row in rows if row.staff_pk is not None}
     return WorklistOptions(
         rules=tuple(sorted(by_rule.items())),
         kinds=tuple(sorted(kinds)),
