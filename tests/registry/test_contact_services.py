@@ -649,3 +649,29 @@ def test_a_person_with_a_handover_can_be_reloaded_from_a_file() -> None:
         (successor.pk, TODAY, None),
     ]
     assert HandoverItem.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_handover_to_an_unknown_successor_is_one_clear_problem() -> None:
+    # given
+    unit = UnitFactory()
+    leaving = _staff_at(unit)
+    contact = ContactFactory(unit=unit, staff=leaving)
+    before = _state()
+
+    # when
+    with pytest.raises(InvalidInput) as invalid:
+        contact_handover(
+            actor=_manager(unit),
+            staff_pk=leaving.pk,
+            reason="medarbetaren_slutar",
+            effective=TODAY,
+            successors={contact.pk: 999_999},
+            as_of=TODAY,
+        )
+
+    # then
+    assert [(p.path, p.message) for p in invalid.value.problems] == [
+        ("successors", "En vald efterträdare finns inte.")
+    ]
+    assert _state() == before

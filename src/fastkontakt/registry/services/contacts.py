@@ -384,8 +384,8 @@ def contact_handover(
     for contact in previous.values():
         require_role(actor, APPOINTING_ROLES, contact.unit_id)
     successor_staff = {s.pk: s for s in Staff.objects.filter(pk__in=set(successors.values()))}
-    if missing := set(successors.values()) - set(successor_staff):
-        raise InvalidInput([Problem("successors", "Medarbetaren finns inte.")] * len(missing))
+    if set(successors.values()) - set(successor_staff):
+        raise InvalidInput([Problem("successors", "En vald efterträdare finns inte.")])
     # In a stable order (person, then contact), so the checks see the same sequence each time.
     ordered = sorted(previous.values(), key=lambda c: (c.person_id, c.pk))
     persons = {
