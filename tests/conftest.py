@@ -16,8 +16,11 @@ RegistryState = dict[str, list[dict[str, Any]]]
 @contextmanager
 def _rolled_back() -> Iterator[None]:
     # A savepoint inside the test's transaction, always rolled back: each hypothesis example
-    # starts from the registry the test started with.
-    with transaction.atomic():
+    # starts from the registry the test started with. Marked as the test case's own block, as
+    # Django's TestCase marks its, so that the services' durable transactions run inside it.
+    block = transaction.atomic()
+    block._from_testcase = True  # type: ignore[attr-defined]
+    with block:
         yield
         transaction.set_rollback(True)
 

@@ -1,17 +1,34 @@
-"""Appending to the access log and verifying its hash chain.
+"""The access log: one entry per person per action, the write transaction, the hash chain.
 
-Every entry stores the hash of the entry before it and a hash over its own fields and that
-link, so changing, removing or reordering any entry breaks the chain from there on. Appends are
-serialised (a transaction-scoped advisory lock on PostgreSQL) so that the chain stays a chain
-when requests run in parallel.
+**One entry per person per action.** An action is one request, one command-line run or one
+background job, and runs inside :func:`access_scope`. Within it:
+
+- a *read* or a *refused attempt* (:func:`log_reads`) is held by the scope, the first one per
+  person, and appended when the scope ends, in a transaction of its own: no refusal or failure
+  later in the action can roll it back;
+- a *write* (:func:`log_writes`) is appended inside the write transaction that makes it, just
+  before that commits, so the data and its entry commit together or not at all; a person
+  written is not also logged as read, and two writes of one person in an action are one entry.
+
+**One owner of the write transaction.** Services open it with :func:`write_transaction`, a
+durable transaction (``transaction.atomic(durable=True)``, as Zulip guards its actions): a view,
+handler or command that wrapped a service in a transaction of its own would make it raise. A
+service called by another service joins the caller's transaction.
+
+**The hash chain.** Every entry stores the hash of the entry before it and a hash over its own
+fields and that link, so changing, removing or reordering any entry breaks the chain from there
+on. Appends are serialised (a transaction-scoped advisory lock on PostgreSQL) so that the chain
+stays a chain when requests run in parallel.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from django.db import connection, transaction
@@ -103,6 +120,95 @@ def accesslog_append(*, records: Sequence[LogRecord]) -> int:
             prev_hash = digest
         AccessLogEntry.objects.bulk_create(entries, batch_size=_BULK_BATCH)
     return len(entries)
+
+
+@dataclass
+class _Scope:
+    """What one action has logged so far."""
+
+    #: The first read or refused attempt of each person, appended when the scope ends.
+    pending: dict[str, LogRecord] = field(default_factory=dict)
+    #: People whose write has committed in this action.
+    written: set[str] = field(default_factory=set)
+
+
+@dataclass
+class _WriteTransaction:
+    #: The write entries of the open write transaction, one per person, appended before commit.
+    staged: dict[str, LogRecord] = field(default_factory=dict)
+
+
+_scope: ContextVar[_Scope | None] = ContextVar("fastkontakt_access_scope", default=None)
+_write: ContextVar[_WriteTransaction | None] = ContextVar("fastkontakt_write", default=None)
+
+
+@contextmanager
+def access_scope() -> Iterator[None]:
+    """Run one action (a request, a command, a job): its reads are logged once per person when
+    it ends, whether it ends well or not. A scope inside a scope is part of the outer one."""
+    if _scope.get() is not None:
+        yield
+        return
+    scope = _Scope()
+    token = _scope.set(scope)
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+        remaining = [r for pid, r in scope.pending.items() if pid not in scope.written]
+        accesslog_append(records=remaining)
+
+
+def log_reads(records: Iterable[LogRecord]) -> None:
+    """Log reads or refused attempts: held until the action ends (outside any scope, at once)."""
+    scope = _scope.get()
+    if scope is None:
+        accesslog_append(records=list(records))
+        return
+    for record in records:
+        if record.personal_id not in scope.written:
+            scope.pending.setdefault(record.personal_id, record)
+
+
+def log_writes(records: Iterable[LogRecord]) -> None:
+    """Log writes: appended with the open write transaction, just before it commits."""
+    write = _write.get()
+    if write is None:
+        # A write outside a service's transaction (the demo loader): logged where it stands.
+        accesslog_append(records=list(records))
+        return
+    for record in records:
+        write.staged.setdefault(record.personal_id, record)
+
+
+@contextmanager
+def write_transaction() -> Iterator[None]:
+    """The write transaction of a service; see the module docstring."""
+    outer = _write.get()
+    if outer is not None:
+        before = set(outer.staged)
+        try:
+            with transaction.atomic():
+                yield
+        except BaseException:
+            # Rolled back to the savepoint: so are the writes it logged.
+            for pid in set(outer.staged) - before:
+                del outer.staged[pid]
+            raise
+        return
+    write = _WriteTransaction()
+    token = _write.set(write)
+    try:
+        with transaction.atomic(durable=True):
+            yield
+            scope = _scope.get()
+            done = scope.written if scope is not None else set()
+            accesslog_append(records=[r for pid, r in write.staged.items() if pid not in done])
+    finally:
+        _write.reset(token)
+    scope = _scope.get()
+    if scope is not None:
+        scope.written.update(write.staged)
 
 
 @dataclass(frozen=True, slots=True)

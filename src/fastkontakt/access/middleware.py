@@ -20,6 +20,8 @@ from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import user_has_device
 
+from fastkontakt.access.accesslog import access_scope
+
 SESSION_MFA_BY_PROVIDER = "fastkontakt.mfa_by_provider"
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -35,6 +37,19 @@ def second_factor_not_required(
 def has_second_factor(request: HttpRequest) -> bool:
     user: Any = request.user
     return bool(user.is_verified() or request.session.get(SESSION_MFA_BY_PROVIDER))
+
+
+class AccessScopeMiddleware:
+    """Each request is one action of the access log (``accesslog.access_scope``): its reads are
+    logged once per person when the response is ready, before it leaves. If they cannot be
+    logged, the response does not leave either (the error reaches the outage handling)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with access_scope():
+            return self.get_response(request)
 
 
 class SecondFactorMiddleware:

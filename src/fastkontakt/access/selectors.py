@@ -17,12 +17,12 @@ from datetime import date, datetime
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from fastkontakt.access.accesslog import LogRecord, accesslog_append
+from fastkontakt.access.accesslog import LogRecord, log_reads
 from fastkontakt.access.actors import Actor, family_name_of
 from fastkontakt.access.models import AccessLogEntry, Action, Basis, EmergencyAccess
 from fastkontakt.domain.errors import InvalidIdentifier, NotFound
 from fastkontakt.domain.identifiers import parse_personal_id
-from fastkontakt.registry.models import Person
+from fastkontakt.registry.models import PERSONAL_ID_LENGTH, Person
 from fastkontakt.registry.selectors import care_relationship_q
 
 FLAG_EMERGENCY = "emergency"
@@ -94,19 +94,25 @@ def _record(
     )
 
 
-def _log_denied(actor: Actor, personal_id: str, what: str) -> None:
-    accesslog_append(
-        records=[
-            _record(
-                actor,
-                personal_id,
-                action=Action.DENIED,
-                what=what,
-                basis=Basis.NONE,
-                unit="",
-                flags=FLAG_NO_RELATIONSHIP,
-            )
-        ]
+def _log_denied(actor: Actor, personal_ids: Iterable[str], what: str) -> None:
+    log_reads(
+        _record(
+            actor,
+            personal_id,
+            action=Action.DENIED,
+            what=what,
+            basis=Basis.NONE,
+            unit="",
+            flags=FLAG_NO_RELATIONSHIP,
+        )
+        for personal_id in personal_ids
+    )
+
+
+def _well_formed(personal_id: str) -> bool:
+    """A personnummer as the registry keeps it: what a refused lookup by number logs."""
+    return (
+        len(personal_id) == PERSONAL_ID_LENGTH and personal_id.isascii() and personal_id.isdigit()
     )
 
 
@@ -153,14 +159,14 @@ def person_read(
     lookup = Q(pk=person_pk) if person_pk is not None else Q(personal_id=personal_id or "")
     person = Person.objects.filter(lookup).first()
     if person is None:
-        if personal_id and len(personal_id) == 12 and personal_id.isdigit():
-            _log_denied(actor, personal_id, what)
+        if personal_id and _well_formed(personal_id):
+            _log_denied(actor, [personal_id], what)
         raise NotFound(NOT_FOUND_MESSAGE)
     readable = _readable([person], actor, what, on, timezone.now())
     if not readable:
-        _log_denied(actor, person.personal_id, what)
+        _log_denied(actor, [person.personal_id], what)
         raise NotFound(NOT_FOUND_MESSAGE)
-    accesslog_append(records=[readable[0][1]])
+    log_reads([readable[0][1]])
     return person
 
 
@@ -173,8 +179,40 @@ def persons_read(
     may not read is left out silently, as if absent.
     """
     readable = _readable(people, actor, what, on or _today(), timezone.now())
-    accesslog_append(records=[record for _, record in readable])
+    log_reads(record for _, record in readable)
     return [person for person, _ in readable]
+
+
+def persons_named_refused_log(
+    *,
+    actor: Actor,
+    what: str,
+    person_pks: Iterable[int] = (),
+    personal_ids: Iterable[str] = (),
+    on: date | None = None,
+) -> None:
+    """Log a refused attempt for each person a search names that the actor may not read.
+
+    A search by id or personnummer is a lookup of those people: each one outside the actor's
+    care relationships is logged as refused, and so is a well-formed personnummer that is not
+    in the registry at all (as :func:`person_read` does), so that numbers cannot be probed
+    without a trace. The answer itself stays the same as for nobody.
+    """
+    pks = sorted(set(person_pks))
+    numbers = sorted({pid for pid in personal_ids if _well_formed(pid)})
+    if not pks and not numbers:
+        return
+    named = list(Person.objects.filter(Q(pk__in=pks) | Q(personal_id__in=numbers)))
+    readable = {
+        person.pk for person, _ in _readable(named, actor, what, on or _today(), timezone.now())
+    }
+    known = {person.personal_id for person in named}
+    _log_denied(
+        actor,
+        [p.personal_id for p in named if p.pk not in readable]
+        + [pid for pid in numbers if pid not in known],
+        what,
+    )
 
 
 def visible_persons(actor: Actor, *, on: date | None = None) -> QuerySet[Person]:
@@ -199,8 +237,10 @@ def person_search(
     on = on or _today()
     if not text:
         return []
+    number = ""
     try:
-        matches = Q(personal_id=parse_personal_id(text, today=on).number)
+        number = parse_personal_id(text, today=on).number
+        matches = Q(personal_id=number)
     except InvalidIdentifier:
         matches = Q()
         for word in text.split():
@@ -211,6 +251,8 @@ def person_search(
         .distinct()
         .order_by("name", "personal_id")[:limit]
     )
+    if number and not found:
+        persons_named_refused_log(actor=actor, what="person.search", personal_ids=[number], on=on)
     return persons_read(actor=actor, people=found, what="person.search", on=on)
 
 
@@ -251,17 +293,15 @@ def emergency_access_list(*, limit: int = 200) -> list[EmergencyAccess]:
 
 def log_review_read(*, actor: Actor, personal_ids: Iterable[str], what: str) -> None:
     """Log that a log reviewer saw these people in the log (their reads are accesses too)."""
-    accesslog_append(
-        records=[
-            _record(
-                actor,
-                pid,
-                action=Action.READ,
-                what=what,
-                basis=Basis.LOG_REVIEW,
-                unit="",
-                flags="",
-            )
-            for pid in sorted(set(personal_ids))
-        ]
+    log_reads(
+        _record(
+            actor,
+            pid,
+            action=Action.READ,
+            what=what,
+            basis=Basis.LOG_REVIEW,
+            unit="",
+            flags="",
+        )
+        for pid in sorted(set(personal_ids))
     )

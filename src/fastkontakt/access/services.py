@@ -9,12 +9,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
-from django.db import transaction
 from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from fastkontakt.access.accesslog import LogRecord, accesslog_append
+from fastkontakt.access.accesslog import LogRecord, log_reads, log_writes, write_transaction
 from fastkontakt.access.actors import Actor, require_role
 from fastkontakt.access.models import (
     UNIT_ROLES,
@@ -41,7 +40,7 @@ class InvalidInput(DomainError):
         self.problems = problems
 
 
-@transaction.atomic
+@write_transaction()
 def emergency_access_grant(
     *, actor: Actor, personal_id: str, unit_pk: int, reason: str
 ) -> EmergencyAccess:
@@ -86,10 +85,11 @@ def emergency_access_grant(
 def person_write_log(*, actor: Actor, person: Person, unit: Unit, what: str) -> None:
     """Log a write of ``person``'s data made by ``actor`` on behalf of ``unit``.
 
-    Services call this inside their own transaction, so a write that rolls back leaves no entry.
+    Services call this inside their write transaction, so a write that rolls back leaves no
+    entry (``accesslog.write_transaction``).
     """
-    accesslog_append(
-        records=[
+    log_writes(
+        [
             LogRecord(
                 user_id=actor.user_id,
                 username=actor.username,
@@ -105,10 +105,10 @@ def person_write_log(*, actor: Actor, person: Person, unit: Unit, what: str) -> 
     )
 
 
-def system_read_log(*, actor: Actor, personal_ids: list[str], what: str) -> int:
+def system_read_log(*, actor: Actor, personal_ids: list[str], what: str) -> None:
     """Log a command-line read (an export) of each person in ``personal_ids``."""
-    return accesslog_append(
-        records=[
+    log_reads(
+        [
             LogRecord(
                 user_id=None,
                 username=actor.username,
@@ -135,7 +135,7 @@ def _demo_units() -> list[Unit]:
     return chosen
 
 
-@transaction.atomic
+@write_transaction()
 def demo_user_ensure() -> tuple[str, str, str]:
     """Create or reset the demo user; return its name, a fresh password and its TOTP secret.
 

@@ -15,6 +15,8 @@ class Problem:
 
     path: str
     message: str
+    #: The id of the rule (``spec/rules.md``, ``domain.appointment``) the problem breaks, if any.
+    rule: str | None = None
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"
@@ -42,3 +44,16 @@ class NotFound(DomainError):
 
 class NotAllowed(DomainError):
     """The acting user's roles do not permit this action."""
+
+
+class ChangeRefused(DomainError):
+    """A change the registry refuses as it stands (it would rewrite history, say); nothing was
+    written. Carries every problem found, each located by its path."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = problems
+
+
+class VersionConflict(DomainError):
+    """The change was made against a version of the data that is no longer current."""

@@ -14,8 +14,7 @@ import hmac
 import re
 import secrets
 
-from django.db import transaction
-
+from fastkontakt.access.accesslog import write_transaction
 from fastkontakt.access.actors import Actor
 from fastkontakt.access.models import Role
 from fastkontakt.access.services import InvalidInput
@@ -60,7 +59,7 @@ def scope_problems(scopes: list[str]) -> list[Problem]:
     return problems
 
 
-@transaction.atomic
+@write_transaction()
 def api_client_create(*, name: str, unit_hsa_id: str, scopes: list[str]) -> tuple[ApiClient, str]:
     """Create a client; returns it and its token, which is not stored and cannot be shown again."""
     problems = scope_problems(scopes)

@@ -10,10 +10,9 @@ which a Bundle of these resources does not carry, so their care teams are update
 
 from __future__ import annotations
 
-from django.db import transaction
 from fhir.resources.R4B.bundle import Bundle, BundleEntry, BundleEntryResponse
 
-from fastkontakt.access.accesslog import LogRecord, accesslog_append
+from fastkontakt.access.accesslog import LogRecord, accesslog_append, write_transaction
 from fastkontakt.access.actors import Actor
 from fastkontakt.access.models import Action, Basis
 from fastkontakt.domain.errors import Problem
@@ -59,7 +58,7 @@ def population_import(*, actor: Actor, bundle: Bundle) -> Bundle:
             ],
         )
     unit = actor.unit_hsa_ids[0][1] if actor.unit_hsa_ids else ""
-    with transaction.atomic():
+    with write_transaction():
         try:
             scenario_load(scenario=scenario)
         except RegistryConflict as conflict:

@@ -22,7 +22,13 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from fastkontakt.access.services import InvalidInput
-from fastkontakt.domain.errors import DomainError, NotAllowed, NotFound
+from fastkontakt.domain.errors import (
+    ChangeRefused,
+    DomainError,
+    NotAllowed,
+    NotFound,
+    VersionConflict,
+)
 from fastkontakt.fhir.mappers.codes import RULE
 
 FHIR_JSON = "application/fhir+json"
@@ -132,7 +138,9 @@ def install_exception_handlers(api: NinjaAPI) -> None:
         return outcome_response(400, _validation_issues(exc))
 
     def on_not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
-        return not_found_response(str(exc) or "Resursen finns inte.")
+        # One answer for everything not found, whatever the reason: an object of another unit,
+        # or of a person outside the care relationships, must read exactly as an unknown id.
+        return not_found_response()
 
     def on_not_allowed(request: HttpRequest, exc: NotAllowed) -> HttpResponse:
         return outcome_response(403, [Issue(code="forbidden", diagnostics=str(exc))])
@@ -145,6 +153,23 @@ def install_exception_handlers(api: NinjaAPI) -> None:
                 for problem in exc.problems
             ],
         )
+
+    def on_change_refused(request: HttpRequest, exc: ChangeRefused) -> HttpResponse:
+        return outcome_response(
+            422,
+            [
+                Issue(
+                    code="business-rule",
+                    diagnostics=problem.message,
+                    expression=problem.path,
+                    rule=problem.rule,
+                )
+                for problem in exc.problems
+            ],
+        )
+
+    def on_conflict(request: HttpRequest, exc: VersionConflict) -> HttpResponse:
+        return outcome_response(409, [Issue(code="conflict", diagnostics=str(exc))])
 
     def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
         problems = getattr(exc, "problems", None)
@@ -172,6 +197,8 @@ def install_exception_handlers(api: NinjaAPI) -> None:
         (Exception, on_exception),
         (DomainError, on_domain_error),
         (InvalidInput, on_invalid_input),
+        (ChangeRefused, on_change_refused),
+        (VersionConflict, on_conflict),
         (NotAllowed, on_not_allowed),
         (NotFound, on_not_found),
         (Http404, on_not_found),

@@ -22,6 +22,7 @@ from fastkontakt.access.selectors import (
     accesslog_list,
     log_review_read,
     person_read,
+    persons_named_refused_log,
     persons_read,
     visible_persons,
 )
@@ -70,13 +71,24 @@ def _page(queryset: QuerySet[_M], page: Page) -> tuple[int, list[_M]]:
     return queryset.count(), items
 
 
+def _named_numbers(tokens: Sequence[Token]) -> list[str]:
+    return [t.code for t in tokens if t.system is None or t.system in PERSON_SYSTEMS]
+
+
+def _refused_log(
+    actor: Actor, what: str, pks: Sequence[int] = (), identifiers: Sequence[Token] = ()
+) -> None:
+    """A search that names people logs each one the actor may not read (``access.selectors``)."""
+    persons_named_refused_log(
+        actor=actor, what=what, person_pks=pks, personal_ids=_named_numbers(identifiers)
+    )
+
+
 def _identifier_q(tokens: Sequence[Token], prefix: str = "") -> Q:
     """People with any of the personnummer/samordningsnummer ``tokens`` (OR, as FHIR's comma)."""
     matches = Q(pk__in=[])
-    for token in tokens:
-        if token.system is not None and token.system not in PERSON_SYSTEMS:
-            continue
-        matches |= Q(**{f"{prefix}personal_id": token.code})
+    for number in _named_numbers(tokens):
+        matches |= Q(**{f"{prefix}personal_id": number})
     return matches
 
 
@@ -95,6 +107,7 @@ def patient_search(
     identifiers: Sequence[Token] = (),
     name: str = "",
 ) -> Found[Person]:
+    _refused_log(actor, "fhir.Patient.search", ids, identifiers)
     people = visible_persons(actor)
     if ids:
         people = people.filter(pk__in=list(ids))
@@ -146,6 +159,7 @@ def _current_contacts(on: date) -> QuerySet[Contact]:
 def care_team_search(
     *, actor: Actor, query: CareTeamQuery, page: Page
 ) -> Found[tuple[Person, list[Contact]]]:
+    _refused_log(actor, "fhir.CareTeam.search", query.patients, query.identifiers)
     people = visible_persons(actor)
     if query.patients:
         people = people.filter(pk__in=list(query.patients))
@@ -277,7 +291,8 @@ def sip_get(*, actor: Actor, sip_pk: int) -> Sip:
     return sip
 
 
-def _people_in_scope(actor: Actor, patients: Sequence[int]) -> QuerySet[Person]:
+def _people_in_scope(actor: Actor, patients: Sequence[int], what: str) -> QuerySet[Person]:
+    _refused_log(actor, what, patients)
     people = visible_persons(actor)
     return people.filter(pk__in=list(patients)) if patients else people
 
@@ -289,7 +304,7 @@ def care_plan_search(
     *, actor: Actor, page: Page, patients: Sequence[int] = (), kinds: Sequence[str] = ()
 ) -> Found[CarePlanItem]:
     """Implementation plans first, then SIPs, each in pk order; ``kinds``: genomforandeplan/sip."""
-    people = _people_in_scope(actor, patients).values("pk")
+    people = _people_in_scope(actor, patients, "fhir.CarePlan.search").values("pk")
     plans = ImplementationPlan.objects.filter(person_id__in=people).order_by("pk")
     sips = Sip.objects.filter(person_id__in=people).order_by("pk")
     if kinds and "genomforandeplan" not in kinds:
@@ -331,7 +346,7 @@ def consent_get(*, actor: Actor, transfer_pk: int) -> InformationTransfer:
 def consent_search(
     *, actor: Actor, page: Page, patients: Sequence[int] = ()
 ) -> Found[InformationTransfer]:
-    people = _people_in_scope(actor, patients).values("pk")
+    people = _people_in_scope(actor, patients, "fhir.Consent.search").values("pk")
     transfers = InformationTransfer.objects.filter(person_id__in=people).order_by("pk")
     total, items = _page(transfers, page)
     readable = _read_owners(actor, [t.person_id for t in items], "fhir.Consent.search")

@@ -1,13 +1,17 @@
 """Writing letters to people about their fixed contacts, and recording their delivery.
 
-Each service checks in this order: the thing exists (``NotFound``), the actor holds a role at
-the unit (``NotAllowed``), the person is within the actor's care relationships (``person_read``,
-which logs the read or the refused attempt), the input holds (``InvalidInput``, in Swedish);
+Each service checks in this order: the thing exists (``NotFound``), the person is within the
+actor's care relationships (``person_read``, which logs the read or the refused attempt, and
+answers a letter or contact of someone outside them exactly as one that does not exist), the
+actor holds a role at the unit (``NotAllowed``), the input holds (``InvalidInput``, in Swedish);
 only then does it write, in one transaction that also logs the write.
 
-The checks run before that transaction opens, not inside it: a refusal raised inside would roll
-back the access log's entry of the refused attempt along with everything else, and a log
-reviewer must see who tried to reach a person outside their care relationships.
+The log entry of a read or a refused attempt is kept by the action's access scope, not by the
+transaction, so no refusal can roll it back (``access.accesslog``).
+
+An appointment or a handover and the letters that tell the people about it are one write
+(:func:`contact_appoint_with_letter`, :func:`contact_handover_with_letters`): a letter that cannot
+be written leaves the appointment unsaved rather than untold.
 
 Only a letter to the person sets ``Contact.informed`` when delivered: the law asks that the
 person be informed; a relative's copy is a courtesy that does not replace it.
@@ -17,10 +21,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
+from fastkontakt.access.accesslog import write_transaction
 from fastkontakt.access.actors import Actor, require_role
 from fastkontakt.access.selectors import person_read
 from fastkontakt.access.services import InvalidInput, person_write_log
@@ -30,6 +35,7 @@ from fastkontakt.letters.models import DeliveryMethod, Letter, Recipient
 from fastkontakt.letters.rendering import letter_content, letter_pdf
 from fastkontakt.letters.selectors import LETTER_NOT_FOUND, LETTER_ROLES, contacts_for_letter
 from fastkontakt.registry.models import Contact, Handover, HandoverItem, Person
+from fastkontakt.registry.services.contacts import contact_appoint, contact_handover
 
 CONTACT_NOT_FOUND = "Uppdraget finns inte."
 HANDOVER_NOT_FOUND = "Överlämningen finns inte."
@@ -102,12 +108,13 @@ def letter_create(*, actor: Actor, contact_pk: int, recipient: str = "person") -
     refused: the letter would tell the person about a contact they no longer have.
     """
     chosen = _recipient_checked(recipient)
-    unit_pk = Contact.objects.filter(pk=contact_pk).values_list("unit_id", flat=True).first()
-    if unit_pk is None:
+    row = Contact.objects.filter(pk=contact_pk).values_list("unit_id", "person_id").first()
+    if row is None:
         raise NotFound(CONTACT_NOT_FOUND)
+    unit_pk, person_pk = row
+    person = person_read(actor=actor, person_pk=person_pk, what="letter.create")
     require_role(actor, LETTER_ROLES, unit_pk)
     (contact,) = contacts_for_letter(contact_pks=[contact_pk])
-    person = person_read(actor=actor, person_pk=contact.person_id, what="letter.create")
     today = _today()
     if contact.end is not None and contact.end < today:
         raise InvalidInput(
@@ -119,7 +126,7 @@ def letter_create(*, actor: Actor, contact_pk: int, recipient: str = "person") -
                 )
             ]
         )
-    with transaction.atomic():
+    with write_transaction():
         return _write(
             actor=actor,
             person=person,
@@ -128,6 +135,22 @@ def letter_create(*, actor: Actor, contact_pk: int, recipient: str = "person") -
             handover_item=_taken_over(contact),
             what="letter.create",
         )
+
+
+def contact_appoint_with_letter(*, actor: Actor, **appointment: Any) -> tuple[Contact, Letter]:
+    """Appoint (``contact_appoint`` with ``appointment``) and write the letter to the person."""
+    with write_transaction():
+        contact = contact_appoint(actor=actor, **appointment)
+        return contact, letter_create(actor=actor, contact_pk=contact.pk)
+
+
+def contact_handover_with_letters(
+    *, actor: Actor, relatives: bool, **handover: Any
+) -> tuple[Handover, list[Letter]]:
+    """Hand over (``contact_handover`` with ``handover``) and write the letters to the people."""
+    with write_transaction():
+        done = contact_handover(actor=actor, **handover)
+        return done, letters_for_handover(actor=actor, handover_pk=done.pk, relatives=relatives)
 
 
 def letters_for_handover(*, actor: Actor, handover_pk: int, relatives: bool) -> list[Letter]:
@@ -145,14 +168,14 @@ def letters_for_handover(*, actor: Actor, handover_pk: int, relatives: bool) -> 
         .select_related("successor")
         .order_by("pk")
     )
-    for unit_pk in sorted({item.successor.unit_id for item in items}):
-        require_role(actor, LETTER_ROLES, unit_pk)
     by_person: dict[int, list[HandoverItem]] = {}
     for item in items:
         by_person.setdefault(item.successor.person_id, []).append(item)
     people = {
         pk: person_read(actor=actor, person_pk=pk, what="letter.handover") for pk in by_person
     }
+    for unit_pk in sorted({item.successor.unit_id for item in items}):
+        require_role(actor, LETTER_ROLES, unit_pk)
     ordered = contacts_for_letter(contact_pks=[item.successor_id for item in items])
     recipients = [Recipient.PERSON.value]
     if relatives:
@@ -164,7 +187,7 @@ def letters_for_handover(*, actor: Actor, handover_pk: int, relatives: bool) -> 
         .order_by("pk")
     }
     letters = []
-    with transaction.atomic():
+    with write_transaction():
         for person_pk, person_items in by_person.items():
             successors = {item.successor_id for item in person_items}
             named = [c for c in ordered if c.pk in successors]
@@ -243,15 +266,15 @@ def letter_deliver(
     letter = Letter.objects.defer("pdf").filter(pk=letter_pk).first()
     if letter is None:
         raise NotFound(LETTER_NOT_FOUND)
+    person = person_read(actor=actor, person_pk=letter.person_id, what="letter.deliver")
     contacts = list(letter.contacts.select_related("staff", "unit").order_by("kind", "pk"))
     for unit_pk in sorted({letter.unit_id} | {c.unit_id for c in contacts}):
         require_role(actor, LETTER_ROLES, unit_pk)
-    person = person_read(actor=actor, person_pk=letter.person_id, what="letter.deliver")
     problems = _delivery_problems(letter, contacts, delivered_on, method, as_of or _today())
     if problems:
         raise InvalidInput(problems)
     assert delivered_on is not None  # noqa: S101 - _delivery_problems refuses None
-    with transaction.atomic():
+    with write_transaction():
         # Locked and read again: of two people recording the same delivery, one wins.
         locked = Letter.objects.select_for_update().defer("pdf").get(pk=letter.pk)
         if locked.delivered_on is not None:

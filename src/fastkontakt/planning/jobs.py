@@ -35,9 +35,10 @@ import threading
 import time
 from datetime import date, timedelta
 
-from django.db import connections, transaction
+from django.db import connections
 from django.utils import timezone
 
+from fastkontakt.access.accesslog import write_transaction
 from fastkontakt.access.actors import Actor
 from fastkontakt.domain.planning import Plan
 from fastkontakt.planning import models as m
@@ -163,7 +164,7 @@ def planjob_run(*, job_pk: int) -> None:
         solver = start_solver(planning.instance, time_limit=job.time_limit, previous=previous)
         result = _solve(job_pk, solver, job.time_limit)
         _progress_write(job_pk, STORING, "Sparar planen och räknar kontinuiteten.")
-        with transaction.atomic():
+        with write_transaction():
             run = plan_store(actor=_actor_of(job), unit=job.unit, plan=result, previous_run=base)
             moved = int(result.stats.get("changed_visits", 0))
             done = m.PlanJob.objects.filter(pk=job_pk, status=m.PlanJob.Status.RUNNING).update(

@@ -579,8 +579,11 @@ def customer_continuity_get(*, actor: Actor, unit_pk: int, person_pk: int) -> Co
     by the fast omsorgskontakt and distinct staff against the lower bound.
 
     A customer not in the plan is ``NotFound``; so is one outside the actor's care
-    relationships (``person_read`` logs the refused attempt).
+    relationships (``person_read`` logs the refused attempt, before any other check).
     """
+    # The person first: whatever else refuses the page, an attempt on someone outside the
+    # actor's care relationships is logged, and answered as for nobody.
+    person = person_read(actor=actor, what="planning.continuity", person_pk=person_pk)
     unit = planning_unit_get(actor=actor, unit_pk=unit_pk)
     run = plan_run_current_get(unit_pk=unit.pk)
     row = (
@@ -590,7 +593,6 @@ def customer_continuity_get(*, actor: Actor, unit_pk: int, person_pk: int) -> Co
     )
     if run is None or row is None:
         raise NotFound(NOT_IN_PLAN)
-    person = person_read(actor=actor, what="planning.continuity", person_pk=person_pk)
     visits = list(
         m.PlannedVisit.objects.filter(run=run, person_id=person_pk).values_list(
             "staff_id", "partner_id"

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from fastkontakt.access.accesslog import write_transaction
 from fastkontakt.access.actors import Actor, system_actor
 from fastkontakt.access.services import InvalidInput, person_write_log
 from fastkontakt.domain.continuity import ContinuityReport, continuity_report
@@ -48,7 +49,7 @@ def replan_seconds() -> float:
 # --- customers -----------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@write_transaction()
 def customer_location_set(
     *, actor: Actor, unit: Unit, person: Person, lat: float, lon: float
 ) -> m.CustomerLocation:
@@ -67,7 +68,7 @@ def customer_location_set(
     return location
 
 
-@transaction.atomic
+@write_transaction()
 def visit_demands_derive(*, actor: Actor, decision: HomeCareDecision, on: date) -> int:
     """Give a decision without visit demand the usual visits for its services (see
     ``planning.demand``); a decision that has demand already is left as it is. Returns how
@@ -117,7 +118,7 @@ def plan_store(
     """Store ``plan`` (made from ``planning_instance_get`` for ``unit``) as the unit's current
     plan, superseding the one before. The continuity figures are computed here unless given."""
     report = report or continuity_report(plan)
-    with transaction.atomic():
+    with write_transaction():
         return _plan_write(actor, unit, plan, previous_run, report)
 
 
@@ -234,7 +235,7 @@ def _absence_problems(
     return problems
 
 
-@transaction.atomic
+@write_transaction()
 def replan_request(
     *,
     actor: Actor,
@@ -421,7 +422,7 @@ def planning_demo_seed(
     actor = system_actor("cli:seed-demo")
     units = list(Unit.objects.filter(type="hemtjanst").order_by("hsa_id"))
     customers = staff = 0
-    with transaction.atomic():
+    with write_transaction():
         for index, unit in enumerate(units):
             added = _demo_unit(actor, unit, index, as_of, seed)
             customers += added[0]

@@ -12,8 +12,9 @@ the order of the file.
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar, cast
@@ -616,3 +617,31 @@ def person_register_get(*, person_pk: int, on: date) -> PersonRegister:
             InformationTransfer.objects.filter(person_id=person_pk).order_by("-date", "-pk")
         ),
     )
+
+
+def contacts_version(contacts: Sequence[Contact]) -> str:
+    """A hash of everything about a person's contacts; it changes whenever any of them changes.
+
+    The version of the person's care team (``ETag`` in the API): an update made against an
+    older version is refused, without a counter in the registry.
+    """
+    rows = sorted(
+        [
+            c.pk,
+            c.external_id,
+            c.kind,
+            c.staff_id,
+            c.unit_id,
+            c.coordinating,
+            c.start.isoformat(),
+            c.end.isoformat() if c.end else None,
+            c.informed.isoformat() if c.informed else None,
+            c.local_title,
+            c.reason,
+            c.agreed_with_person,
+            c.end_reason,
+        ]
+        for c in contacts
+    )
+    payload = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode()).hexdigest()[:20]

@@ -13,8 +13,6 @@ counter in the registry.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Sequence
 from datetime import date
 
@@ -40,33 +38,10 @@ from fastkontakt.fhir.mappers.codes import (
 )
 from fastkontakt.fhir.mappers.practitioner_role import practitioner_role_id
 from fastkontakt.registry.models import Contact, Person
+from fastkontakt.registry.selectors import contacts_version
 
 _LOINC = "http://loinc.org"
 _LONGITUDINAL = "LA28865-6"  # Longitudinal care-coordination focused care team
-
-
-def care_team_version(contacts: Sequence[Contact]) -> str:
-    """A hash of everything about the contacts; it changes whenever any of them changes."""
-    rows = sorted(
-        [
-            c.pk,
-            c.external_id,
-            c.kind,
-            c.staff_id,
-            c.unit_id,
-            c.coordinating,
-            c.start.isoformat(),
-            c.end.isoformat() if c.end else None,
-            c.informed.isoformat() if c.informed else None,
-            c.local_title,
-            c.reason,
-            c.agreed_with_person,
-            c.end_reason,
-        ]
-        for c in contacts
-    )
-    payload = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(payload.encode()).hexdigest()[:20]
 
 
 def role_concepts(kind: str, coordinating: bool) -> list[CodeableConcept]:
@@ -136,7 +111,7 @@ def care_team_resource(person: Person, contacts: Sequence[Contact], *, today: da
         )
     return CareTeam(
         id=str(person.pk),
-        meta=Meta(versionId=care_team_version(ordered)),
+        meta=Meta(versionId=contacts_version(ordered)),
         status="active" if current else "inactive",
         category=[
             CodeableConcept(

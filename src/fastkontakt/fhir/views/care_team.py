@@ -39,12 +39,14 @@ from fastkontakt.fhir.selectors import (
     CareTeamQuery,
     care_team_get,
     care_team_search,
+    person_get,
     practitioner_roles_of,
     today,
 )
-from fastkontakt.fhir.updates import care_team_update
+from fastkontakt.fhir.updates import team_update
 from fastkontakt.fhir.views.ids import int_id
 from fastkontakt.fhir.views.rendering import actor_for, fhir_response, read_resource, searchset
+from fastkontakt.registry.services.care_teams import CARE_TEAM_UPDATE, care_teams_update
 
 router = Router(tags=["CareTeam"])
 INCLUDES = ("CareTeam:participant", "CareTeam:subject")
@@ -155,11 +157,12 @@ def care_team_read(request: HttpRequest, id: str) -> HttpResponse:
 def care_team_put(request: HttpRequest, id: str) -> HttpResponse:
     actor = actor_for(request, "CareTeam", "write")
     person_pk = int_id(id)
+    # A person outside the care relationships is not found, whatever the body says.
+    person_get(actor=actor, person_pk=person_pk, what=CARE_TEAM_UPDATE)
     team = read_resource(request, CareTeam)
     if team.id is not None and team.id != id:
         raise fhir_error(400, "invalid", "Resursens id är inte det i adressen.", "CareTeam.id")
-    care_team_update(
-        actor=actor, person_pk=person_pk, team=team, if_match=request.headers.get("If-Match")
-    )
+    update = team_update(person_pk=person_pk, team=team, if_match=request.headers.get("If-Match"))
+    care_teams_update(actor=actor, updates=[update])
     person, contacts = care_team_get(actor=actor, person_pk=person_pk)
     return _team_response(care_team_resource(person, contacts, today=today()))

@@ -10,7 +10,6 @@ Two kinds of transaction are served, all or nothing each:
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from fhir.resources.R4B.bundle import Bundle, BundleEntry, BundleEntryResponse
 from fhir.resources.R4B.careteam import CareTeam
@@ -21,10 +20,11 @@ from fastkontakt.fhir.imports import IMPORT_TYPES, population_import
 from fastkontakt.fhir.mappers.care_team import care_team_resource
 from fastkontakt.fhir.outcomes import FhirError, Issue, fhir_error
 from fastkontakt.fhir.schemas import BundleOut, fhir_body, responses
-from fastkontakt.fhir.selectors import care_team_get, today
-from fastkontakt.fhir.updates import care_team_apply
+from fastkontakt.fhir.selectors import care_team_get, person_get, today
+from fastkontakt.fhir.updates import team_update
 from fastkontakt.fhir.views.ids import int_id
 from fastkontakt.fhir.views.rendering import actor_for, base_url, fhir_response, read_resource
+from fastkontakt.registry.services.care_teams import CARE_TEAM_UPDATE, care_teams_update
 
 router = Router(tags=["transaction"])
 supports_system("transaction")
@@ -63,12 +63,16 @@ def _care_team_applys(request: HttpRequest, bundle: Bundle) -> HttpResponse:
         raise FhirError(400, issues)
     day = today()
     entries = []
-    # Every person is read (and the read logged) before the write transaction opens, so a
-    # refused Bundle rolls back its writes but not the log of what was read.
-    people = [care_team_get(actor=actor, person_pk=person_pk)[0] for person_pk, _, _ in planned]
-    with transaction.atomic():
-        for person, (_, team, if_match) in zip(people, planned, strict=True):
-            care_team_apply(actor=actor, person=person, team=team, if_match=if_match)
+    for person_pk, _, _ in planned:
+        # A person outside the care relationships is not found, whatever the entry says.
+        person_get(actor=actor, person_pk=person_pk, what=CARE_TEAM_UPDATE)
+    care_teams_update(
+        actor=actor,
+        updates=[
+            team_update(person_pk=person_pk, team=team, if_match=if_match)
+            for person_pk, team, if_match in planned
+        ],
+    )
     for person_pk, _, _ in planned:
         person, contacts = care_team_get(actor=actor, person_pk=person_pk)
         resource = care_team_resource(person, contacts, today=day)

@@ -36,10 +36,10 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from fastkontakt.access.accesslog import write_transaction
 from fastkontakt.access.actors import Actor, require_role
 from fastkontakt.access.models import Role
 from fastkontakt.access.selectors import person_read
@@ -290,7 +290,7 @@ def home_care_decision_record(
     if unit.type != "hemtjanst":
         raise _refuse("unit", f"{unit.name} är inte en hemtjänstenhet.")
     person = _read_person(actor, person_pk, "home_care_decision.record", as_of)
-    with transaction.atomic():
+    with write_transaction():
         _lock(person)
         for other in HomeCareDecision.objects.filter(person=person, unit=unit).order_by("start"):
             if overlaps(start, end, other.start, other.end):
@@ -329,7 +329,7 @@ def home_care_no_contact_reason_record(
     text = _reason(reason, "reason", problems, required=True)
     _raise(problems)
     person = _read_person(actor, person_pk, "home_care_decision.no_contact_reason", as_of)
-    with transaction.atomic():
+    with write_transaction():
         _lock(person)
         decision = _decision_of(person.pk, decision_pk)
         require_role(actor, DECIDING_ROLES, decision.unit_id)
@@ -371,7 +371,7 @@ def implementation_plan_establish(
     unit = _unit(unit_pk)
     require_role(actor, RECORDING_ROLES, unit.pk)
     person = _read_person(actor, person_pk, "implementation_plan.establish", as_of)
-    with transaction.atomic():
+    with write_transaction():
         _lock(person)
         _home_care_unit(person, unit)
         existing = ImplementationPlan.objects.filter(person=person).first()
@@ -411,7 +411,7 @@ def implementation_plan_update_record(
     unit = _unit(unit_pk)
     require_role(actor, RECORDING_ROLES, unit.pk)
     person = _read_person(actor, person_pk, "implementation_plan.update", as_of)
-    with transaction.atomic():
+    with write_transaction():
         _lock(person)
         _home_care_unit(person, unit)
         plan = _plan_of(person, "updated")
@@ -457,7 +457,7 @@ def implementation_plan_revise(
     unit = _unit(unit_pk)
     require_role(actor, RECORDING_ROLES, unit.pk)
     person = _read_person(actor, person_pk, "implementation_plan.revise", as_of)
-    with transaction.atomic():
+    with write_transaction():
         _lock(person)
         _home_care_unit(person, unit)
         plan = _plan_of(person, "revised")
@@ -504,7 +504,7 @@ def inpatient_stay_admit(
     if ward.type != "slutenvard":
         raise _refuse("unit", f"{ward.name} är inte en slutenvårdsenhet.")
     person = _read_person(actor, person_pk, "inpatient_stay.admit", as_of)
-    with transaction.atomic():
+    with write_transaction():
         _lock(person)
         for stay in InpatientStay.objects.filter(person=person).order_by("admitted"):
             if stay.discharged is None:
@@ -543,7 +543,7 @@ def inpatient_stay_notice_record(
     need municipal care too after discharge (then a SIP is called for)."""
     as_of = as_of or timezone.localdate()
     person = _read_person(actor, person_pk, "inpatient_stay.notice", as_of)
-    with transaction.atomic():
+    with write_transaction():
         _lock(person)
         stay = _stay_of(person, stay_pk)
         outpatient = _outpatient_unit(outpatient_unit_pk)
@@ -569,7 +569,7 @@ def inpatient_stay_ready_record(
     _not_future(ready, as_of, "ready", "Datum för utskrivningsklar", problems)
     _raise(problems)
     person = _read_person(actor, person_pk, "inpatient_stay.ready", as_of)
-    with transaction.atomic():
+    with write_transaction():
         _lock(person)
         stay = _stay_of(person, stay_pk)
         acting = _require_role_at_any(actor, RECORDING_ROLES, _stay_units(stay))
@@ -601,7 +601,7 @@ def inpatient_stay_discharge(
     _not_future(discharged, as_of, "discharged", "Utskrivningsdatum", problems)
     _raise(problems)
     person = _read_person(actor, person_pk, "inpatient_stay.discharge", as_of)
-    with transaction.atomic():
+    with write_transaction():
         _lock(person)
         stay = _stay_of(person, stay_pk)
         acting = _require_role_at_any(actor, RECORDING_ROLES, _stay_units(stay))
@@ -657,7 +657,7 @@ def sip_create(
     unit = _unit(unit_pk)
     require_role(actor, RECORDING_ROLES, unit.pk)
     person = _read_person(actor, person_pk, "sip.create", as_of)
-    with transaction.atomic():
+    with write_transaction():
         _lock(person)
         _related_to_unit(person, unit, as_of)
         coordinator = _staff_for_sip(coordinator_pk, as_of) if coordinator_pk is not None else None
@@ -693,7 +693,7 @@ def sip_invitation_record(
     unit = _unit(unit_pk)
     require_role(actor, RECORDING_ROLES, unit.pk)
     person = _read_person(actor, person_pk, "sip.invitation", as_of)
-    with transaction.atomic():
+    with write_transaction():
         _lock(person)
         _related_to_unit(person, unit, as_of)
         sip = _sip_of(person, sip_pk)
@@ -727,7 +727,7 @@ def sip_coordinator_set(
     unit = _unit(unit_pk)
     require_role(actor, RECORDING_ROLES, unit.pk)
     person = _read_person(actor, person_pk, "sip.coordinator", as_of)
-    with transaction.atomic():
+    with write_transaction():
         _lock(person)
         _related_to_unit(person, unit, as_of)
         sip = _sip_of(person, sip_pk)
@@ -767,7 +767,7 @@ def information_transfer_record(
     unit = _unit(unit_pk)
     require_role(actor, RECORDING_ROLES, unit.pk)
     person = _read_person(actor, person_pk, "information_transfer.record", as_of)
-    with transaction.atomic():
+    with write_transaction():
         _lock(person)
         _related_to_unit(person, unit, as_of)
         transfer = InformationTransfer.objects.create(

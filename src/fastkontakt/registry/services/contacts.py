@@ -27,10 +27,10 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import cast
 
-from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from fastkontakt.access.accesslog import write_transaction
 from fastkontakt.access.actors import Actor, require_role
 from fastkontakt.access.models import Role
 from fastkontakt.access.selectors import person_read, persons_read
@@ -204,7 +204,7 @@ def contact_appoint(
     unit = _unit(unit_pk)
     require_role(actor, APPOINTING_ROLES, unit.pk)
     person = person_read(actor=actor, what="contact.appoint", person_pk=person_pk, on=as_of)
-    with transaction.atomic():
+    with write_transaction():
         return _appoint(
             actor=actor,
             person=_locked(person),
@@ -323,7 +323,7 @@ def contact_end(
         problems.append(Problem("end", f"Uppdraget är redan avslutat {contact.end}."))
     if problems:
         raise InvalidInput(problems)
-    with transaction.atomic():
+    with write_transaction():
         _locked(person)
         # Compare-and-set: a concurrent end of the same contact must not be overwritten.
         ended = Contact.objects.filter(pk=contact.pk, end=contact.end).update(
@@ -400,7 +400,7 @@ def contact_handover(
     if any(c.person_id not in persons for c in ordered):
         raise NotFound("Personen finns inte eller ingår inte i dina vårdrelationer.")
 
-    with transaction.atomic():
+    with write_transaction():
         handover = Handover.objects.create(
             staff=leaving, reason=reason, effective=effective, created_by=actor.username
         )

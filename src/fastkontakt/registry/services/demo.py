@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import random
 
-from django.db import transaction
-
+from fastkontakt.access.accesslog import write_transaction
 from fastkontakt.registry.models import Staff, Unit, UnitLocalTitle
 
 #: Local titles the demo's health centres declare equal to fast vårdkontakt (seed 001 names
@@ -21,7 +20,7 @@ DEMO_LOCAL_TITLES = ("Patientansvarig sjuksköterska", "Patientansvarig läkare"
 _AREA_CODES = ("0920", "0970", "0980", "026", "0270", "0650")
 
 
-@transaction.atomic
+@write_transaction()
 def demo_contact_details_fill(*, seed: int = 1) -> None:
     """Give every unit and staff member a phone number and the health centres local titles."""
     rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not a secret

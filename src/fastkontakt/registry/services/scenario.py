@@ -32,8 +32,9 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import TypeVar
 
-from django.db import models, transaction
+from django.db import models
 
+from fastkontakt.access.accesslog import write_transaction
 from fastkontakt.domain.errors import DomainError, InvalidScenario, Problem
 from fastkontakt.domain.model import Patient, Scenario
 from fastkontakt.domain.scenario import scenario_from_json, scenario_to_json
@@ -90,7 +91,7 @@ class LoadSummary:
     """Every row written below the patients, contacts included."""
 
 
-@transaction.atomic
+@write_transaction()
 def scenario_load(*, scenario: Scenario) -> LoadSummary:
     """Load ``scenario`` into the registry (semantics in the module docstring).
 
@@ -452,7 +453,7 @@ def _insert(model: type[_M], objs: Iterable[_M]) -> int:
     return count
 
 
-@transaction.atomic
+@write_transaction()
 def scenario_replace(*, scenario: Scenario) -> LoadSummary:
     """Replace the whole registry by ``scenario`` in one transaction (``seed-demo --replace``)."""
     _registry_clear()

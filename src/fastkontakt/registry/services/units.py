@@ -13,8 +13,7 @@ page shows the current state.
 
 from __future__ import annotations
 
-from django.db import transaction
-
+from fastkontakt.access.accesslog import write_transaction
 from fastkontakt.access.actors import Actor, require_role
 from fastkontakt.access.models import Role
 from fastkontakt.access.services import InvalidInput
@@ -53,7 +52,7 @@ def _unit(unit_pk: int) -> Unit:
     return unit
 
 
-@transaction.atomic
+@write_transaction()
 def unit_local_title_add(
     *, actor: Actor, unit_pk: int, title: str, kind: str = "fast_vardkontakt"
 ) -> UnitLocalTitle:
@@ -78,7 +77,7 @@ def unit_local_title_add(
     return UnitLocalTitle.objects.create(unit=unit, title=title, kind=kind)
 
 
-@transaction.atomic
+@write_transaction()
 def unit_local_title_remove(*, actor: Actor, unit_pk: int, title_pk: int) -> None:
     """Withdraw a local title. Contacts that carry it keep their text: it was their title."""
     unit = _unit(unit_pk)
@@ -88,7 +87,7 @@ def unit_local_title_remove(*, actor: Actor, unit_pk: int, title_pk: int) -> Non
         raise InvalidInput([Problem("title", "Titeln finns inte vid enheten.")])
 
 
-@transaction.atomic
+@write_transaction()
 def staff_eligible_set(*, actor: Actor, unit_pk: int, staff_pk: int, eligible: bool) -> Staff:
     """Register whether the staff member is selectable (valbar) as fast vårdkontakt.
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
@@ -27,7 +27,10 @@ from fastkontakt.access.actors import Actor
 from fastkontakt.access.selectors import person_read, persons_read
 from fastkontakt.access.services import InvalidInput
 from fastkontakt.domain.errors import NotAllowed
-from fastkontakt.letters.services import letter_create, letters_for_handover
+from fastkontakt.letters.services import (
+    contact_appoint_with_letter,
+    contact_handover_with_letters,
+)
 from fastkontakt.registry.models import (
     APPOINTMENT_REASON_CHOICES,
     CONTACT_KIND_CHOICES,
@@ -45,9 +48,7 @@ from fastkontakt.registry.services.contacts import (
     AppointmentRefused,
     HandoverRefused,
     appointment_candidates,
-    contact_appoint,
     contact_end,
-    contact_handover,
     staff_caseload_counts,
 )
 from fastkontakt.web.views.base import actor_of, form_errors_add, translate_domain_errors
@@ -140,23 +141,21 @@ def appoint(request: HttpRequest, person_pk: int) -> HttpResponse:
     if request.method == "POST" and data.get("action") == "save" and form.is_valid():
         values = form.cleaned_data
         try:
-            with transaction.atomic():
-                contact = contact_appoint(
-                    actor=actor,
-                    person_pk=person.pk,
-                    kind=values["kind"],
-                    staff_pk=values["staff"],
-                    unit_pk=values["unit"],
-                    start=values["start"],
-                    coordinating=values["coordinating"],
-                    replaces_pk=values["replaces"],
-                    takes_over_coordination_from_pk=values["takes_over"],
-                    reason=values["reason"],
-                    agreed_with_person={"ja": True, "nej": False}.get(values["agreed"]),
-                    local_title=values["local_title"],
-                    as_of=today,
-                )
-                letter_create(actor=actor, contact_pk=contact.pk)
+            contact, _ = contact_appoint_with_letter(
+                actor=actor,
+                person_pk=person.pk,
+                kind=values["kind"],
+                staff_pk=values["staff"],
+                unit_pk=values["unit"],
+                start=values["start"],
+                coordinating=values["coordinating"],
+                replaces_pk=values["replaces"],
+                takes_over_coordination_from_pk=values["takes_over"],
+                reason=values["reason"],
+                agreed_with_person={"ja": True, "nej": False}.get(values["agreed"]),
+                local_title=values["local_title"],
+                as_of=today,
+            )
         except AppointmentRefused as refused:
             refusal = list(refused.problems)
         except InvalidInput as invalid:
@@ -302,8 +301,15 @@ class HandoverForm(forms.Form):
 def handover(request: HttpRequest, staff_pk: int) -> HttpResponse:
     actor = actor_of(request)
     units = _appointing_units(actor)
-    leaving = get_object_or_404(Staff, pk=staff_pk)
     today = timezone.localdate()
+    # Only staff of the user's units, or holding contacts there: anyone else's name is not
+    # shown, and the page answers as for an unknown id.
+    leaving = get_object_or_404(
+        Staff.objects.filter(
+            Q(workplaces__unit__in=units) | Q(contacts__unit__in=units)
+        ).distinct(),
+        pk=staff_pk,
+    )
     contacts = list(
         Contact.objects.filter(staff=leaving, unit__in=units)
         .exclude(end__lt=today)
@@ -331,20 +337,15 @@ def handover(request: HttpRequest, staff_pk: int) -> HttpResponse:
     refused: dict[int, list[object]] = {}
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                done = contact_handover(
-                    actor=actor,
-                    staff_pk=leaving.pk,
-                    reason=form.cleaned_data["reason"],
-                    effective=form.cleaned_data["effective"],
-                    successors=chosen,
-                    as_of=today,
-                )
-                letters = letters_for_handover(
-                    actor=actor,
-                    handover_pk=done.pk,
-                    relatives=form.cleaned_data["relatives"],
-                )
+            done, letters = contact_handover_with_letters(
+                actor=actor,
+                staff_pk=leaving.pk,
+                reason=form.cleaned_data["reason"],
+                effective=form.cleaned_data["effective"],
+                successors=chosen,
+                as_of=today,
+                relatives=form.cleaned_data["relatives"],
+            )
         except HandoverRefused as error:
             refused = {pk: list(problems) for pk, problems in error.problems.items()}
             form.add_error(None, "Överlämningen sparades inte: se de markerade uppdragen.")
