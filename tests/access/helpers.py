@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.test import Client
@@ -49,3 +51,9 @@ def signed_in(user: User) -> Client:
     session[DEVICE_ID_SESSION_KEY] = device_for(user).persistent_id
     session.save()
     return client
+
+
+def without_csrf(html: bytes) -> str:
+    """The page without its CSRF tokens (the form field and htmx's header), which are random."""
+    text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html.decode())
+    return re.sub(r'"X-CSRFToken": "[^"]+"', "", text)

@@ -13,7 +13,7 @@ from fastkontakt.access.models import AccessLogEntry, Role
 from fastkontakt.letters.models import Letter
 from fastkontakt.letters.services import letter_create
 from fastkontakt.registry.models import Contact, Person
-from tests.access.helpers import make_user, signed_in
+from tests.access.helpers import make_user, signed_in, without_csrf
 from tests.factories import PersonFactory, UnitFactory
 from tests.letters.pdf import pdf_text
 
@@ -106,10 +106,10 @@ def test_a_malformed_request_is_a_bad_request(user: User, contact: Contact) -> N
 
 
 @pytest.mark.django_db
-def test_a_user_without_a_role_gets_403_and_nothing_is_saved(
+def test_a_user_without_a_unit_role_gets_404_as_for_an_unknown_contact_and_nothing_is_saved(
     contact: Contact, person: Person
 ) -> None:
-    # given
+    # given: a log reviewer works at no unit, so has no care relationship with the person
     reviewer = make_user("logg", [(Role.LOG_REVIEWER, None)])
 
     # when
@@ -119,7 +119,12 @@ def test_a_user_without_a_role_gets_403_and_nothing_is_saved(
     )
 
     # then
-    assert response.status_code == 403
+    unknown = signed_in(reviewer).post(
+        reverse("web:letter_create"),
+        {"contact": contact.pk + 1000, "recipient": "person", "person": person.pk},
+    )
+    assert response.status_code == 404
+    assert without_csrf(response.content) == without_csrf(unknown.content)
     assert Letter.objects.count() == 0
 
 
