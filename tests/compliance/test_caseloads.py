@@ -173,7 +173,8 @@ def test_the_staff_caseload_is_for_the_staff_member_and_the_units_leaders(
     # when / then
     with pytest.raises(NotAllowed):
         staff_caseload_get(actor=colleague, staff_pk=region.nurse.pk, as_of=TODAY)
-    with pytest.raises(NotAllowed):
+    # another unit's staff member is answered exactly as one who does not exist
+    with pytest.raises(NotFound):
         staff_caseload_get(actor=elsewhere, staff_pk=region.nurse.pk, as_of=TODAY)
     with pytest.raises(NotFound):
         staff_caseload_get(actor=region.head, staff_pk=region.nurse.pk + 1000, as_of=TODAY)

@@ -130,8 +130,9 @@ def staff_caseload_get(
     """The staff member's current contacts and the findings that concern them on ``as_of``.
 
     The staff member themself may see it, and whoever holds a role of :data:`CASELOAD_ROLES`
-    at a unit where they work. Raises ``NotFound`` for an unknown staff member and
-    ``NotAllowed`` for anyone else. ``policy`` defaults to the region's.
+    at a unit where they work. Raises ``NotFound`` for an unknown staff member and for one
+    who works at none of the actor's units, and ``NotAllowed`` for anyone else (a colleague
+    without a leading role). ``policy`` defaults to the region's.
     """
     as_of = as_of or timezone.localdate()
     staff = Staff.objects.filter(pk=staff_pk).first()
@@ -143,6 +144,10 @@ def staff_caseload_get(
         .values_list("pk", "name")
     )
     if actor.staff_pk != staff.pk:
+        # Staff of none of the actor's units are answered as unknown: another unit's staff
+        # member must read exactly as an id that names nobody (a colleague is refused, 403).
+        if not any(pk in actor.unit_pks for pk, _ in units):
+            raise NotFound(_STAFF_NOT_FOUND)
         leads = actor.units_with_role(*CASELOAD_ROLES)
         if not any(pk in leads for pk, _ in units):
             raise NotAllowed("Bara medarbetaren själv och enhetens ledning ser arbetsbelastningen.")

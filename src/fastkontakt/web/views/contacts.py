@@ -24,9 +24,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from fastkontakt.access.actors import Actor
-from fastkontakt.access.selectors import person_read, persons_read
+from fastkontakt.access.selectors import person_read, persons_named_refused_log, persons_read
 from fastkontakt.access.services import InvalidInput
-from fastkontakt.domain.errors import NotAllowed
+from fastkontakt.domain.errors import NotAllowed, NotFound
 from fastkontakt.letters.services import (
     contact_appoint_with_letter,
     contact_handover_with_letters,
@@ -435,17 +435,20 @@ def handover_done(request: HttpRequest, handover_pk: int) -> HttpResponse:
             "previous__person", "successor__staff", "successor__unit"
         ).order_by("previous__person__name")
     )
+    people = list({i.previous.person_id: i.previous.person for i in items}.values())
+    if not any(i.successor.unit_id in actor.unit_pks for i in items):
+        # Another unit's handover answers exactly as an unknown one, and the attempt on each
+        # of its people outside the actor's care relationships is logged.
+        persons_named_refused_log(
+            actor=actor, what="contact.handover.done", person_pks=[p.pk for p in people]
+        )
+        raise NotFound("Överlämningen finns inte.")
     if not any(
         actor.has_role(role, i.successor.unit_id) for i in items for role in APPOINTING_ROLES
     ):
-        raise NotAllowed("Överlämningen gäller inte dina enheter.")
+        raise NotAllowed("Du har ingen roll vid enheten som ger rätt att se överlämningen.")
     readable = {
-        p.pk
-        for p in persons_read(
-            actor=actor,
-            people=list({i.previous.person_id: i.previous.person for i in items}.values()),
-            what="contact.handover.done",
-        )
+        p.pk for p in persons_read(actor=actor, people=people, what="contact.handover.done")
     }
     items = [i for i in items if i.previous.person_id in readable]
     return render(request, "web/handover_done.html", {"handover": done, "items": items})
