@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from fastkontakt.access.actors import Actor, require_role
 from fastkontakt.access.models import Role
-from fastkontakt.access.selectors import person_read, persons_read
+from fastkontakt.access.selectors import person_read, persons_named_refused_log, persons_read
 from fastkontakt.domain.errors import DomainError, NotFound
 from fastkontakt.domain.identifiers import birth_date_of
 from fastkontakt.domain.planning import (
@@ -581,10 +581,14 @@ def customer_continuity_get(*, actor: Actor, unit_pk: int, person_pk: int) -> Co
     A customer not in the plan is ``NotFound``; so is one outside the actor's care
     relationships (``person_read`` logs the refused attempt, before any other check).
     """
-    # The person first: whatever else refuses the page, an attempt on someone outside the
-    # actor's care relationships is logged, and answered as for nobody.
+    try:
+        unit = planning_unit_get(actor=actor, unit_pk=unit_pk)
+    except DomainError:
+        # Whatever refuses the page, an attempt on someone outside the actor's care
+        # relationships is logged.
+        persons_named_refused_log(actor=actor, what="planning.continuity", person_pks=[person_pk])
+        raise
     person = person_read(actor=actor, what="planning.continuity", person_pk=person_pk)
-    unit = planning_unit_get(actor=actor, unit_pk=unit_pk)
     run = plan_run_current_get(unit_pk=unit.pk)
     row = (
         m.CustomerContinuity.objects.filter(run=run, person_id=person_pk).first()
