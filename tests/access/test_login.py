@@ -191,3 +191,24 @@ def test_the_admin_is_only_for_system_administrators_with_a_second_factor() -> N
     # then
     assert for_admin.status_code == 200
     assert for_head.status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_session_id_changes_after_the_password_and_again_after_the_code() -> None:
+    # given: a visitor with a session before signing in
+    user = make_user("ivar", [(Role.STAFF, UnitFactory())])
+    device = device_for(user)
+    client = Client()
+    client.get(reverse("web:login"))
+    client.session.save()
+    anonymous = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    # when
+    _login(client, "ivar")
+    after_password = client.cookies[settings.SESSION_COOKIE_NAME].value
+    client.post(reverse("web:otp_verify"), {"otp_token": current_code(device)})
+    after_code = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    # then: three different ids, and the last one is the signed-in, verified session
+    assert len({anonymous, after_password, after_code}) == 3
+    assert client.get(reverse("web:home")).status_code == 200

@@ -60,6 +60,13 @@ def _next_url(request: HttpRequest) -> str:
     return str(settings.LOGIN_REDIRECT_URL)
 
 
+def _second_factor_passed(request: HttpRequest, device: TOTPDevice) -> None:
+    otp_login(request, device)
+    # A new session id for the new privilege, as Django's login() gives one after the password:
+    # an id seen before the code (fixed by an attacker, or read off the wire) opens nothing.
+    request.session.cycle_key()
+
+
 @second_factor_not_required
 @sensitive_post_parameters("otp_token")
 @never_cache
@@ -77,7 +84,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, "För många felaktiga koder. Vänta en stund och försök igen.")
                 break
             if device.verify_token(form.token()):
-                otp_login(request, device)
+                _second_factor_passed(request, device)
                 return redirect(_next_url(request))
         else:
             form.add_error("otp_token", "Koden stämmer inte. Ta en ny kod från appen.")
@@ -105,7 +112,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             request.session.pop(SESSION_SETUP_DEVICE, None)
-            otp_login(request, device)
+            _second_factor_passed(request, device)
             return redirect(_next_url(request))
         form.add_error("otp_token", "Koden stämmer inte. Kontrollera klockan i telefonen.")
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4)
