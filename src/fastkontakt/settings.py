@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("FASTKONTAKT_DATA_DIR", Path.cwd() / "var"))
@@ -128,11 +129,18 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 OTP_TOTP_ISSUER = "Fast kontakt"
-# Lock a username, and an address trying many usernames (password spraying), after repeated
-# failures. Behind a proxy, the client address must come from its header (django-axes docs).
+# Lock a username, and a username at one address, after repeated failures. Never an address
+# alone: behind the TLS proxy, or one office's NAT, everyone shares one, and a flood of made-up
+# usernames from it would lock everybody out.
 AXES_FAILURE_LIMIT = int(os.environ.get("FASTKONTAKT_LOGIN_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = float(os.environ.get("FASTKONTAKT_LOCKOUT_HOURS", 0.5))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
+# How many reverse proxies in front of the site append to X-Forwarded-For; only their entries
+# are believed (access/client_address.py). 0: the header is ignored.
+FASTKONTAKT_TRUSTED_PROXIES = int(os.environ.get("FASTKONTAKT_TRUSTED_PROXIES", 0))
+if FASTKONTAKT_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("FASTKONTAKT_TRUSTED_PROXIES must be 0 or more")
+AXES_CLIENT_IP_CALLABLE = "fastkontakt.access.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
