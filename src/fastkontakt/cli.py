@@ -251,6 +251,25 @@ def cmd_api_client(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_enrolment_code(args: argparse.Namespace, out: TextIO) -> int:
+    """Issue a user's one-time enrolment code for setting up a code app; shown this once."""
+    _setup_django()
+    from fastkontakt.access.actors import system_actor
+    from fastkontakt.access.enrolment import enrolment_code_issue
+
+    enrolment, code = enrolment_code_issue(
+        actor=system_actor(_cli_actor_name()),
+        username=args.username,
+        replace_device=args.replace_device,
+    )
+    expires = enrolment.expires_at.astimezone(STOCKHOLM)
+    out.write(
+        f"Registreringskod för {args.username}, gäller en gång till {expires:%Y-%m-%d %H:%M}.\n"
+        f"Visas bara nu; lämna den till användaren personligen:\n{code}\n"
+    )
+    return EXIT_OK
+
+
 def _read_planning_file(path: str, parse: Callable[[bytes], _T]) -> _T:
     from fastkontakt.domain.planning.formats import InvalidPlanningFile
 
@@ -418,6 +437,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--scope", action="append", required=True, help="e.g. system/CareTeam.read (repeatable)"
     )
     api_client.set_defaults(handler=cmd_api_client)
+
+    enrolment = commands.add_parser(
+        "enrolment-code", help="issue a user's one-time code for setting up a code app"
+    )
+    enrolment.add_argument("username")
+    enrolment.add_argument(
+        "--replace-device",
+        action="store_true",
+        help="the user has lost the code app: remove it so that a new one can be set up",
+    )
+    enrolment.set_defaults(handler=cmd_enrolment_code)
 
     commands.add_parser("manage", help="run a Django management command", add_help=False)
     return parser

@@ -129,6 +129,9 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 OTP_TOTP_ISSUER = "Fast kontakt"
+# An enrolment code (access.enrolment) lets a user without a code app set one up; it is issued
+# by a system administrator and lapses after this many hours.
+FASTKONTAKT_ENROLMENT_CODE_HOURS = float(os.environ.get("FASTKONTAKT_ENROLMENT_CODE_HOURS", 72))
 # Lock a username, and a username at one address, after repeated failures. Never an address
 # alone: behind the TLS proxy, or one office's NAT, everyone shares one, and a flood of made-up
 # usernames from it would lock everybody out.
