@@ -1,9 +1,13 @@
 """URL configuration: the pages, the region's OpenID Connect login, and the admin."""
 
 from collections.abc import Callable
+from functools import wraps
+from typing import Any
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -20,6 +24,19 @@ def _public(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponse
     return login_not_required(second_factor_not_required(view))
 
 
+def _oidc(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """The region's login routes answer 404 unless its provider is configured: unconfigured,
+    mozilla-django-oidc would redirect to an empty endpoint or fail on the callback."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not settings.OIDC_ENABLED:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 urlpatterns = [
     path("", include("fastkontakt.web.urls")),
     # The admin signs in through the site's login, with its second factor.
@@ -31,12 +48,12 @@ urlpatterns = [
     path("fhir/", include("fastkontakt.fhir.urls")),
     path(
         "oidc/authenticate/",
-        _public(oidc_views.OIDCAuthenticationRequestView.as_view()),
+        _public(_oidc(oidc_views.OIDCAuthenticationRequestView.as_view())),
         name="oidc_authentication_init",
     ),
     path(
         "oidc/callback/",
-        _public(oidc_views.OIDCAuthenticationCallbackView.as_view()),
+        _public(_oidc(oidc_views.OIDCAuthenticationCallbackView.as_view())),
         name="oidc_authentication_callback",
     ),
 ]
