@@ -456,14 +456,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     out = out or sys.stdout
-    if argv[:1] == ["manage"]:
-        _setup_django()
-        from django.core.management import execute_from_command_line
-
-        execute_from_command_line(["fastkontakt manage", *argv[1:]])
-        return EXIT_OK
-    args = build_parser().parse_args(argv)
     try:
+        if argv[:1] == ["manage"]:
+            _setup_django()
+            from django.core.management import execute_from_command_line
+
+            execute_from_command_line(["fastkontakt manage", *argv[1:]])
+            return EXIT_OK
+        args = build_parser().parse_args(argv)
         code: int = args.handler(args, out)
     except UsageProblems as problems:
         for line in problems.lines:
@@ -476,6 +476,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return EXIT_INVALID
     except Exception as error:
         # Django is imported only by the commands that need a database.
+        exceptions = sys.modules.get("django.core.exceptions")
+        if exceptions is not None and isinstance(error, exceptions.ImproperlyConfigured):
+            # A deployment without its settings (no DJANGO_SECRET_KEY in production): one line.
+            print(f"fastkontakt: {error}", file=sys.stderr)
+            return EXIT_FAILED
         db = sys.modules.get("django.db")
         if db is None or not isinstance(error, db.DatabaseError):
             raise

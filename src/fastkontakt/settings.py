@@ -23,13 +23,19 @@ def _flag(name: str, default: bool) -> bool:
 # development (the default, for `make run` and the tests) or production.
 ENVIRONMENT = os.environ.get("FASTKONTAKT_ENV", "development")
 if ENVIRONMENT not in {"development", "production"}:
-    raise RuntimeError("FASTKONTAKT_ENV must be 'development' or 'production'")
+    raise ImproperlyConfigured(
+        "FASTKONTAKT_ENV ska vara development eller production. / "
+        "FASTKONTAKT_ENV must be 'development' or 'production'."
+    )
 PRODUCTION = ENVIRONMENT == "production"
 DEBUG = _flag("DJANGO_DEBUG", not PRODUCTION)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if PRODUCTION:
-        raise RuntimeError("Set DJANGO_SECRET_KEY in production.")
+        # One line on the command line (cli.main), not a traceback.
+        raise ImproperlyConfigured(
+            "Ange DJANGO_SECRET_KEY i produktion. / Set DJANGO_SECRET_KEY in production."
+        )
     SECRET_KEY = "development-only-" + "k" * 50  # noqa: S105 - never used in production
 
 _HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
