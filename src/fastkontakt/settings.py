@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A page whose database is down or busy answers 503 (errors elsewhere: urls.handler500).
+    "fastkontakt.web.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: it turns a lockout signalled by its backend into a response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -107,6 +109,19 @@ DATABASES = {
         default=f"sqlite:///{DATA_DIR / 'fastkontakt.sqlite3'}", conn_max_age=60
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        # Take the write lock when a transaction begins, so that two writers queue for it (up
+        # to the timeout, in seconds) instead of one failing at once with "database is locked"
+        # when both try to turn a read lock into a write lock. WAL: readers never wait.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
+# A database that is down or still busy after that answers 503 with this Retry-After (seconds),
+# on the pages and in the FHIR API alike (web.views.errors, fhir.outcomes).
+FASTKONTAKT_RETRY_AFTER_SECONDS = int(os.environ.get("FASTKONTAKT_RETRY_AFTER_SECONDS", 30))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

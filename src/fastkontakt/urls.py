@@ -1,4 +1,5 @@
-"""URL configuration: the pages, the region's OpenID Connect login, and the admin."""
+"""URL configuration: the pages, the region's OpenID Connect login, the admin, and the answer
+to errors that no view answered."""
 
 from collections.abc import Callable
 from functools import wraps
@@ -14,6 +15,8 @@ from django.views.generic import RedirectView
 from mozilla_django_oidc import views as oidc_views
 
 from fastkontakt.access.middleware import second_factor_not_required
+from fastkontakt.fhir import outcomes as fhir_outcomes
+from fastkontakt.web.views import errors as web_errors
 
 admin.site.site_header = "Fast kontakt"
 admin.site.site_title = "Fast kontakt"
@@ -36,6 +39,15 @@ def _oidc(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBa
 
     return wrapped
 
+
+def server_error(request: HttpRequest) -> HttpResponseBase:
+    """Errors no view answered (raised in middleware, say): each interface says it its way."""
+    if request.path.startswith("/fhir/"):
+        return fhir_outcomes.server_error(request)
+    return web_errors.server_error(request)
+
+
+handler500 = server_error
 
 urlpatterns = [
     path("", include("fastkontakt.web.urls")),
