@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 from mozilla_django_oidc import views as oidc_views
@@ -57,6 +58,11 @@ urlpatterns = [
         _public(RedirectView.as_view(pattern_name="web:login", query_string=True)),
     ),
     path("admin/", admin.site.urls),
+    # Browsers ask for it on pages that name no icon (the admin's).
+    path(
+        "favicon.ico",
+        _public(RedirectView.as_view(url=static("web/favicon.svg"), permanent=True)),
+    ),
     path("fhir/", include("fastkontakt.fhir.urls")),
     path(
         "oidc/authenticate/",
