@@ -210,7 +210,7 @@ SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
-# Sent with every response by web.middleware.SecurityHeadersMiddleware (ADR 0009). Scripts and
+# Sent with every response by web.middleware.SecurityHeadersMiddleware (ADR 0010). Scripts and
 # styles only from our own static files: no inline code, no eval (htmx is told so in
 # web/base.html), so an injected <script> or style="" does nothing.
 FASTKONTAKT_CONTENT_SECURITY_POLICY = "; ".join(

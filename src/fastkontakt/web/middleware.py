@@ -1,7 +1,7 @@
 """Headers on every response, and a 503 for a page whose database is down or busy.
 
 ``SecurityHeadersMiddleware`` adds the Content-Security-Policy and Permissions-Policy of the
-settings (Django 5.2 has no CSP of its own; ADR 0009 says why not django-csp).
+settings (Django 5.2 has no CSP of its own; ADR 0010 says why not django-csp).
 
 A page view that finds the database down or busy answers 503, not 500.
 
