@@ -16,10 +16,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from fastkontakt.access.accesslog import write_transaction
 from fastkontakt.access.actors import Actor, require_role
 from fastkontakt.access.models import EnrolmentCode, Role
 from fastkontakt.domain.errors import DomainError, NotAllowed, NotFound
@@ -52,7 +52,7 @@ def _new_code() -> str:
     return "-".join(raw[i : i + GROUP] for i in range(0, CODE_LENGTH, GROUP))
 
 
-@transaction.atomic(durable=True)
+@write_transaction()
 def enrolment_code_issue(
     *, actor: Actor, username: str, replace_device: bool = False
 ) -> tuple[EnrolmentCode, str]:
@@ -94,7 +94,7 @@ def enrolment_code_redeem(*, user_id: int, code: str) -> EnrolmentCode:
     """
     refused = "Registreringskoden stämmer inte eller har gått ut."
     too_many = "För många felaktiga försök: koden gäller inte längre."
-    with transaction.atomic(durable=True):
+    with write_transaction():
         if TOTPDevice.objects.filter(user_id=user_id, confirmed=True).exists():
             raise EnrolmentRefused("Du har redan en kodapp; logga in med en kod från den.")
         now = timezone.now()
@@ -129,7 +129,7 @@ def _redeemed(*, user_id: int, enrolment_pk: int | None) -> bool:
     )
 
 
-@transaction.atomic(durable=True)
+@write_transaction()
 def totp_device_start(
     *, user_id: int, enrolment_pk: int | None, device_pk: int | None
 ) -> TOTPDevice:
@@ -155,7 +155,7 @@ def totp_device_confirm(
     """Confirm the started device with the first code from the app; it is then the user's
     second factor. A wrong code raises ``EnrolmentRefused`` (and counts in the device's
     throttling, which is committed)."""
-    with transaction.atomic(durable=True):
+    with write_transaction():
         if not _redeemed(user_id=user_id, enrolment_pk=enrolment_pk):
             raise NotAllowed("Ange registreringskoden först.")
         device = (
