@@ -251,6 +251,25 @@ def cmd_api_client(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_enrolment_code(args: argparse.Namespace, out: TextIO) -> int:
+    """Issue a user's one-time enrolment code for setting up a code app; shown this once."""
+    _setup_django()
+    from fastkontakt.access.actors import system_actor
+    from fastkontakt.access.enrolment import enrolment_code_issue
+
+    enrolment, code = enrolment_code_issue(
+        actor=system_actor(_cli_actor_name()),
+        username=args.username,
+        replace_device=args.replace_device,
+    )
+    expires = enrolment.expires_at.astimezone(STOCKHOLM)
+    out.write(
+        f"Registreringskod för {args.username}, gäller en gång till {expires:%Y-%m-%d %H:%M}.\n"
+        f"Visas bara nu; lämna den till användaren personligen:\n{code}\n"
+    )
+    return EXIT_OK
+
+
 def _read_planning_file(path: str, parse: Callable[[bytes], _T]) -> _T:
     from fastkontakt.domain.planning.formats import InvalidPlanningFile
 
@@ -419,6 +438,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     api_client.set_defaults(handler=cmd_api_client)
 
+    enrolment = commands.add_parser(
+        "enrolment-code", help="issue a user's one-time code for setting up a code app"
+    )
+    enrolment.add_argument("username")
+    enrolment.add_argument(
+        "--replace-device",
+        action="store_true",
+        help="the user has lost the code app: remove it so that a new one can be set up",
+    )
+    enrolment.set_defaults(handler=cmd_enrolment_code)
+
     commands.add_parser("manage", help="run a Django management command", add_help=False)
     return parser
 
@@ -426,14 +456,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     out = out or sys.stdout
-    if argv[:1] == ["manage"]:
-        _setup_django()
-        from django.core.management import execute_from_command_line
-
-        execute_from_command_line(["fastkontakt manage", *argv[1:]])
-        return EXIT_OK
-    args = build_parser().parse_args(argv)
     try:
+        if argv[:1] == ["manage"]:
+            _setup_django()
+            from django.core.management import execute_from_command_line
+
+            execute_from_command_line(["fastkontakt manage", *argv[1:]])
+            return EXIT_OK
+        args = build_parser().parse_args(argv)
         code: int = args.handler(args, out)
     except UsageProblems as problems:
         for line in problems.lines:
@@ -446,6 +476,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return EXIT_INVALID
     except Exception as error:
         # Django is imported only by the commands that need a database.
+        exceptions = sys.modules.get("django.core.exceptions")
+        if exceptions is not None and isinstance(error, exceptions.ImproperlyConfigured):
+            # A deployment without its settings (no DJANGO_SECRET_KEY in production): one line.
+            print(f"fastkontakt: {error}", file=sys.stderr)
+            return EXIT_FAILED
         db = sys.modules.get("django.db")
         if db is None or not isinstance(error, db.DatabaseError):
             raise

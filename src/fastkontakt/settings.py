@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("FASTKONTAKT_DATA_DIR", Path.cwd() / "var"))
@@ -22,13 +23,19 @@ def _flag(name: str, default: bool) -> bool:
 # development (the default, for `make run` and the tests) or production.
 ENVIRONMENT = os.environ.get("FASTKONTAKT_ENV", "development")
 if ENVIRONMENT not in {"development", "production"}:
-    raise RuntimeError("FASTKONTAKT_ENV must be 'development' or 'production'")
+    raise ImproperlyConfigured(
+        "FASTKONTAKT_ENV ska vara development eller production. / "
+        "FASTKONTAKT_ENV must be 'development' or 'production'."
+    )
 PRODUCTION = ENVIRONMENT == "production"
 DEBUG = _flag("DJANGO_DEBUG", not PRODUCTION)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if PRODUCTION:
-        raise RuntimeError("Set DJANGO_SECRET_KEY in production.")
+        # One line on the command line (cli.main), not a traceback.
+        raise ImproperlyConfigured(
+            "Ange DJANGO_SECRET_KEY i produktion. / Set DJANGO_SECRET_KEY in production."
+        )
     SECRET_KEY = "development-only-" + "k" * 50  # noqa: S105 - never used in production
 
 _HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
@@ -56,6 +63,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that every answer has the headers, error pages included.
+    "fastkontakt.web.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # One access-log action per request; everything that reads person data runs inside it.
     "fastkontakt.access.middleware.AccessScopeMiddleware",
@@ -70,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A page whose database is down or busy answers 503 (errors elsewhere: urls.handler500).
+    "fastkontakt.web.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: it turns a lockout signalled by its backend into a response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -100,6 +111,19 @@ DATABASES = {
         default=f"sqlite:///{DATA_DIR / 'fastkontakt.sqlite3'}", conn_max_age=60
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        # Take the write lock when a transaction begins, so that two writers queue for it (up
+        # to the timeout, in seconds) instead of one failing at once with "database is locked"
+        # when both try to turn a read lock into a write lock. WAL: readers never wait.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
+# A database that is down or still busy after that answers 503 with this Retry-After (seconds),
+# on the pages and in the FHIR API alike (web.views.errors, fhir.outcomes).
+FASTKONTAKT_RETRY_AFTER_SECONDS = int(os.environ.get("FASTKONTAKT_RETRY_AFTER_SECONDS", 30))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -128,11 +152,21 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 OTP_TOTP_ISSUER = "Fast kontakt"
-# Lock a username, and an address trying many usernames (password spraying), after repeated
-# failures. Behind a proxy, the client address must come from its header (django-axes docs).
+# An enrolment code (access.enrolment) lets a user without a code app set one up; it is issued
+# by a system administrator and lapses after this many hours.
+FASTKONTAKT_ENROLMENT_CODE_HOURS = float(os.environ.get("FASTKONTAKT_ENROLMENT_CODE_HOURS", 72))
+# Lock a username, and a username at one address, after repeated failures. Never an address
+# alone: behind the TLS proxy, or one office's NAT, everyone shares one, and a flood of made-up
+# usernames from it would lock everybody out.
 AXES_FAILURE_LIMIT = int(os.environ.get("FASTKONTAKT_LOGIN_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = float(os.environ.get("FASTKONTAKT_LOCKOUT_HOURS", 0.5))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
+# How many reverse proxies in front of the site append to X-Forwarded-For; only their entries
+# are believed (access/client_address.py). 0: the header is ignored.
+FASTKONTAKT_TRUSTED_PROXIES = int(os.environ.get("FASTKONTAKT_TRUSTED_PROXIES", 0))
+if FASTKONTAKT_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("FASTKONTAKT_TRUSTED_PROXIES must be 0 or more")
+AXES_CLIENT_IP_CALLABLE = "fastkontakt.access.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
@@ -176,6 +210,41 @@ SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Sent with every response by web.middleware.SecurityHeadersMiddleware (ADR 0010). Scripts and
+# styles only from our own static files: no inline code, no eval (htmx is told so in
+# web/base.html), so an injected <script> or style="" does nothing.
+FASTKONTAKT_CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self'",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "object-src 'none'",
+    ]
+)
+# No page needs the camera, the microphone, the position or any other device.
+FASTKONTAKT_PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+    )
+)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if PRODUCTION:

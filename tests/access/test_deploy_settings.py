@@ -51,10 +51,38 @@ def test_development_settings_do_not_pass_the_deployment_checklist() -> None:
     assert "security.W018" in result.stderr  # DEBUG on
 
 
+NO_SECRET_KEY = (
+    "fastkontakt: Ange DJANGO_SECRET_KEY i produktion. / Set DJANGO_SECRET_KEY in production.\n"
+)
+
+
 def test_production_refuses_to_start_without_a_secret_key() -> None:
     # when
     result = _check_deploy(FASTKONTAKT_ENV="production")
 
-    # then
-    assert result.returncode != 0
+    # then: one line, no traceback
+    assert result.returncode == 1
     assert "Set DJANGO_SECRET_KEY in production." in result.stderr
+    assert result.stderr == NO_SECRET_KEY
+    assert result.stdout == ""
+
+
+def test_every_command_says_the_secret_key_is_missing_in_one_line() -> None:
+    # given
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    environment["FASTKONTAKT_ENV"] = "production"
+
+    # when
+    results = [
+        subprocess.run(  # noqa: S603 - our own command line
+            [sys.executable, "-m", "fastkontakt.cli", *command],
+            capture_output=True,
+            text=True,
+            env=environment,
+            check=False,
+        )
+        for command in (["export"], ["manage", "migrate"], ["demo-login", "--code"])
+    ]
+
+    # then
+    assert [(r.returncode, r.stderr, r.stdout) for r in results] == [(1, NO_SECRET_KEY, "")] * 3

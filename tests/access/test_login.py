@@ -11,6 +11,8 @@ from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from fastkontakt.access.actors import system_actor
+from fastkontakt.access.enrolment import enrolment_code_issue
 from fastkontakt.access.models import Role
 from tests.access.helpers import PASSWORD, current_code, device_for, make_user, signed_in
 from tests.factories import UnitFactory
@@ -82,16 +84,19 @@ def test_a_wrong_code_is_refused_with_a_swedish_message() -> None:
 
 @pytest.mark.django_db
 def test_a_user_without_a_device_sets_one_up_first() -> None:
-    # given
+    # given: the system administrator gave bertil an enrolment code
     make_user("bertil")
+    _, enrolment_code = enrolment_code_issue(actor=system_actor("cli:root"), username="bertil")
     client = Client()
     _login(client, "bertil")
 
     # when
-    page = client.get(reverse("web:home"), follow=True)
+    asked = client.get(reverse("web:home"), follow=True)
+    page = client.post(reverse("web:otp_setup"), {"enrolment_code": enrolment_code}, follow=True)
 
     # then
-    assert page.redirect_chain[-1][0].startswith(reverse("web:otp_setup"))
+    assert asked.redirect_chain[-1][0].startswith(reverse("web:otp_setup"))
+    assert 'name="enrolment_code"' in asked.content.decode()
     content = page.content.decode()
     assert "<svg" in content
     secret = re.search(r"<code>([A-Z2-7]+)</code>", content)
@@ -191,3 +196,24 @@ def test_the_admin_is_only_for_system_administrators_with_a_second_factor() -> N
     # then
     assert for_admin.status_code == 200
     assert for_head.status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_session_id_changes_after_the_password_and_again_after_the_code() -> None:
+    # given: a visitor with a session before signing in
+    user = make_user("ivar", [(Role.STAFF, UnitFactory())])
+    device = device_for(user)
+    client = Client()
+    client.get(reverse("web:login"))
+    client.session.save()
+    anonymous = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    # when
+    _login(client, "ivar")
+    after_password = client.cookies[settings.SESSION_COOKIE_NAME].value
+    client.post(reverse("web:otp_verify"), {"otp_token": current_code(device)})
+    after_code = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    # then: three different ids, and the last one is the signed-in, verified session
+    assert len({anonymous, after_password, after_code}) == 3
+    assert client.get(reverse("web:home")).status_code == 200

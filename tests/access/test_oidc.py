@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlparse
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -205,3 +206,17 @@ def test_a_token_signed_by_someone_else_is_refused(provider: StubProvider) -> No
 
     # then
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/oidc/authenticate/", "/oidc/callback/"])
+def test_the_oidc_routes_are_off_without_a_provider(path: str) -> None:
+    # given: no provider configured (the default)
+    assert settings.OIDC_ENABLED is False
+
+    # when
+    response = Client().get(path, {"code": "the-code", "state": "s"})
+
+    # then
+    assert response.status_code == 404
+    assert "regionens inloggning" not in Client().get(reverse("web:login")).content.decode()

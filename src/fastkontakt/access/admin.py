@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 
+from fastkontakt.access.actors import actor_for_user
+from fastkontakt.access.enrolment import enrolment_code_issue
 from fastkontakt.access.middleware import has_second_factor
 from fastkontakt.access.models import Account, EmergencyAccess, Membership, Role
+from fastkontakt.domain.errors import DomainError
 
 if TYPE_CHECKING:
     _ModelAdmin = admin.ModelAdmin[Any]
@@ -53,6 +58,30 @@ admin.site.unregister(get_user_model())
 @admin.register(get_user_model())
 class FastKontaktUserAdmin(UserAdmin):  # type: ignore[type-arg]
     inlines = (AccountInline, MembershipInline)
+    actions = ("issue_enrolment_code",)
+
+    @admin.action(description="Skapa registreringskod för kodapp", permissions=["change"])
+    def issue_enrolment_code(self, request: HttpRequest, queryset: QuerySet[Any]) -> Any:
+        """Show one user's new enrolment code on a page of its own, this once (never in a
+        message, which would sit in a cookie or the session)."""
+        users = list(queryset[:2])
+        if len(users) != 1:
+            self.message_user(request, "Välj en användare.", messages.ERROR)
+            return None
+        actor = actor_for_user(request.user, request_id=getattr(request, "request_id", ""))
+        try:
+            enrolment, code = enrolment_code_issue(actor=actor, username=users[0].get_username())
+        except DomainError as refused:
+            self.message_user(request, str(refused), messages.ERROR)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Registreringskod",
+            "enrolment": enrolment,
+            "code": code,
+        }
+        # The admin's views are never cached (no-store), so the code is not kept either.
+        return TemplateResponse(request, "access/enrolment_code_issued.html", context)
 
 
 @admin.register(EmergencyAccess)

@@ -1,7 +1,8 @@
 """Request ids for the access log, and the second factor every signed-in user must pass.
 
 A user who signed in with a password but has not yet given a TOTP code is sent to the code page
-(or, without a confirmed device, to the page that sets one up) before anything else is served.
+(or, without a confirmed device, to the page that sets one up, which first asks for an enrolment
+code from a system administrator: ``access.enrolment``) before anything else is served.
 A user who signed in through the region's identity provider with multi-factor authentication
 (the provider's ``acr``/``amr`` says so) has passed it there.
 """

@@ -137,6 +137,47 @@ class EmergencyAccess(models.Model):
         return f"{self.user} → {self.person_id} ({self.granted_at:%Y-%m-%d %H:%M})"
 
 
+class EnrolmentCode(models.Model):
+    """A one-time code that lets one user set up a second factor (a TOTP app).
+
+    A password alone must not be enough to enrol a code device, or whoever learns a password of
+    an account without one takes it over. A system administrator issues the code, it is shown
+    once, and only its SHA-256 is kept; it expires, serves once, and dies after a few wrong
+    tries (``access.enrolment``).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="enrolment_codes",
+        verbose_name=_("användare"),
+    )
+    code_hash = models.CharField(max_length=64, unique=True)
+    issued_by = models.CharField(_("utfärdad av"), max_length=150)
+    issued_at = models.DateTimeField(_("utfärdad"))
+    expires_at = models.DateTimeField(_("upphör"))
+    used_at = models.DateTimeField(_("använd"), null=True, blank=True)
+    failures = models.PositiveSmallIntegerField(_("felaktiga försök"), default=0)
+
+    class Meta:
+        verbose_name = _("registreringskod")
+        verbose_name_plural = _("registreringskoder")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("issued_at")),
+                name="enrolment_code_expires_after_issued",
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(used_at__isnull=True),
+                name="enrolment_code_one_open_per_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.issued_at:%Y-%m-%d %H:%M})"
+
+
 class Action(models.TextChoices):
     READ = "read", _("läsning")
     WRITE = "write", _("ändring")

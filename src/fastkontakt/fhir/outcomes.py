@@ -3,17 +3,21 @@
 Views raise :class:`FhirError` (or let a domain error through); the exception handlers
 installed by :func:`install_exception_handlers` turn each into an OperationOutcome, and
 :func:`outcome_response` serves the URL-level errors (404 for unknown paths under ``/fhir/``,
-405) the same way. Nothing the API answers is a traceback or an HTML page: an unexpected
-exception is logged and answered 500 with a generic outcome.
+405) the same way. Nothing the API answers is a traceback or an HTML page: a database that is
+down or busy is answered 503 with ``Retry-After``, an unexpected exception is logged and
+answered 500 with a generic outcome.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from fhir.resources.R4B.codeableconcept import CodeableConcept
 from fhir.resources.R4B.coding import Coding
@@ -97,6 +101,29 @@ def outcome_response(
 
 def not_found_response(what: str = "Resursen finns inte.") -> HttpResponse:
     return outcome_response(404, [Issue(code="not-found", diagnostics=what)])
+
+
+def database_unavailable_response() -> HttpResponse:
+    """503 with ``Retry-After``: the database is down or busy; the request may be repeated."""
+    return outcome_response(
+        503,
+        [
+            Issue(
+                code="transient",
+                diagnostics="Databasen är inte tillgänglig just nu; försök igen om en stund.",
+            )
+        ],
+        {"Retry-After": str(settings.FASTKONTAKT_RETRY_AFTER_SECONDS)},
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """``handler500`` under ``/fhir/``: what escaped the API's own handlers (middleware)."""
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        return database_unavailable_response()
+    return outcome_response(
+        500, [Issue(code="exception", diagnostics="Internt fel; händelsen är loggad.")]
+    )
 
 
 def _validation_issues(exc: ValidationError) -> list[Issue]:
@@ -193,6 +220,10 @@ def install_exception_handlers(api: NinjaAPI) -> None:
             500, [Issue(code="exception", diagnostics="Internt fel; händelsen är loggad.")]
         )
 
+    def on_database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+        logger.error("FHIR API: database unavailable", exc_info=exc)
+        return database_unavailable_response()
+
     handlers: list[tuple[type[Exception], Callable[[HttpRequest, Any], HttpResponse]]] = [
         (Exception, on_exception),
         (DomainError, on_domain_error),
@@ -206,6 +237,8 @@ def install_exception_handlers(api: NinjaAPI) -> None:
         (AuthenticationError, on_authentication),
         (ValidationError, on_validation),
         (FhirError, on_fhir_error),
+        (OperationalError, on_database_unavailable),
+        (InterfaceError, on_database_unavailable),
     ]
     # ninja picks the handler of the most specific class in the exception's MRO.
     for exception, handler in handlers:

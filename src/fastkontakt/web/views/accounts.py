@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import segno
 from django import forms
@@ -10,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -18,10 +20,18 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from fastkontakt.access.enrolment import (
+    EnrolmentRefused,
+    enrolment_code_redeem,
+    totp_device_confirm,
+    totp_device_start,
+)
 from fastkontakt.access.middleware import has_second_factor, second_factor_not_required
 from fastkontakt.access.services import totp_secret
+from fastkontakt.domain.errors import NotAllowed
 
 SESSION_SETUP_DEVICE = "fastkontakt.otp_setup_device"
+SESSION_ENROLMENT = "fastkontakt.enrolment_code"
 
 
 class TokenForm(forms.Form):
@@ -36,6 +46,20 @@ class TokenForm(forms.Form):
 
     def token(self) -> str:
         return str(self.cleaned_data["otp_token"]).strip()
+
+
+class EnrolmentCodeForm(forms.Form):
+    enrolment_code = forms.CharField(
+        label="Registreringskod",
+        max_length=32,
+        error_messages={"required": "Ange registreringskoden."},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "autofocus": True}
+        ),
+    )
+
+    def code(self) -> str:
+        return str(self.cleaned_data["enrolment_code"])
 
 
 class LoginView(auth_views.LoginView):
@@ -60,6 +84,13 @@ def _next_url(request: HttpRequest) -> str:
     return str(settings.LOGIN_REDIRECT_URL)
 
 
+def _second_factor_passed(request: HttpRequest, device: TOTPDevice) -> None:
+    otp_login(request, device)
+    # A new session id for the new privilege, as Django's login() gives one after the password:
+    # an id seen before the code (fixed by an attacker, or read off the wire) opens nothing.
+    request.session.cycle_key()
+
+
 @second_factor_not_required
 @sensitive_post_parameters("otp_token")
 @never_cache
@@ -77,39 +108,78 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, "För många felaktiga koder. Vänta en stund och försök igen.")
                 break
             if device.verify_token(form.token()):
-                otp_login(request, device)
+                _second_factor_passed(request, device)
                 return redirect(_next_url(request))
         else:
             form.add_error("otp_token", "Koden stämmer inte. Ta en ny kod från appen.")
     return render(request, "web/otp_verify.html", {"form": form, "next": _next_url(request)})
 
 
+def _user_id(request: HttpRequest) -> int:
+    # These pages are for signed-in users only (LoginRequiredMiddleware sees to that).
+    return int(request.user.pk)  # type: ignore[arg-type]
+
+
+def _enrol(request: HttpRequest) -> HttpResponse:
+    """The setup page's first step: the enrolment code a system administrator issued."""
+    form = EnrolmentCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enrolment = enrolment_code_redeem(user_id=_user_id(request), code=form.code())
+        except EnrolmentRefused as refused:
+            form.add_error("enrolment_code", str(refused))
+        else:
+            request.session[SESSION_ENROLMENT] = enrolment.pk
+            target = reverse("web:otp_setup")
+            next_url = _next_url(request)
+            return redirect(f"{target}?{urlencode({'next': next_url})}")
+    return render(request, "web/otp_enrol.html", {"form": form, "next": _next_url(request)})
+
+
 @second_factor_not_required
-@sensitive_post_parameters("otp_token")
+@sensitive_post_parameters("otp_token", "enrolment_code")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def otp_setup(request: HttpRequest) -> HttpResponse:
-    """A user without a confirmed device sets one up: scan the code, then prove it works."""
+    """A user without a confirmed device sets one up: first the enrolment code, then scan the
+    key and prove the app works. Nothing of the key shows before the enrolment code."""
     if user_has_device(request.user):
         return redirect("web:otp_verify")
-    device = TOTPDevice.objects.filter(
-        user_id=request.user.pk, confirmed=False, pk=request.session.get(SESSION_SETUP_DEVICE)
-    ).first()
-    if device is None:
-        TOTPDevice.objects.filter(user_id=request.user.pk, confirmed=False).delete()
-        device = TOTPDevice.objects.create(user=request.user, name="app", confirmed=False)
-        request.session[SESSION_SETUP_DEVICE] = device.pk
+    enrolment_pk = request.session.get(SESSION_ENROLMENT)
+    try:
+        device = totp_device_start(
+            user_id=_user_id(request),
+            enrolment_pk=enrolment_pk,
+            device_pk=request.session.get(SESSION_SETUP_DEVICE),
+        )
+    except NotAllowed:
+        request.session.pop(SESSION_ENROLMENT, None)
+        request.session.pop(SESSION_SETUP_DEVICE, None)
+        return _enrol(request)
+    request.session[SESSION_SETUP_DEVICE] = device.pk
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.token()):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+        try:
+            device = totp_device_confirm(
+                user_id=_user_id(request),
+                enrolment_pk=enrolment_pk,
+                device_pk=device.pk,
+                token=form.token(),
+            )
+        except EnrolmentRefused as refused:
+            form.add_error("otp_token", str(refused))
+        else:
+            request.session.pop(SESSION_ENROLMENT, None)
             request.session.pop(SESSION_SETUP_DEVICE, None)
-            otp_login(request, device)
+            _second_factor_passed(request, device)
             return redirect(_next_url(request))
-        form.add_error("otp_token", "Koden stämmer inte. Kontrollera klockan i telefonen.")
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4)
-    context = {"form": form, "qr_svg": qr_svg, "secret": totp_secret(device)}
+    context = {
+        "form": form,
+        "qr_svg": qr_svg,
+        "secret": totp_secret(device),
+        "next": _next_url(request),
+    }
     return render(request, "web/otp_setup.html", context)
 
 
