@@ -5,7 +5,8 @@ than 4 300 digits and ``RecursionError`` for deep nesting, and accepts a lone su
 as the escape ``"\\ud800"``. The scenario reader, the planning readers and the FHIR API decode
 through :func:`json_decode`: a number too long to be anything is kept as a :class:`LongNumber`
 that the readers then refuse at its path like any other value of the wrong type, and the
-strings are checked by :mod:`fastkontakt.domain.text` where they are read.
+strings are checked by :mod:`fastkontakt.domain.text` where they are read, or, for a document
+read as a whole (a FHIR resource), everywhere at once by :func:`json_text_checked`.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from fastkontakt.domain.errors import DomainError, Problem
+from fastkontakt.domain.text import text_normalised, text_problem, text_shown
 
-__all__ = ["MAX_DIGITS", "InvalidJson", "LongNumber", "json_decode"]
+__all__ = ["MAX_DIGITS", "InvalidJson", "LongNumber", "json_decode", "json_text_checked"]
 
 #: No number in any of our formats has more digits; longer ones are not converted at all
 #: (converting is quadratic in the digits, and over 4 300 Python refuses).
@@ -76,3 +78,40 @@ def json_decode(
         ) from None
     except RecursionError:
         raise InvalidJson("invalid JSON: nested too deeply") from None
+
+
+def json_text_checked(
+    document: Any, root: str, *, multiline_under: frozenset[str] = frozenset()
+) -> tuple[Any, list[Problem]]:
+    """``document`` with every string in NFC, and a problem per refused string, key or number.
+
+    Paths start at ``root`` (``Patient.name[0].text``); strings anywhere under a key of
+    ``multiline_under`` may hold tab and line breaks (ADR 0008).
+    """
+    problems: list[Problem] = []
+
+    def walk(value: Any, path: str, multiline: bool) -> Any:
+        if isinstance(value, str):
+            problem = text_problem(value, multiline=multiline)
+            if problem is not None:
+                problems.append(Problem(path, problem))
+                return value
+            return text_normalised(value)
+        if isinstance(value, LongNumber):
+            message = f"Talet har {value.digits} siffror; inget tal här har fler än {MAX_DIGITS}."
+            problems.append(Problem(path, message))
+            return value
+        if isinstance(value, list):
+            return [walk(item, f"{path}[{index}]", multiline) for index, item in enumerate(value)]
+        if isinstance(value, dict):
+            checked = {}
+            for key, item in value.items():
+                problem = text_problem(key)
+                if problem is not None:
+                    problems.append(Problem(f"{path}.{text_shown(key)}", problem))
+                    continue
+                checked[key] = walk(item, f"{path}.{key}", multiline or key in multiline_under)
+            return checked
+        return value
+
+    return walk(document, root, False), problems
