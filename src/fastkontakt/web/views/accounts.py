@@ -20,11 +20,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fastkontakt.access.middleware import has_second_factor, second_factor_not_required
 from fastkontakt.access.services import totp_secret
+from fastkontakt.web.forms import Form
 
 SESSION_SETUP_DEVICE = "fastkontakt.otp_setup_device"
 
 
-class TokenForm(forms.Form):
+class TokenForm(Form):
     otp_token = forms.RegexField(
         label="Engångskod",
         regex=r"^\s*[0-9]{6}\s*$",
