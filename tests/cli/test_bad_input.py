@@ -1,6 +1,6 @@
 """Files with characters or numbers no reader may take: exit 2, a located line, nothing written.
 
-Before ADR 0008 these gave a traceback (lone surrogate, 5 000-digit number), a misleading
+Before ADR 0009 these gave a traceback (lone surrogate, 5 000-digit number), a misleading
 "is the database reachable" (NUL on PostgreSQL), or were loaded and checked as if fine (bidi
 and zero-width characters; ``compliance`` exited 0 on all of them).
 """

@@ -937,7 +937,7 @@ def test_a_unit_listed_twice_for_one_staff_member_is_a_problem() -> None:
     ]
 
 
-# --- text and numbers from outside (ADR 0008) ----------------------------------------------
+# --- text and numbers from outside (ADR 0009) ----------------------------------------------
 
 
 def _with_escaped(path: tuple[str | int, ...], escaped_json: str) -> str:

@@ -1,4 +1,4 @@
-"""Which characters text from outside may hold (``domain.text``, ADR 0008)."""
+"""Which characters text from outside may hold (``domain.text``, ADR 0009)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Text no input may carry and bodies no one can read: 400 OperationOutcomes, nothing written.
 
-The text rule is ADR 0008's (``domain.text``): the same characters are refused in a FHIR body,
+The text rule is ADR 0009's (``domain.text``): the same characters are refused in a FHIR body,
 a search parameter, a scenario file and a staff page.
 """
 

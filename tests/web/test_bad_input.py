@@ -1,4 +1,4 @@
-"""Text typed on the staff pages follows the text rule of ADR 0008: a field error, nothing saved.
+"""Text typed on the staff pages follows the text rule of ADR 0009: a field error, nothing saved.
 
 Every form of ``web.views`` derives from ``web.forms.Form``, which checks each text value with
 ``domain.text`` after Django has cleaned the fields.

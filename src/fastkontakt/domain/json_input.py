@@ -86,7 +86,7 @@ def json_text_checked(
     """``document`` with every string in NFC, and a problem per refused string, key or number.
 
     Paths start at ``root`` (``Patient.name[0].text``); strings anywhere under a key of
-    ``multiline_under`` may hold tab and line breaks (ADR 0008).
+    ``multiline_under`` may hold tab and line breaks (ADR 0009).
     """
     problems: list[Problem] = []
 

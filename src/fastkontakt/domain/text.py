@@ -1,4 +1,4 @@
-"""Which characters text from outside may hold: one rule for files, pages and the API (ADR 0008).
+"""Which characters text from outside may hold: one rule for files, pages and the API (ADR 0009).
 
 Names, titles and reasons typed by staff, read from a scenario file or sent by a FHIR client
 are shown on pages, printed in letters, written to the access log and searched for. A character

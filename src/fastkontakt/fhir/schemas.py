@@ -135,7 +135,7 @@ def _text(value: str) -> str:
 
 
 class Paging(Schema):
-    """The base of every search: paging, and the text rule of ADR 0008 for every parameter."""
+    """The base of every search: paging, and the text rule of ADR 0009 for every parameter."""
 
     count: int | None = _COUNT
     offset: int | None = _OFFSET

@@ -1,4 +1,4 @@
-"""The base of every form on the staff pages: typed text follows the text rule of ADR 0008.
+"""The base of every form on the staff pages: typed text follows the text rule of ADR 0009.
 
 Every form of ``web.views`` derives from :class:`Form` (a test walks the modules to keep it
 so). After Django has cleaned the fields, the text sent for each field is checked by

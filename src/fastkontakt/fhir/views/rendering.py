@@ -98,7 +98,7 @@ def searchset(
 def read_resource(request: HttpRequest, model: type[_R]) -> _R:
     """The request body as an R4B ``model``; 400 naming what does not hold.
 
-    Every string of the body follows the text rule of ADR 0008 (refused characters are a 400
+    Every string of the body follows the text rule of ADR 0009 (refused characters are a 400
     naming the element; the rest is read in NFC), wherever in the resource it is.
     """
     try:
