@@ -935,3 +935,110 @@ def test_a_unit_listed_twice_for_one_staff_member_is_a_problem() -> None:
     assert [str(p) for p in raised.value.problems] == [
         "staff[0].units: a unit is listed more than once"
     ]
+
+
+# --- text and numbers from outside (ADR 0009) ----------------------------------------------
+
+
+def _with_escaped(path: tuple[str | int, ...], escaped_json: str) -> str:
+    """The minimal file as ASCII JSON text with the value at ``path`` written as given."""
+    document: Any = minimal()
+    target = document
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] = "@@VALUE@@"
+    return json.dumps(document).replace('"@@VALUE@@"', escaped_json)
+
+
+@pytest.mark.parametrize(
+    ("path", "escaped", "expected"),
+    [
+        (
+            ("patients", 0, "name"),
+            '"Gunnar\\ud800"',
+            "patients[0].name: Otillåtet tecken U+D800 (ensamt surrogattecken, ogiltig Unicode)"
+            " på plats 7.",
+        ),
+        (
+            ("patients", 0, "name"),
+            '"Gun\\u0000nar"',
+            "patients[0].name: Otillåtet tecken U+0000 (nolltecken) på plats 4.",
+        ),
+        (
+            ("staff", 0, "name"),
+            '"\\u202eKarin"',
+            "staff[0].name: Otillåtet tecken U+202E (osynligt styrtecken för textriktning)"
+            " på plats 1.",
+        ),
+        (
+            ("units", 0, "name"),
+            '"Kiruna\\u200b"',
+            "units[0].name: Otillåtet tecken U+200B (osynligt tecken utan bredd) på plats 7.",
+        ),
+        (
+            ("patients", 0, "contacts", 0, "local_title"),
+            '"kontakt\\nsjuksköterska"',
+            "patients[0].contacts[0].local_title: Otillåtet tecken U+000A (radbrytning)"
+            " på plats 8.",
+        ),
+        (("patients", 0, "name"), "9" * 5000, "patients[0].name: expected a string"),
+        (
+            ("as_of",),
+            "-" + "1" * 4301,
+            "as_of: expected a date as a string YYYY-MM-DD",
+        ),
+    ],
+)
+def test_refused_characters_and_huge_numbers_are_located_problems(
+    path: tuple[str | int, ...], escaped: str, expected: str
+) -> None:
+    # when
+    problems = problems_of_text(_with_escaped(path, escaped))
+    # then
+    assert problems == [expected]
+
+
+def test_a_refused_character_in_an_id_is_reported_where_it_is_and_where_it_is_used() -> None:
+    # given the unit's id carries a bidi override, and the staff member's units name it so
+    text = json.dumps(minimal()).replace(f'"{UNIT}"', f'"{UNIT}\\u202e"')
+    # when
+    problems = problems_of_text(text)
+    # then
+    bidi = "Otillåtet tecken U+202E (osynligt styrtecken för textriktning) på plats 18."
+    assert problems == [
+        f"units[0].id: {bidi}",
+        f"staff[0].units[0]: {bidi}",
+        f"patients[0].contacts[0].unit: {bidi}",
+    ]
+
+
+def test_quoted_values_and_odd_keys_show_refused_characters_escaped() -> None:
+    # given a bad date and an unknown key, both with characters no terminal shows as they are
+    document = minimal()
+    document["patients"][0]["contacts"][0]["from"] = "2026\u202e-01-01\ud800"
+    document["units"][0]["na\x00me"] = "x"
+    # when
+    problems = problems_of(document)
+    # then
+    assert problems == [
+        'units[0]["na\\u0000me"]: unknown key',
+        'patients[0].contacts[0].from: invalid date "2026\\u202e-01-01\\ud800" (expected'
+        " YYYY-MM-DD)",
+    ]
+    for problem in problems:
+        problem.encode("utf-8")
+
+
+def test_names_are_read_in_nfc_and_ids_still_match_their_references() -> None:
+    # given "Björk" with a combining diaeresis, also in a unit id used as a reference
+    text = (
+        json.dumps(minimal(), ensure_ascii=False)
+        .replace("Björk", "Bjo\u0308rk")
+        .replace(UNIT, UNIT + "-Ö".replace("Ö", "O\u0308"))
+    )
+    # when
+    scenario = parse_scenario(text)
+    # then
+    assert scenario.staff[0].name == "Karin Björk"
+    assert scenario.units[0].id == UNIT + "-Ö"
+    assert scenario.patients[0].contacts[0].unit == UNIT + "-Ö"

@@ -20,6 +20,7 @@ from typing import Any, Final, cast
 
 from fastkontakt.domain.errors import InvalidIdentifier, InvalidScenario, Problem
 from fastkontakt.domain.identifiers import parse_personal_id
+from fastkontakt.domain.json_input import InvalidJson, json_decode
 from fastkontakt.domain.model import (
     CONTACT_KINDS,
     NEEDS,
@@ -44,6 +45,7 @@ from fastkontakt.domain.model import (
     Unit,
     Visit,
 )
+from fastkontakt.domain.text import text_normalised, text_problem, text_shown
 
 FORMAT: Final = "fastkontakt-scenario/1"
 
@@ -85,9 +87,13 @@ Reader = Callable[[Any, _Context, str], Any]
 
 
 def _show(value: object) -> str:
-    """A JSON rendering of an offending value for a message, cut short when long."""
+    """A JSON rendering of an offending value for a message, cut short when long.
+
+    Characters the text rule refuses are shown escaped, so that the message line itself can be
+    printed and read as it is (``text_shown``).
+    """
     try:
-        shown = json.dumps(value, ensure_ascii=False)
+        shown = text_shown(json.dumps(value, ensure_ascii=False))
     except (TypeError, ValueError):
         shown = repr(value)
     if len(shown) > _SHOWN_MAX:
@@ -98,7 +104,7 @@ def _show(value: object) -> str:
 def _child(path: str, key: object) -> str:
     """The path of a key as written in a file; odd keys are quoted: ``units[0]["na me"]``."""
     if not isinstance(key, str) or not _PLAIN_KEY.fullmatch(key):
-        return f"{path or '$'}[{json.dumps(str(key), ensure_ascii=False)}]"
+        return f"{path or '$'}[{text_shown(json.dumps(str(key), ensure_ascii=False))}]"
     return f"{path}.{key}" if path else key
 
 
@@ -110,7 +116,10 @@ def _text(raw: Any, ctx: _Context, path: str) -> Any:
         return ctx.report(path, "expected a string")
     if not raw or raw.isspace():
         return ctx.report(path, "expected a non-empty string")
-    return raw
+    refused = text_problem(raw)
+    if refused is not None:
+        return ctx.report(path, refused)
+    return text_normalised(raw)
 
 
 def _boolean(raw: Any, ctx: _Context, path: str) -> Any:
@@ -490,7 +499,12 @@ def _declared_ids(document: dict[str, Any], key: str) -> set[str]:
     if type(items) is not list:
         return set()
     ids = (item.get("id") for item in items if isinstance(item, dict))
-    return {value for value in ids if type(value) is str and value and not value.isspace()}
+    # Normalised as _text normalises the references that must match them.
+    return {
+        text_normalised(value)
+        for value in ids
+        if type(value) is str and value and not value.isspace()
+    }
 
 
 # --- public functions ----------------------------------------------------------------------
@@ -501,19 +515,10 @@ def parse_scenario(text: str | bytes) -> Scenario:
 
     Bytes are read as UTF-8 (a byte-order mark is allowed).
     """
-    if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            message = f"invalid UTF-8 at byte {error.start}"
-            raise InvalidScenario([Problem("$", message)]) from None
     try:
-        document = json.loads(text, object_pairs_hook=_object_pairs)
-    except json.JSONDecodeError as error:
-        message = f"invalid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
-        raise InvalidScenario([Problem("$", message)]) from None
-    except RecursionError:
-        raise InvalidScenario([Problem("$", "invalid JSON: nested too deeply")]) from None
+        document = json_decode(text, object_pairs_hook=_object_pairs)
+    except InvalidJson as invalid:
+        raise InvalidScenario([invalid.problem]) from None
     return scenario_from_json(document)
 
 

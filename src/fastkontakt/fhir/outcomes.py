@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from fhir.resources.R4B.codeableconcept import CodeableConcept
 from fhir.resources.R4B.coding import Coding
 from fhir.resources.R4B.operationoutcome import OperationOutcome, OperationOutcomeIssue
@@ -129,7 +131,12 @@ def server_error(request: HttpRequest) -> HttpResponse:
 def _validation_issues(exc: ValidationError) -> list[Issue]:
     issues = []
     for error in exc.errors:
-        location = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
+        # ninja locates by where the value came from ("query", "form", "body"); a search
+        # parameter's FHIR expression is its own name, as fhir.search says.
+        parts = [part for part in error.get("loc", ()) if part != "body"]
+        if parts and parts[0] in ("query", "form"):
+            parts = parts[1:]
+        location = ".".join(str(part) for part in parts)
         issues.append(
             Issue(
                 code="invalid",
@@ -214,6 +221,28 @@ def install_exception_handlers(api: NinjaAPI) -> None:
             )
         return outcome_response(422, [Issue(code="business-rule", diagnostics=str(exc))])
 
+    def on_unreadable_form(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # Django takes a form body apart when a view asks for its fields; one it cannot read
+        # (multipart/form-data without a boundary, a charset other than UTF-8, too many
+        # fields) is the client's error, not ours.
+        logger.info("FHIR API: unreadable form body: %s", exc)
+        return outcome_response(
+            400,
+            [
+                Issue(
+                    code="structure",
+                    diagnostics="Kroppen kan inte läsas som formulär. Sökparametrar skickas som "
+                    "application/x-www-form-urlencoded i UTF-8 (multipart/form-data kräver en "
+                    "boundary).",
+                )
+            ],
+        )
+
+    def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return outcome_response(
+            413, [Issue(code="too-costly", diagnostics="Formuläret är för stort.")]
+        )
+
     def on_exception(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("FHIR API: unexpected error", exc_info=exc)
         return outcome_response(
@@ -239,6 +268,10 @@ def install_exception_handlers(api: NinjaAPI) -> None:
         (FhirError, on_fhir_error),
         (OperationalError, on_database_unavailable),
         (InterfaceError, on_database_unavailable),
+        (MultiPartParserError, on_unreadable_form),
+        (BadRequest, on_unreadable_form),
+        (SuspiciousOperation, on_unreadable_form),
+        (RequestDataTooBig, on_too_big),
     ]
     # ninja picks the handler of the most specific class in the exception's MRO.
     for exception, handler in handlers:

@@ -10,7 +10,10 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, field_validator
+from pydantic_core import PydanticCustomError
+
+from fastkontakt.domain.text import text_normalised, text_problem
 
 
 class _Resource(Schema):
@@ -124,9 +127,27 @@ _COUNT = Field(None, alias="_count", ge=0, le=200, description="Resurser per sid
 _OFFSET = Field(None, alias="_offset", ge=0, le=1_000_000, description="Hoppa över så många.")
 
 
+def _text(value: str) -> str:
+    problem = text_problem(value)
+    if problem is not None:
+        raise PydanticCustomError("text", problem)
+    return text_normalised(value)
+
+
 class Paging(Schema):
+    """The base of every search: paging, and the text rule of ADR 0011 for every parameter."""
+
     count: int | None = _COUNT
     offset: int | None = _OFFSET
+
+    @field_validator("*")
+    @classmethod
+    def _text_allowed(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return _text(value)
+        if isinstance(value, list):
+            return [_text(item) if isinstance(item, str) else item for item in value]
+        return value
 
 
 class PatientSearch(Paging):

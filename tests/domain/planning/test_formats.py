@@ -164,7 +164,7 @@ def test_not_json_is_one_problem() -> None:
         parse_instance(b"{\"format\": ")
     # then
     assert [p.path for p in raised.value.problems] == ["$"]
-    assert raised.value.problems[0].message.startswith("not JSON (line 1 column 12)")
+    assert raised.value.problems[0].message == "invalid JSON: Expecting value (line 1, column 12)"
 
 
 def test_plan_with_unknown_visits_and_bad_times() -> None:
@@ -192,3 +192,23 @@ def test_a_missing_list_is_reported_once() -> None:
                             "days": 1})
     # then
     assert problems == [Problem("customers", "required"), Problem("staff", "required")]
+
+
+def test_huge_numbers_and_refused_characters_are_located_problems() -> None:
+    # given a 5 000-digit duration, a lone surrogate in a customer id and a NUL in a competence
+    text = (
+        json.dumps(minimal())
+        .replace('"duration": 30', '"duration": ' + "9" * 5000)
+        .replace('"id": "k1"', '"id": "k1\\ud800"')
+        .replace('"insulin"', '"insu\\u0000lin"')
+    )
+    # when
+    with pytest.raises(InvalidPlanningFile) as raised:
+        parse_instance(text.encode("utf-8"))
+    # then
+    assert [str(p) for p in raised.value.problems] == [
+        "staff[0].delegations[0]: Otillåtet tecken U+0000 (nolltecken) på plats 5.",
+        "customers[0].id: Otillåtet tecken U+D800 (ensamt surrogattecken, ogiltig Unicode)"
+        " på plats 3.",
+        "customers[0].visits[0].duration: expected a whole number from 1 to 1440",
+    ]

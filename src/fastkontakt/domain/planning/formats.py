@@ -10,12 +10,12 @@ does. Writers produce the canonical form the readers accept, so ``read(write(x))
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 from typing import Any, Final, get_args
 
 from fastkontakt.domain.errors import DomainError, Problem
+from fastkontakt.domain.json_input import InvalidJson, json_decode
 from fastkontakt.domain.model import VisitKind
 from fastkontakt.domain.planning.model import (
     WEEKDAYS,
@@ -32,6 +32,7 @@ from fastkontakt.domain.planning.model import (
     StaffMember,
     VisitDemand,
 )
+from fastkontakt.domain.text import text_normalised, text_problem, text_shown
 
 INSTANCE_FORMAT: Final = "fastkontakt-planning-instance/1"
 PLAN_FORMAT: Final = "fastkontakt-plan/1"
@@ -71,7 +72,8 @@ class _Reader:
             return None
         for key in raw:
             if key not in required and key not in optional:
-                self.report(f"{path}.{key}" if path else str(key), "unknown key")
+                shown = text_shown(str(key))
+                self.report(f"{path}.{shown}" if path else shown, "unknown key")
         for key in required:
             if key not in raw:
                 self.report(f"{path}.{key}" if path else key, "required")
@@ -80,7 +82,10 @@ class _Reader:
     def text(self, raw: Any, path: str) -> Any:
         if type(raw) is not str or not raw.strip():
             return self.report(path, "expected a non-empty string")
-        return raw
+        refused = text_problem(raw)
+        if refused is not None:
+            return self.report(path, refused)
+        return text_normalised(raw)
 
     def integer(self, raw: Any, path: str, low: int, high: int) -> Any:
         if type(raw) is not int or not low <= raw <= high:
@@ -357,11 +362,9 @@ def parse_instance(data: bytes | str) -> Instance:
 
 def _load(data: bytes | str) -> Any:
     try:
-        return json.loads(data)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        where = f"line {error.lineno} column {error.colno}" \
-            if isinstance(error, json.JSONDecodeError) else "encoding"
-        raise InvalidPlanningFile([Problem("$", f"not JSON ({where}): {error}")]) from None
+        return json_decode(data)
+    except InvalidJson as invalid:
+        raise InvalidPlanningFile([invalid.problem]) from None
 
 
 def instance_to_json(instance: Instance) -> dict[str, Any]:

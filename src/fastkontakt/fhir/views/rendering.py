@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from typing import TypeVar
 from urllib.parse import urlencode
@@ -13,6 +12,7 @@ from fhir.resources.R4B.resource import Resource
 from pydantic import ValidationError as PydanticValidationError
 
 from fastkontakt.access.actors import Actor
+from fastkontakt.domain.json_input import InvalidJson, json_decode, json_text_checked
 from fastkontakt.fhir.clients import client_actor, client_allows
 from fastkontakt.fhir.models import ApiClient
 from fastkontakt.fhir.outcomes import FHIR_JSON, FhirError, Issue, fhir_error
@@ -21,6 +21,8 @@ from fastkontakt.fhir.search import Page
 _R = TypeVar("_R", bound=Resource)
 #: A population of 10 000 people is about 8 MB of JSON.
 MAX_BODY_BYTES = 64 * 1024 * 1024
+#: Elements whose text may run over several lines: narrative, annotations, descriptions.
+MULTILINE_ELEMENTS = frozenset({"div", "note", "description", "comment"})
 
 
 def actor_for(request: HttpRequest, resource: str, access: str = "read") -> Actor:
@@ -94,7 +96,11 @@ def searchset(
 
 
 def read_resource(request: HttpRequest, model: type[_R]) -> _R:
-    """The request body as an R4B ``model``; 400 naming what does not hold."""
+    """The request body as an R4B ``model``; 400 naming what does not hold.
+
+    Every string of the body follows the text rule of ADR 0011 (refused characters are a 400
+    naming the element; the rest is read in NFC), wherever in the resource it is.
+    """
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
@@ -104,12 +110,21 @@ def read_resource(request: HttpRequest, model: type[_R]) -> _R:
     try:
         # Read from the stream rather than ``request.body``: Django's form-upload limit
         # (DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB) is far below an import of a population.
-        data = json.loads(request.read(length))
-    except (ValueError, UnicodeDecodeError):
+        data = json_decode(request.read(length))
+    except InvalidJson:
         raise fhir_error(400, "structure", "Kroppen är inte giltig JSON.") from None
     expected = model.get_resource_type()
     if not isinstance(data, dict) or data.get("resourceType") != expected:
         raise fhir_error(400, "structure", f"Kroppen ska vara en {expected}-resurs.")
+    data, problems = json_text_checked(data, expected, multiline_under=MULTILINE_ELEMENTS)
+    if problems:
+        raise FhirError(
+            400,
+            [
+                Issue(code="invalid", diagnostics=problem.message, expression=problem.path)
+                for problem in problems[:20]
+            ],
+        )
     try:
         return model.model_validate(data)
     except PydanticValidationError as invalid:

@@ -19,6 +19,7 @@ from fastkontakt.access.models import AccessLogEntry, Role
 from fastkontakt.access.selectors import accesslog_list, emergency_access_list, log_review_read
 from fastkontakt.domain.errors import InvalidIdentifier
 from fastkontakt.domain.identifiers import parse_personal_id
+from fastkontakt.web.forms import Form
 from fastkontakt.web.views.base import actor_of, translate_domain_errors
 
 PAGE_ROWS = 500
@@ -36,7 +37,7 @@ CSV_COLUMNS = (
 )
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(Form):
     personal_id = forms.CharField(label="Personnummer", max_length=13, required=False)
     username = forms.CharField(label="Användare", max_length=150, required=False)
     flagged_only = forms.BooleanField(label="Endast flaggade", required=False)

@@ -29,12 +29,13 @@ from fastkontakt.access.enrolment import (
 from fastkontakt.access.middleware import has_second_factor, second_factor_not_required
 from fastkontakt.access.services import totp_secret
 from fastkontakt.domain.errors import NotAllowed
+from fastkontakt.web.forms import Form
 
 SESSION_SETUP_DEVICE = "fastkontakt.otp_setup_device"
 SESSION_ENROLMENT = "fastkontakt.enrolment_code"
 
 
-class TokenForm(forms.Form):
+class TokenForm(Form):
     otp_token = forms.RegexField(
         label="Engångskod",
         regex=r"^\s*[0-9]{6}\s*$",
@@ -48,7 +49,7 @@ class TokenForm(forms.Form):
         return str(self.cleaned_data["otp_token"]).strip()
 
 
-class EnrolmentCodeForm(forms.Form):
+class EnrolmentCodeForm(Form):
     enrolment_code = forms.CharField(
         label="Registreringskod",
         max_length=32,

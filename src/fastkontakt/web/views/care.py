@@ -47,6 +47,7 @@ from fastkontakt.registry.services.care import (
     sip_create,
     sip_invitation_record,
 )
+from fastkontakt.web.forms import Form
 from fastkontakt.web.views.base import actor_of, form_errors_add, translate_domain_errors
 
 SERVICE_LABELS: dict[str, str] = {
@@ -96,7 +97,7 @@ def _staff_choices(staff: Sequence[Staff]) -> list[tuple[str, str]]:
     return [(str(s.pk), f"{s.name} ({s.get_profession_display()})") for s in staff]
 
 
-class CareForm(forms.Form):
+class CareForm(Form):
     """A form of the page; its unit and staff choices come from the page's overview."""
 
     def __init__(self, *args: Any, overview: CareOverview, **kwargs: Any) -> None:

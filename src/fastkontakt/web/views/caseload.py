@@ -35,13 +35,14 @@ from fastkontakt.registry.services.units import (
     unit_local_title_add,
     unit_local_title_remove,
 )
+from fastkontakt.web.forms import Form
 from fastkontakt.web.views.base import actor_of, form_errors_add, translate_domain_errors
 from fastkontakt.web.views.care import SECTION_RULES
 
 KIND_LABELS: dict[str, str] = {kind: str(label) for kind, label in CONTACT_KIND_CHOICES}
 
 
-class LocalTitleForm(forms.Form):
+class LocalTitleForm(Form):
     title = forms.CharField(label="Lokal titel", max_length=200)
     kind = forms.ChoiceField(
         label="Motsvarar",
@@ -50,7 +51,7 @@ class LocalTitleForm(forms.Form):
     )
 
 
-class EligibleForm(forms.Form):
+class EligibleForm(Form):
     eligible = forms.TypedChoiceField(
         choices=[("1", "valbar"), ("0", "inte valbar")], coerce=lambda value: value == "1"
     )

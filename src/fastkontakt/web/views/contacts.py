@@ -51,6 +51,7 @@ from fastkontakt.registry.services.contacts import (
     contact_end,
     staff_caseload_counts,
 )
+from fastkontakt.web.forms import Form
 from fastkontakt.web.views.base import actor_of, form_errors_add, translate_domain_errors
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -67,7 +68,7 @@ def _appointing_units(actor: Actor) -> list[Unit]:
 # --- appoint ---------------------------------------------------------------------------------
 
 
-class AppointForm(forms.Form):
+class AppointForm(Form):
     unit = forms.TypedChoiceField(label="Enhet", coerce=int)
     kind = forms.ChoiceField(label="Typ av kontakt", choices=CONTACT_KIND_CHOICES)
     staff = forms.TypedChoiceField(label="Medarbetare", coerce=int, required=False)
@@ -218,7 +219,7 @@ def _chosen(form: AppointForm, units: list[Unit]) -> Chosen:
 # --- end -------------------------------------------------------------------------------------
 
 
-class EndForm(forms.Form):
+class EndForm(Form):
     end = forms.DateField(label="Sista dag", widget=_DATE)
     end_reason = forms.ChoiceField(label="Skäl", choices=[("", "Välj skäl"), *END_REASON_CHOICES])
 
@@ -290,7 +291,7 @@ def handover_staff_list(request: HttpRequest) -> HttpResponse:
     return render(request, "web/handover_list.html", {"rows": rows, "units": units})
 
 
-class HandoverForm(forms.Form):
+class HandoverForm(Form):
     reason = forms.ChoiceField(label="Skäl", choices=HANDOVER_REASON_CHOICES)
     effective = forms.DateField(label="Gäller från", widget=_DATE)
     relatives = forms.BooleanField(label="Skicka även brev till närstående", required=False)

@@ -20,6 +20,7 @@ from fastkontakt.letters.models import DeliveryMethod, Recipient
 from fastkontakt.letters.selectors import letter_get, letter_pdf_get, letters_page_get
 from fastkontakt.letters.services import letter_create as letter_create_service
 from fastkontakt.letters.services import letter_deliver as letter_deliver_service
+from fastkontakt.web.forms import Form
 from fastkontakt.web.views.base import actor_of, form_errors_add, translate_domain_errors
 
 
@@ -32,7 +33,7 @@ def letters(request: HttpRequest, person_pk: int) -> HttpResponse:
     )
 
 
-class CreateForm(forms.Form):
+class CreateForm(Form):
     contact = forms.IntegerField(min_value=1)
     # Checked by the service, which says what is wrong in Swedish.
     recipient = forms.CharField(max_length=16)
@@ -76,7 +77,7 @@ def letter_pdf(request: HttpRequest, letter_pk: int) -> HttpResponse:
     return response
 
 
-class DeliverForm(forms.Form):
+class DeliverForm(Form):
     delivered_on = forms.DateField(
         label="Datum då brevet lämnades eller skickades",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -22,12 +22,13 @@ from fastkontakt.domain.errors import NotFound
 from fastkontakt.registry.models import Unit
 from fastkontakt.registry.selectors import person_register_get
 from fastkontakt.registry.services.contacts import APPOINTING_ROLES
+from fastkontakt.web.forms import Form
 from fastkontakt.web.views.base import actor_of, form_errors_add, translate_domain_errors
 
 NEED_LABELS = {need: label for need, label, _ in NEED_CALLS_FOR}
 
 
-class SearchForm(forms.Form):
+class SearchForm(Form):
     q = forms.CharField(
         label="Personnummer eller namn",
         max_length=100,
@@ -78,7 +79,7 @@ def person_detail(request: HttpRequest, person_pk: int) -> HttpResponse:
     return render(request, "web/person.html", context)
 
 
-class EmergencyForm(forms.Form):
+class EmergencyForm(Form):
     personal_id = forms.CharField(label="Personnummer", max_length=13)
     unit = forms.ModelChoiceField(label="Enhet du arbetar från", queryset=Unit.objects.none())
     reason = forms.CharField(

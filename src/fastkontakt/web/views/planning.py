@@ -29,10 +29,11 @@ from fastkontakt.planning.selectors import (
     replan_page_get,
 )
 from fastkontakt.planning.services import replan_request
+from fastkontakt.web.forms import Form
 from fastkontakt.web.views.base import actor_of, translate_domain_errors
 
 
-class AbsenceForm(forms.Form):
+class AbsenceForm(Form):
     staff = forms.TypedChoiceField(label="Medarbetare", coerce=int)
     start = forms.DateField(
         label="Första dagen", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -22,6 +22,7 @@ from fastkontakt.compliance.worklists import GROUP_LABELS, Worklist, WorklistRow
 from fastkontakt.domain.errors import NotAllowed
 from fastkontakt.registry.models import CONTACT_KIND_CHOICES, Contact, Person, Unit
 from fastkontakt.registry.services.contacts import APPOINTING_ROLES
+from fastkontakt.web.forms import Form
 from fastkontakt.web.views.base import actor_of, translate_domain_errors
 
 PAGE_SIZE = 50
@@ -47,7 +48,7 @@ _CARE_RULES = frozenset(
 )
 
 
-class WorklistFilter(forms.Form):
+class WorklistFilter(Form):
     unit = forms.TypedChoiceField(label="Enhet", coerce=int)
     # Free values: an unknown rule, kind or staff member simply matches no row.
     rule = forms.CharField(label="Regel", required=False, max_length=64)
