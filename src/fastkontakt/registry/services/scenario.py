@@ -27,12 +27,10 @@ and write is a bulk statement over a batch (upserts with ``INSERT … ON CONFLIC
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import islice
-from typing import TypeVar
 
-from django.db import models, transaction
+from django.db import transaction
 
 from fastkontakt.domain.errors import DomainError, InvalidScenario, Problem
 from fastkontakt.domain.model import Patient, Scenario
@@ -56,16 +54,16 @@ from fastkontakt.registry.models import (
     Unit,
     Visit,
 )
+from fastkontakt.registry.services.bulk import (
+    BATCH_SIZE,
+    LOOKUP_CHUNK,
+    batches,
+    insert,
+    lookup,
+    upsert,
+)
 
 __all__ = ["LoadSummary", "RegistryConflict", "scenario_load", "scenario_replace"]
-
-BATCH_SIZE = 2000
-"""Rows per INSERT statement (SQLite splits further by its limit on parameters)."""
-LOOKUP_CHUNK = 5000
-"""Values per ``IN (…)`` list: well under the parameter limits of SQLite and PostgreSQL."""
-
-_M = TypeVar("_M", bound=models.Model)
-_T = TypeVar("_T")
 
 
 class RegistryConflict(DomainError):
@@ -102,7 +100,7 @@ def scenario_load(*, scenario: Scenario) -> LoadSummary:
         raise RegistryConflict(problems)
 
     unit_pks = dict(
-        _upsert(
+        upsert(
             Unit,
             (Unit(hsa_id=u.id, name=u.name, type=u.type) for u in scenario.units),
             key="hsa_id",
@@ -176,7 +174,7 @@ def _ownership_problems(scenario: Scenario) -> list[Problem]:
         for i, patient in enumerate(scenario.patients):
             for j, item in enumerate(getattr(patient, attr)):
                 owners[item.id] = (patient.id, f"patients[{i}].{attr}[{j}].id")
-        for chunk in _batches(owners, LOOKUP_CHUNK):
+        for chunk in batches(owners, LOOKUP_CHUNK):
             rows = model._default_manager.filter(external_id__in=chunk).values_list(
                 "external_id", "person__personal_id"
             )
@@ -196,7 +194,7 @@ def _ownership_problems(scenario: Scenario) -> list[Problem]:
 
 
 def _load_staff(scenario: Scenario, unit_pks: Mapping[str, int]) -> dict[str, int]:
-    staff_pks = _upsert(
+    staff_pks = upsert(
         Staff,
         (
             Staff(
@@ -212,10 +210,10 @@ def _load_staff(scenario: Scenario, unit_pks: Mapping[str, int]) -> dict[str, in
         key="hsa_id",
         update_fields=["name", "profession", "licensed", "eligible", "employment_end"],
     )
-    for chunk in _batches(staff_pks.values(), LOOKUP_CHUNK):
+    for chunk in batches(staff_pks.values(), LOOKUP_CHUNK):
         StaffUnit.objects.filter(staff_id__in=chunk).delete()
         Absence.objects.filter(staff_id__in=chunk).delete()
-    _insert(
+    insert(
         StaffUnit,
         (
             StaffUnit(staff_id=staff_pks[s.id], unit_id=unit_pks[unit_id])
@@ -223,7 +221,7 @@ def _load_staff(scenario: Scenario, unit_pks: Mapping[str, int]) -> dict[str, in
             for unit_id in s.units
         ),
     )
-    _insert(
+    insert(
         Absence,
         (
             Absence(staff_id=staff_pks[s.id], start=a.start, end=a.end)
@@ -238,8 +236,8 @@ def _load_patients(
     scenario: Scenario, unit_pks: Mapping[str, int], staff_pks: Mapping[str, int]
 ) -> tuple[int, int, int]:
     """Upsert the people and replace their state; returns (created, dependent rows, contacts)."""
-    existing = _lookup(Person, "personal_id", (p.id for p in scenario.patients))
-    person_pks = _upsert(
+    existing = lookup(Person, "personal_id", (p.id for p in scenario.patients))
+    person_pks = upsert(
         Person,
         (
             Person(
@@ -268,7 +266,7 @@ def _load_patients(
     people = [(p, person_pks[p.id]) for p in scenario.patients]
     unit = unit_pks.__getitem__
     member = staff_pks.__getitem__
-    contacts = _insert(
+    contacts = insert(
         Contact,
         (
             Contact(
@@ -288,7 +286,7 @@ def _load_patients(
         ),
     )
     rows = contacts
-    rows += _insert(
+    rows += insert(
         ContactRequest,
         (
             ContactRequest(person_id=pk, kind=r.kind, unit_id=unit(r.unit), date=r.date)
@@ -296,7 +294,7 @@ def _load_patients(
             for r in p.requests
         ),
     )
-    rows += _insert(
+    rows += insert(
         InpatientStay,
         (
             InpatientStay(
@@ -312,7 +310,7 @@ def _load_patients(
             for s in p.inpatient_stays
         ),
     )
-    rows += _insert(
+    rows += insert(
         HomeCareDecision,
         (
             HomeCareDecision(
@@ -328,7 +326,7 @@ def _load_patients(
         ),
     )
     rows += _insert_plans(people)
-    rows += _insert(
+    rows += insert(
         Sip,
         (
             Sip(
@@ -342,7 +340,7 @@ def _load_patients(
             for s in p.sips
         ),
     )
-    rows += _insert(
+    rows += insert(
         InformationTransfer,
         (
             InformationTransfer(person_id=pk, recipient=t.recipient, date=t.date, consent=t.consent)
@@ -350,7 +348,7 @@ def _load_patients(
             for t in p.information_transfers
         ),
     )
-    rows += _insert(
+    rows += insert(
         Visit,
         (
             Visit(person_id=pk, staff_id=member(v.staff), date=v.date, kind=v.kind)
@@ -363,7 +361,7 @@ def _load_patients(
 
 def _delete_state(person_pks: Iterable[int]) -> None:
     """Delete everything below these people (the file replaces it)."""
-    for chunk in _batches(person_pks, LOOKUP_CHUNK):
+    for chunk in batches(person_pks, LOOKUP_CHUNK):
         # Revisions first: then the plans' cascade finds nothing left to delete row by row.
         PlanRevision.objects.filter(plan__person_id__in=chunk).delete()
         ImplementationPlan.objects.filter(person_id__in=chunk).delete()
@@ -380,7 +378,7 @@ def _insert_plans(people: Sequence[tuple[Patient, int]]) -> int:
     """Plans and their revisions; a batch of plans first, since revisions need their keys."""
     with_plan = ((p.implementation_plan, pk) for p, pk in people if p.implementation_plan)
     rows = 0
-    for batch in _batches(with_plan, BATCH_SIZE):
+    for batch in batches(with_plan, BATCH_SIZE):
         plans = [
             ImplementationPlan(
                 person_id=pk,
@@ -389,8 +387,8 @@ def _insert_plans(people: Sequence[tuple[Patient, int]]) -> int:
             )
             for plan, pk in batch
         ]
-        _insert(ImplementationPlan, plans)
-        rows += len(plans) + _insert(
+        insert(ImplementationPlan, plans)
+        rows += len(plans) + insert(
             PlanRevision,
             (
                 PlanRevision(plan_id=row.pk, date=day)
@@ -399,57 +397,6 @@ def _insert_plans(people: Sequence[tuple[Patient, int]]) -> int:
             ),
         )
     return rows
-
-
-# --- bulk primitives ---------------------------------------------------------------------------
-
-
-def _batches(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
-
-
-def _lookup(model: type[_M], key: str, values: Iterable[str]) -> dict[str, int]:
-    """``{key value: pk}`` for those of ``values`` that are in the table."""
-    found: dict[str, int] = {}
-    for chunk in _batches(values, LOOKUP_CHUNK):
-        rows = model._default_manager.filter(**{f"{key}__in": chunk}).values_list(key, "pk")
-        found.update(rows)
-    return found
-
-
-def _upsert(
-    model: type[_M], objs: Iterable[_M], *, key: str, update_fields: list[str]
-) -> dict[str, int]:
-    """Insert or update by the unique column ``key``; returns ``{key value: pk}``."""
-    pks: dict[str, int] = {}
-    for batch in _batches(objs, BATCH_SIZE):
-        model._default_manager.bulk_create(
-            batch,
-            batch_size=BATCH_SIZE,
-            update_conflicts=True,
-            unique_fields=[key],
-            update_fields=update_fields,
-        )
-        missing = []
-        for obj in batch:
-            if obj.pk is None:
-                missing.append(getattr(obj, key))
-            else:
-                pks[getattr(obj, key)] = obj.pk
-        # PostgreSQL and SQLite >= 3.35 return the keys of updated rows too; older SQLite not.
-        pks.update(_lookup(model, key, missing))
-    return pks
-
-
-def _insert(model: type[_M], objs: Iterable[_M]) -> int:
-    """Insert in batches without holding more than one batch of instances; returns the count."""
-    count = 0
-    for batch in _batches(objs, BATCH_SIZE):
-        model._default_manager.bulk_create(batch, batch_size=BATCH_SIZE)
-        count += len(batch)
-    return count
 
 
 @transaction.atomic
