@@ -399,6 +399,23 @@ def _insert_plans(people: Sequence[tuple[Patient, int]]) -> int:
     return rows
 
 
+# --- shared with the population import -----------------------------------------------------
+
+
+def scenario_format_problems(scenario: Scenario) -> list[Problem]:
+    """What the file checker and the columns refuse in ``scenario``; reads nothing stored."""
+    return _scenario_problems(scenario) or _length_problems(scenario)
+
+
+def people_load(
+    *, patients: Sequence[Patient], unit_pks: Mapping[str, int], staff_pks: Mapping[str, int]
+) -> tuple[int, int, int]:
+    """Upsert ``patients`` and replace their state, as a load does; returns (created, dependent
+    rows, contacts). The caller has checked them and holds the write transaction; ``unit_pks``
+    and ``staff_pks`` hold every unit and staff member they name."""
+    return _load_patients(Scenario(patients=tuple(patients)), unit_pks, staff_pks)
+
+
 @transaction.atomic
 def scenario_replace(*, scenario: Scenario) -> LoadSummary:
     """Replace the whole registry by ``scenario`` in one transaction (``seed-demo --replace``)."""
