@@ -293,7 +293,9 @@ def _ownership_problems(
         for contact in outside:
             forbid(("contact", patient.id, contact.id), f"kontakten är vid {contact.unit}, "
                    "inte vid klientens enhet")
-        others = sorted(units - own - {c.unit for c in outside})
+        # The listing and whatever else the person's data names besides the contacts.
+        besides, _ = referenced_ids(replace(patient, contacts=()))
+        others = sorted(besides - own)
         if others:
             forbid(("person", patient.id), f"personens uppgifter gäller {', '.join(others)}, "
                    "inte klientens enhet")
