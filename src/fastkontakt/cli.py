@@ -137,11 +137,15 @@ def _write_summary(summary: LoadSummary, out: TextIO) -> None:
 
 
 def cmd_load(args: argparse.Namespace, out: TextIO) -> int:
+    """The operator's region-wide load of a file of record (ADR 0008): no unit's ownership
+    applies, and every person in it is logged as written by the operator (basis system)."""
     scenario = _read_scenario(args.file)  # validate fully before touching the database
     _setup_django()
+    from fastkontakt.access.actors import system_actor
     from fastkontakt.registry.services import scenario_load
 
-    _write_summary(scenario_load(scenario=scenario), out)
+    actor = system_actor(_cli_actor_name())
+    _write_summary(scenario_load(scenario=scenario, actor=actor), out)
     return EXIT_OK
 
 

@@ -19,6 +19,9 @@ What :func:`scenario_load` does with a file:
   that other person is in the file too.
 - **The region policy** is set from the file when the file names one.
 - **Idempotent**: loading the same file twice leaves the registry as loading it once.
+- **Logged as the operator's**: given an ``actor`` (``fastkontakt load``: the system
+  administrator's region-wide load, ADR 0008), every person in the file gets one write entry
+  in the access log (``scenario.load``, basis ``system``) in the same transaction.
 
 It is built for whole regions (hundreds of thousands of people, millions of rows): every read
 and write is a bulk statement over a batch (upserts with ``INSERT … ON CONFLICT``, deletes by
@@ -32,6 +35,9 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from fastkontakt.access.accesslog import LogRecord, accesslog_append
+from fastkontakt.access.actors import Actor
+from fastkontakt.access.models import Action, Basis
 from fastkontakt.domain.errors import DomainError, InvalidScenario, Problem
 from fastkontakt.domain.model import Patient, Scenario
 from fastkontakt.domain.scenario import scenario_from_json, scenario_to_json
@@ -89,7 +95,7 @@ class LoadSummary:
 
 
 @transaction.atomic
-def scenario_load(*, scenario: Scenario) -> LoadSummary:
+def scenario_load(*, scenario: Scenario, actor: Actor | None = None) -> LoadSummary:
     """Load ``scenario`` into the registry (semantics in the module docstring).
 
     Raises :class:`RegistryConflict` when the scenario is invalid or does not fit the registry.
@@ -113,6 +119,23 @@ def scenario_load(*, scenario: Scenario) -> LoadSummary:
     if scenario.policy is not None:
         RegionSettings.objects.update_or_create(
             id=RegionSettings.SINGLETON_PK, defaults={"policy": scenario.policy}
+        )
+    if actor is not None:
+        accesslog_append(
+            records=[
+                LogRecord(
+                    user_id=actor.user_id,
+                    username=actor.username,
+                    unit="",
+                    personal_id=patient.id,
+                    action=Action.WRITE,
+                    what="scenario.load",
+                    basis=Basis.SYSTEM,
+                    flags="",
+                    request_id=actor.request_id,
+                )
+                for patient in scenario.patients
+            ]
         )
     return LoadSummary(
         units=len(scenario.units),
