@@ -462,3 +462,21 @@ def test_a_region_client_is_held_to_the_rules(
     document = population_bundle(_nurse_as_lakarkontakt(world, today))
     assert issue["expression"] == [expression(document, ("participant", NEWCOMER, "0"))]
     assert registry_state() == before
+
+
+def test_a_client_may_write_the_types_its_scopes_name_and_no_others(
+    world: World, api_for: Callable[..., Api], today: date
+) -> None:
+    # given: a client of the centre that may write its Organization only
+    client = api_for(world.centre, "system/Organization.write")
+    # when
+    renamed = client.post("/fhir/", population_bundle(_centre_renamed(world, today)))
+    with_staff = client.post("/fhir/", population_bundle(_own_doctor_renamed(world, today)))
+    # then
+    assert renamed.status_code == 200
+    assert with_staff.status_code == 403
+    assert [i["expression"] for i in body(with_staff)["issue"]] == [
+        ["Bundle.entry[1]"], ["Bundle.entry[2]"]
+    ]
+    world.doctor.refresh_from_db()
+    assert world.doctor.name == "Lars Läkare"

@@ -156,8 +156,10 @@ def client_actor(client: ApiClient, *, request_id: str) -> Actor:
     if any(not scope.startswith("system/AuditEvent.") for scope in client.scope_set):
         # Working at the unit is what gives a care relationship with its people.
         memberships.add((Role.STAFF, unit))
-    if client_allows(client, "CareTeam", "write"):
-        # The roles that may appoint and end fixed contacts at the unit.
+    if any(scope.endswith(".write") for scope in client.scope_set):
+        # The roles that write at the unit: appoint and end fixed contacts, keep its own data
+        # and its staff. Which resources it may write at all is its scopes' business, checked
+        # per resource before any service runs.
         memberships.update(
             (role, unit) for role in (Role.HEAD_OF_UNIT, Role.UNIT_MANAGER, Role.COORDINATOR)
         )
