@@ -23,8 +23,8 @@ other write is held to, checked in this order, and nothing is written on any ref
    people; a person in the registry has stays, decisions and plans that an import does not
    carry, so their contacts are changed with ``PUT CareTeam``, through the appointment services.
    Ownership never looks at which people are registered, so a refusal there tells nothing of
-   who exists; this refusal does, so each person it names is logged as a denied write (after the rollback,
-   so the entry stays).
+   who exists; this refusal does, so each person it names is logged as a denied write (after
+   the rollback, so the entry stays).
 4. **Contact and SIP ids** already taken (``invalid``), without saying by whom.
 5. **The rules** (:class:`ImportRefused`, ``rule``): each person's contacts are checked as
    appointments of them would be (``domain.appointment.import_problems``), against the
