@@ -3,12 +3,13 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/fhir_import.py
 
 Builds a demo region of ``--people`` people as a transaction Bundle (``Organization``,
-``Practitioner``, ``PractitionerRole``, ``Patient``, ``CareTeam``), empties the PostgreSQL
-database ``bench_fhir_import``, and posts the bundle to ``POST /fhir/`` in process (Django's
-test client, DEBUG off), timing the parts in one run: parsing the JSON into the R4B models,
-mapping to a scenario, and the whole request (which includes both and the load). For scale it
-also times ``scenario_load`` of the same scenario directly, the loader the import calls, and
-prints the ratio import / direct load.
+``Practitioner``, ``PractitionerRole``, ``Patient``, ``CareTeam``), leaving out the people whose
+planted breaches the import's rules refuse, empties the PostgreSQL database
+``bench_fhir_import``, and posts the bundle to ``POST /fhir/`` in process (Django's test client,
+DEBUG off) as a region-wide client, timing the parts in one run: parsing the JSON into the R4B
+models, mapping to a scenario, and the whole request (which includes both, the ownership and
+rule checks, and the writes). For scale it also times ``scenario_load`` of the same scenario
+directly, the operator's loader (no rule checks), and prints the ratio import / direct load.
 """
 
 from __future__ import annotations
@@ -39,11 +40,17 @@ def main() -> None:
     import django
 
     django.setup()
+    from dataclasses import replace
+
+    from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.test import Client
     from django.utils import timezone
     from fhir.resources.R4B.bundle import Bundle
 
+    from fastkontakt.access.models import Membership, Role
+    from fastkontakt.domain.appointment import import_problems
+    from fastkontakt.domain.rules import POLICIES, Directory
     from fastkontakt.fhir.clients import api_client_create
     from fastkontakt.fhir.mappers.population import population_bundle, population_scenario
     from fastkontakt.registry.demo import demo_scenario
@@ -51,7 +58,18 @@ def main() -> None:
     from fastkontakt.registry.services import scenario_load
 
     call_command("migrate", verbosity=0)
-    scenario = demo_scenario(people=args.people, seed=1, as_of=timezone.localdate())
+    today = timezone.localdate()
+    demo = demo_scenario(people=args.people, seed=1, as_of=today)
+    mapped = population_scenario(Bundle.model_validate(population_bundle(demo)))
+    directory = Directory.of(mapped.units, mapped.staff)
+    accepted = {
+        p.id
+        for p in mapped.patients
+        if not import_problems(p, directory, as_of=today, policy=POLICIES["national"])
+    }
+    scenario = replace(demo, patients=tuple(p for p in demo.patients if p.id in accepted))
+    print(f"{len(demo.patients) - len(accepted)} of {len(demo.patients)} people left out "
+          "(planted breaches the import refuses)")
     document = json.dumps(population_bundle(scenario))
     print(f"bundle: {len(json.loads(document)['entry'])} entries, {len(document) / 1e6:.1f} MB")
 
@@ -68,10 +86,19 @@ def main() -> None:
     direct_s = time.perf_counter() - started
 
     call_command("flush", interactive=False, verbosity=0)
-    # The client's unit must exist before the import; the bundle upserts it again.
+    # The client's unit must exist before the import; the bundle upserts it again. Loading a
+    # region needs a region-wide client, which a system administrator grants.
     first = scenario.units[0]
     Unit.objects.create(hsa_id=first.id, name=first.name, type=first.type)
-    _, token = api_client_create(name="import", unit_hsa_id=first.id, scopes=["system/*.write"])
+    admin = get_user_model().objects.create_user(username="bench-admin")
+    Membership.objects.create(user=admin, role=Role.SYSTEM_ADMIN)
+    _, token = api_client_create(
+        name="import",
+        unit_hsa_id=first.id,
+        scopes=["system/*.write"],
+        region=True,
+        granted_by="bench-admin",
+    )
     started = time.perf_counter()
     response = Client().post(
         "/fhir/",
@@ -81,8 +108,9 @@ def main() -> None:
     )
     import_s = time.perf_counter() - started
     assert response.status_code == 200, response.content[:500]
-    assert Person.objects.count() == args.people
-    print(f"{args.people} people, {Contact.objects.count()} contacts, PostgreSQL {BENCH_DB}")
+    assert Person.objects.count() == len(scenario.patients)
+    people = len(scenario.patients)
+    print(f"{people} people, {Contact.objects.count()} contacts, PostgreSQL {BENCH_DB}")
     print(f"parse JSON into R4B models   {parse_s:6.1f} s")
     print(f"map bundle -> scenario       {map_s:6.1f} s")
     print(f"whole POST /fhir/ (import)   {import_s:6.1f} s")

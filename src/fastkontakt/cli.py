@@ -137,11 +137,15 @@ def _write_summary(summary: LoadSummary, out: TextIO) -> None:
 
 
 def cmd_load(args: argparse.Namespace, out: TextIO) -> int:
+    """The operator's region-wide load of a file of record (ADR 0012): no unit's ownership
+    applies, and every person in it is logged as written by the operator (basis system)."""
     scenario = _read_scenario(args.file)  # validate fully before touching the database
     _setup_django()
+    from fastkontakt.access.actors import system_actor
     from fastkontakt.registry.services import scenario_load
 
-    _write_summary(scenario_load(scenario=scenario), out)
+    actor = system_actor(_cli_actor_name())
+    _write_summary(scenario_load(scenario=scenario, actor=actor), out)
     return EXIT_OK
 
 
@@ -243,9 +247,16 @@ def cmd_api_client(args: argparse.Namespace, out: TextIO) -> int:
     _setup_django()
     from fastkontakt.fhir.clients import api_client_create
 
-    client, token = api_client_create(name=args.name, unit_hsa_id=args.unit, scopes=args.scope)
+    client, token = api_client_create(
+        name=args.name,
+        unit_hsa_id=args.unit,
+        scopes=args.scope,
+        region=args.region,
+        granted_by=args.granted_by or "",
+    )
+    region = f", regionsomfattande, given av {client.region_granted_by}" if client.region else ""
     out.write(
-        f"API-klient {client.name} (enhet {args.unit}, {client.scopes}).\n"
+        f"API-klient {client.name} (enhet {args.unit}, {client.scopes}{region}).\n"
         f"Token (visas bara nu; spara den säkert):\n{token}\n"
     )
     return EXIT_OK
@@ -435,6 +446,16 @@ def build_parser() -> argparse.ArgumentParser:
     api_client.add_argument("--unit", required=True, help="HSA-id of the unit it acts for")
     api_client.add_argument(
         "--scope", action="append", required=True, help="e.g. system/CareTeam.read (repeatable)"
+    )
+    api_client.add_argument(
+        "--region",
+        action="store_true",
+        help="may load the region's directory and populations, not only its unit's (ADR 0012)",
+    )
+    api_client.add_argument(
+        "--granted-by",
+        metavar="USERNAME",
+        help="the system administrator who grants --region (required with it)",
     )
     api_client.set_defaults(handler=cmd_api_client)
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from fastkontakt.access.models import AccessLogEntry
 from fastkontakt.cli import main
 from fastkontakt.domain.scenario import parse_scenario, scenario_to_json
 from fastkontakt.registry.models import Person
@@ -43,6 +44,22 @@ def test_load_then_export_gives_the_canonical_file(tmp_path: Path) -> None:
     out_file.write_text(exported, "utf-8")
     assert run("load", str(out_file))[0] == 0
     assert json.loads(run("export")[1]) == canonical
+
+
+@pytest.mark.django_db
+def test_load_is_logged_as_the_operators_region_wide_load() -> None:
+    # given
+    path = EXAMPLES / "03-home-care.json"
+    people = sorted(p.id for p in parse_scenario(path.read_bytes()).patients)
+    # when
+    code, _ = run("load", str(path))
+    # then: one write entry per person in the file, on the basis of a system run
+    assert code == 0
+    entries = AccessLogEntry.objects.order_by("personal_id")
+    assert [(e.personal_id, e.action, e.what, e.basis) for e in entries] == [
+        (person, "write", "scenario.load", "system") for person in people
+    ]
+    assert all(e.username.startswith("cli:") for e in entries)
 
 
 @pytest.mark.django_db

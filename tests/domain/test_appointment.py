@@ -12,6 +12,7 @@ from fastkontakt.domain.appointment import (
     Candidate,
     Proposal,
     appointment_problems,
+    import_problems,
     rank_candidates,
 )
 from fastkontakt.domain.model import (
@@ -509,3 +510,66 @@ def test_rank_excludes_nobody_a_check_would_accept() -> None:
             as_of=AS_OF, policy=POLICIES["gavleborg"],
         )
         assert tuple(found) == candidate.problems
+
+
+# --- contacts that come with a new person (the population import) ----------------------------
+
+LISTED = {"listed_at": "VC1"}
+IMPORT_CASES = [
+    pytest.param(person(**LISTED, contacts=(contact(), contact(FLK, id="c2", staff="DOC"))),
+                 "national", [], id="nurse-fvk-and-physician-flk"),
+    pytest.param(person(**LISTED, contacts=(contact(FLK, staff="NURSE"),)), "national",
+                 [("c1", "lakarkontakt-profession")], id="nurse-as-flk"),
+    pytest.param(person(**LISTED, contacts=(contact(FLK, staff="NURSE", end=d("2026-06-30")),)),
+                 "national", [], id="ended-breach-is-history"),
+    pytest.param(person(**LISTED, contacts=(contact(FLK, staff="NURSE", start=d("2027-01-01")),)),
+                 "national", [("c1", "lakarkontakt-profession")], id="future-breach"),
+    pytest.param(person(contacts=(contact(FOK, staff="VB", unit="HT1"),)), "national",
+                 [("c1", "omsorgskontakt-profession")], id="vardbitrade-as-fok"),
+    pytest.param(person(**LISTED, contacts=(contact(FLK, staff="DOC", unit="VC2"),)), "national",
+                 [("c1", "lakarkontakt-listed-unit")], id="flk-not-where-listed"),
+    pytest.param(person(contacts=(contact(unit="VC2"),)), "national",
+                 [("c1", "contact-staff-at-unit")], id="not-at-unit"),
+    pytest.param(person(contacts=(contact(staff="NOTSEL"),)), "gavleborg",
+                 [("c1", "contact-eligible")], id="not-selectable-gavleborg"),
+    pytest.param(person(contacts=(contact(coordinating=True),
+                                  contact(id="c2", staff="DOC", coordinating=True))),
+                 "national", [("c1", "one-coordinator"), ("c2", "one-coordinator")],
+                 id="two-coordinators"),
+    pytest.param(person(contacts=(contact(), contact(id="c2"))), "national",
+                 [("c1", "already-appointed"), ("c2", "already-appointed")], id="twice"),
+    pytest.param(person(contacts=(contact(staff="NOBODY"),)), "national",
+                 [("c1", "unknown-staff")], id="unknown-staff"),
+]
+
+
+@pytest.mark.parametrize(("patient", "policy", "expected"), IMPORT_CASES)
+def test_import_problems(patient: Patient, policy: str, expected: list[tuple[str, str]]) -> None:
+    # when
+    found = import_problems(
+        patient, Directory.of(UNITS, STAFF), as_of=AS_OF, policy=POLICIES[policy]
+    )
+
+    # then
+    assert [(p.contact, p.problem.rule) for p in found] == expected
+
+
+def test_import_problems_agree_with_appointment_problems_for_one_contact() -> None:
+    # given: a nurse proposed as fast läkarkontakt, once as an appointment and once imported
+    patient = person(listed_at="VC1")
+    directory = Directory.of(UNITS, STAFF)
+    policy = POLICIES["national"]
+    appointed = appointment_problems(
+        patient, proposal(FLK, staff="NURSE"), directory, as_of=AS_OF, policy=policy
+    )
+
+    # when
+    imported = import_problems(
+        replace(patient, contacts=(contact(FLK, staff="NURSE", start=AS_OF),)),
+        directory,
+        as_of=AS_OF,
+        policy=policy,
+    )
+
+    # then
+    assert [p.problem for p in imported] == appointed

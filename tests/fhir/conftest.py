@@ -9,9 +9,11 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
+from fastkontakt.access.models import Membership, Role
 from fastkontakt.fhir.clients import api_client_create
 from fastkontakt.registry.models import Contact, Person, Staff, StaffUnit, Unit
 from tests.factories import ContactFactory, PersonFactory, StaffFactory, UnitFactory
@@ -127,18 +129,40 @@ def world(db: None, today: date) -> World:
 
 @pytest.fixture
 def api_for(db: None) -> Callable[..., Api]:
-    """``api_for(unit, "system/*.read", ...)``: a client with those scopes at the unit."""
+    """``api_for(unit, "system/*.read", ...)``: a client with those scopes at the unit
+    (``region=True, granted_by=...``: region-wide, granted by that system administrator)."""
     made = 0
 
-    def make(unit: Unit, *scopes: str) -> Api:
+    def make(unit: Unit, *scopes: str, region: bool = False, granted_by: str = "") -> Api:
         nonlocal made
         made += 1
         _, token = api_client_create(
-            name=f"system-{made}", unit_hsa_id=unit.hsa_id, scopes=list(scopes)
+            name=f"system-{made}",
+            unit_hsa_id=unit.hsa_id,
+            scopes=list(scopes),
+            region=region,
+            granted_by=granted_by,
         )
         return Api(token=token, client=Client())
 
     return make
+
+
+@pytest.fixture
+def system_admin(db: None) -> Any:
+    """A user holding the system administrator's role."""
+    user = get_user_model().objects.create_user(username="admin-anna")
+    Membership.objects.create(user=user, role=Role.SYSTEM_ADMIN)
+    return user
+
+
+@pytest.fixture
+def region_importer(world: World, api_for: Callable[..., Api], system_admin: Any) -> Api:
+    """A region-wide client (bound to the health centre) that a system administrator granted."""
+    return api_for(
+        world.centre, "system/*.read", "system/*.write", region=True,
+        granted_by=system_admin.username,
+    )
 
 
 @pytest.fixture

@@ -428,14 +428,14 @@ def test_a_failure_mid_load_leaves_the_registry_as_it_was(
     # given
     scenario_load(scenario=_example(policy="national"))
     before = registry_state()
-    insert = services._insert
+    insert = services.insert
 
     def failing_insert(model: type[Any], objs: Any) -> int:
         if model is Visit:
             raise RuntimeError("disk full")
         return insert(model, objs)
 
-    monkeypatch.setattr(services, "_insert", failing_insert)
+    monkeypatch.setattr(services, "insert", failing_insert)
     newcomer = Patient(id="194001019803", name="Ny Person")
 
     # when

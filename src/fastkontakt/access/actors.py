@@ -30,6 +30,9 @@ class Actor:
     family_name: str = ""
     #: (unit pk, HSA-id) of the units in ``memberships``, in HSA-id order.
     unit_hsa_ids: tuple[tuple[int, str], ...] = ()
+    #: May load the region's directory and populations, beyond what its units are responsible
+    #: for: an API client a system administrator made region-wide (ADR 0012).
+    region_wide: bool = False
 
     @property
     def unit_pks(self) -> frozenset[int]:

@@ -23,6 +23,12 @@ Rules that an appointment cannot break, or that every new appointment starts out
 (``contact-informed``: the letter is sent after the appointment; ``continuity-share``: a new
 fast omsorgskontakt has made no visits yet), are not checked here.
 
+Contacts that come into the registry with a new person (the population import) are held to
+the same two layers by :func:`import_problems`: each current or future contact gets the
+explicit checks as if it were appointed now, against the person's other contacts, and the
+engine runs on the person without and with those contacts. Contacts that ended before
+``as_of`` are history: they were never appointed through the registry, so they are not checked.
+
 A few problems are not rules of the catalogue but make a proposal meaningless; they have their
 own ids: ``unknown-staff``, ``unknown-unit``, ``unknown-contact`` (the contact it replaces or
 takes coordination from is not a current one of the right kind), ``coordinating-kind`` (only a
@@ -59,9 +65,11 @@ __all__ = [
     "EXTRA_RULES",
     "AppointmentProblem",
     "Candidate",
+    "ContactProblem",
     "Fit",
     "Proposal",
     "appointment_problems",
+    "import_problems",
     "rank_candidates",
 ]
 
@@ -162,6 +170,15 @@ class AppointmentProblem:
 
 
 @dataclass(frozen=True, slots=True)
+class ContactProblem:
+    """A problem of a person's contacts as imported, with the contact it concerns."""
+
+    contact: str | None
+    """Id of the contact; None when the finding is about the person as a whole."""
+    problem: AppointmentProblem
+
+
+@dataclass(frozen=True, slots=True)
 class Fit:
     """The parts of a candidate's ranking, best first in this order."""
 
@@ -202,6 +219,64 @@ def appointment_problems(
     return _Checker(patient, directory, as_of=as_of, policy=policy).problems(proposal)
 
 
+def import_problems(
+    patient: Patient, directory: Directory, *, as_of: date, policy: Policy
+) -> list[ContactProblem]:
+    """Every reason to refuse bringing ``patient`` into the registry with the contacts they have.
+
+    Each contact current on ``as_of`` or starting later is checked as an appointment of it
+    would be (the explicit checks, against the person's other contacts, on the day it takes
+    effect); then every finding of a rule in :data:`BREAKABLE_AT_APPOINTMENT` that the engine
+    reports for the person with those contacts and not without them is a problem too, unless
+    an explicit check already reported that rule for that contact (or found that the contact
+    names staff or a unit that does not exist). Empty when they may come in.
+    """
+    checked = [
+        i for i, contact in enumerate(patient.contacts) if current(contact.end, as_of)
+    ]
+    found: list[ContactProblem] = []
+    unchecked: set[str] = set()  # contacts naming staff or units that do not exist
+    for i in checked:
+        contact = patient.contacts[i]
+        others = patient.contacts[:i] + patient.contacts[i + 1 :]
+        checker = _Checker(
+            replace(patient, contacts=others), directory, as_of=as_of, policy=policy
+        )
+        problems, on = checker.explicit(
+            Proposal(
+                kind=contact.kind,
+                staff=contact.staff,
+                unit=contact.unit,
+                start=contact.start,
+                coordinating=contact.coordinating,
+            )
+        )
+        found.extend(ContactProblem(contact.id, problem) for problem in problems)
+        if on is None:
+            unchecked.add(contact.id)
+    checked_set = set(checked)
+    history = tuple(c for i, c in enumerate(patient.contacts) if i not in checked_set)
+
+    def breakable(person: Patient) -> list[Finding]:
+        return [
+            f
+            for f in evaluate_patient(person, directory, as_of=as_of, policy=policy)
+            if f.rule in BREAKABLE_AT_APPOINTMENT
+        ]
+
+    before = {_key(f) for f in breakable(replace(patient, contacts=history))}
+    for finding in breakable(patient):
+        if _key(finding) in before or finding.contact in unchecked or any(
+            known.problem.rule == finding.rule
+            and (finding.contact is None or known.contact == finding.contact)
+            for known in found
+        ):
+            continue
+        problem = AppointmentProblem(finding.rule, finding.message, RULES[finding.rule].source)
+        found.append(ContactProblem(finding.contact, problem))
+    return found
+
+
 class _Checker:
     """The checks for one person; the engine's run on the person as they are is shared."""
 
@@ -216,6 +291,18 @@ class _Checker:
         self._before: dict[date, set[tuple[str, str | None, date | None]]] = {}
 
     def problems(self, proposal: Proposal) -> list[AppointmentProblem]:
+        found, on = self.explicit(proposal)
+        if on is None:
+            return found
+        add = _Collector(found, self.rule_ids)
+        for finding in self._new_findings(proposal, on):
+            if not any(problem.rule == finding.rule for problem in found):
+                add(finding.rule, f"Efter utnämningen: {finding.message}")
+        return found
+
+    def explicit(self, proposal: Proposal) -> tuple[list[AppointmentProblem], date | None]:
+        """The explicit checks (layer 1) and the day they were made on; no day when the
+        proposal names what does not exist, and the engine has nothing to run on."""
         found: list[AppointmentProblem] = []
         add = _Collector(found, self.rule_ids)
         staff = self.directory.staff.get(proposal.staff)
@@ -226,7 +313,7 @@ class _Checker:
             add("unknown-unit", f"Enheten {proposal.unit} finns inte i registret.")
         self._check_references(proposal, add)
         if found or staff is None or unit is None:
-            return found
+            return found, None
 
         on = max(self.as_of, proposal.start)
         label = KIND_LABEL[proposal.kind]
@@ -252,10 +339,7 @@ class _Checker:
         ):
             add("already-appointed", f"{name} är redan {label} för {self.patient.name} vid "
                 f"{unit.name}.")
-        for finding in self._new_findings(proposal, on):
-            if not any(problem.rule == finding.rule for problem in found):
-                add(finding.rule, f"Efter utnämningen: {finding.message}")
-        return found
+        return found, on
 
     # Each check below mirrors one rule of the packs through the packs' own predicates.
 

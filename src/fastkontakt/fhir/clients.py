@@ -4,7 +4,8 @@ A token is ``fk1.<client pk>.<secret>``. The pk finds the client; the secret's S
 compared with the stored one in constant time. A client acts as an ``Actor`` named
 ``api:<client name>`` with roles at its unit derived from its scopes, so every read goes
 through the same care-relationship check and every write through the same services (and into
-the same access log) as the pages.
+the same access log) as the pages. A region-wide client (ADR 0012) is granted by a system
+administrator, named when it is created, and its actor carries ``region_wide``.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ import hmac
 import re
 import secrets
 
+from django.contrib.auth import get_user_model
+
 from fastkontakt.access.accesslog import write_transaction
 from fastkontakt.access.actors import Actor
-from fastkontakt.access.models import Role
+from fastkontakt.access.models import Membership, Role
 from fastkontakt.access.services import InvalidInput
 from fastkontakt.domain.errors import NotFound, Problem
 from fastkontakt.fhir.models import ApiClient
@@ -59,10 +62,48 @@ def scope_problems(scopes: list[str]) -> list[Problem]:
     return problems
 
 
+def _region_grant_problems(scopes: list[str], granted_by: str) -> list[Problem]:
+    """Why ``granted_by`` cannot make a client region-wide: only an active system
+    administrator can, and only for a client that may write."""
+    problems = []
+    if not any(scope.endswith(".write") for scope in scopes):
+        problems.append(Problem("region", "en regionsomfattande klient behöver en skrivbehörighet"))
+    user = get_user_model()._default_manager.filter(username=granted_by).first()
+    if (
+        not granted_by
+        or user is None
+        or not user.is_active
+        or not Membership.objects.filter(user=user, role=Role.SYSTEM_ADMIN, unit=None).exists()
+    ):
+        problems.append(
+            Problem(
+                "granted_by",
+                "regionsomfattande behörighet ges bara av en systemadministratör "
+                "(--granted-by ANVÄNDARNAMN)",
+            )
+        )
+    return problems
+
+
 @write_transaction()
-def api_client_create(*, name: str, unit_hsa_id: str, scopes: list[str]) -> tuple[ApiClient, str]:
-    """Create a client; returns it and its token, which is not stored and cannot be shown again."""
+def api_client_create(
+    *,
+    name: str,
+    unit_hsa_id: str,
+    scopes: list[str],
+    region: bool = False,
+    granted_by: str = "",
+) -> tuple[ApiClient, str]:
+    """Create a client; returns it and its token, which is not stored and cannot be shown again.
+
+    ``region``: the client may load the region's directory and populations (ADR 0012);
+    ``granted_by`` must then be the username of an active system administrator.
+    """
     problems = scope_problems(scopes)
+    if region:
+        problems.extend(_region_grant_problems(scopes, granted_by))
+    elif granted_by:
+        problems.append(Problem("granted_by", "--granted-by hör till --region"))
     if not _NAME.fullmatch(name):
         problems.append(
             Problem("name", "namnet ska vara 1-100 tecken a-z, 0-9, punkt, bindestreck eller _")
@@ -76,7 +117,12 @@ def api_client_create(*, name: str, unit_hsa_id: str, scopes: list[str]) -> tupl
         raise InvalidInput(problems)
     secret = secrets.token_urlsafe(32)
     client = ApiClient.objects.create(
-        name=name, unit=unit, scopes=" ".join(sorted(set(scopes))), secret_hash=_hash(secret)
+        name=name,
+        unit=unit,
+        scopes=" ".join(sorted(set(scopes))),
+        secret_hash=_hash(secret),
+        region=region,
+        region_granted_by=granted_by if region else "",
     )
     return client, f"{TOKEN_PREFIX}.{client.pk}.{secret}"
 
@@ -110,8 +156,10 @@ def client_actor(client: ApiClient, *, request_id: str) -> Actor:
     if any(not scope.startswith("system/AuditEvent.") for scope in client.scope_set):
         # Working at the unit is what gives a care relationship with its people.
         memberships.add((Role.STAFF, unit))
-    if client_allows(client, "CareTeam", "write"):
-        # The roles that may appoint and end fixed contacts at the unit.
+    if any(scope.endswith(".write") for scope in client.scope_set):
+        # The roles that write at the unit: appoint and end fixed contacts, keep its own data
+        # and its staff. Which resources it may write at all is its scopes' business, checked
+        # per resource before any service runs.
         memberships.update(
             (role, unit) for role in (Role.HEAD_OF_UNIT, Role.UNIT_MANAGER, Role.COORDINATOR)
         )
@@ -123,4 +171,5 @@ def client_actor(client: ApiClient, *, request_id: str) -> Actor:
         memberships=frozenset(memberships),
         request_id=request_id,
         unit_hsa_ids=((unit, client.unit.hsa_id),),
+        region_wide=client.region,
     )

@@ -1,85 +1,91 @@
-"""Importing a population from a transaction Bundle, all or nothing.
+"""The FHIR side of importing a population: a transaction Bundle in, a transaction-response out.
 
-The bundle is mapped to a scenario (``mappers.population``) and loaded with
-``registry.services.scenario_load``, the loader of scenario files: one transaction, bulk
-statements, every problem reported before anything is written. People already in the registry
-are refused: a load replaces a person's whole state (stays, home-care decisions, plans, ...),
-which a Bundle of these resources does not carry, so their care teams are updated with
-``PUT CareTeam`` instead. Every imported person gets a write entry in the access log.
+The bundle is read into a scenario (``mappers.population``) and handed to the registry's
+``population_import``, which checks ownership, the people already in the registry and the
+rules, and writes everything in one transaction of its own (semantics there). Here is only the
+translation:
+
+- refusals → an ``OperationOutcome``, every issue naming its entry (``Bundle.entry[i]``, or the
+  participant of a ``CareTeam`` entry for one contact): 400 when the bundle cannot be read, 403
+  (``forbidden``) for what the client may not write, 422 for what the registry refuses
+  (``invariant``: the format or ids already taken; ``duplicate``: people already in the
+  registry; ``business-rule``: a rule, its id in ``details``);
+- the result → one response entry per entry, ``201 Created`` for what the import created and
+  ``200 OK`` for what it updated, each with the ``location`` the read endpoints serve it at:
+  ``Organization/<pk>``, ``Practitioner/<pk>``, ``PractitionerRole/<staff pk>-<unit pk>``,
+  ``Patient/<pk>`` and ``CareTeam/<person pk>``.
 """
 
 from __future__ import annotations
 
 from fhir.resources.R4B.bundle import Bundle, BundleEntry, BundleEntryResponse
 
-from fastkontakt.access.accesslog import LogRecord, accesslog_append, write_transaction
 from fastkontakt.access.actors import Actor
-from fastkontakt.access.models import Action, Basis
-from fastkontakt.domain.errors import Problem
 from fastkontakt.fhir.mappers.population import (
     IMPORT_TYPES,
     PopulationProblems,
-    population_scenario,
+    population_read,
 )
+from fastkontakt.fhir.mappers.practitioner_role import practitioner_role_id
 from fastkontakt.fhir.outcomes import FhirError, Issue
-from fastkontakt.registry.models import Person
-from fastkontakt.registry.services import RegistryConflict, scenario_load
+from fastkontakt.registry.services.population import (
+    ImportForbidden,
+    ImportProblem,
+    ImportRefused,
+    ImportResult,
+    Part,
+    population_import,
+)
 
-__all__ = ["IMPORT_TYPES", "population_import"]
-_LOOKUP_CHUNK = 5000
+__all__ = ["IMPORT_TYPES", "population_transaction"]
+
+_ISSUE_CODE = {"invalid": "invariant", "exists": "duplicate", "rule": "business-rule"}
 
 
-def _issues(problems: list[Problem]) -> list[Issue]:
-    return [Issue(code="invalid", diagnostics=p.message, expression=p.path) for p in problems]
+def _issues(problems: list[ImportProblem], code: str) -> list[Issue]:
+    return [
+        Issue(code=code, diagnostics=p.message, expression=p.path, rule=p.rule) for p in problems
+    ]
 
 
-def population_import(*, actor: Actor, bundle: Bundle) -> Bundle:
-    """Load the bundle's population; returns the transaction-response (one entry per entry)."""
+def population_transaction(*, actor: Actor, bundle: Bundle) -> Bundle:
+    """Import the bundle's population; returns the transaction-response."""
     try:
-        scenario = population_scenario(bundle)
+        population = population_read(bundle)
     except PopulationProblems as invalid:
-        raise FhirError(400, _issues(invalid.problems)) from None
-    numbers = [p.id for p in scenario.patients]
-    existing: list[str] = []
-    for start in range(0, len(numbers), _LOOKUP_CHUNK):
-        chunk = numbers[start : start + _LOOKUP_CHUNK]
-        existing.extend(
-            Person.objects.filter(personal_id__in=chunk).values_list("personal_id", flat=True)
+        issues = [
+            Issue(code="invalid", diagnostics=p.message, expression=p.path)
+            for p in invalid.problems
+        ]
+        raise FhirError(400, issues) from None
+    try:
+        result = population_import(
+            actor=actor, scenario=population.scenario, origin=population.origin, via="fhir"
         )
-    if existing:
-        raise FhirError(
-            422,
-            [
-                Issue(
-                    code="business-rule",
-                    diagnostics=f"{len(existing)} av personerna finns redan i registret; "
-                    "uppdatera deras vårdteam med PUT CareTeam.",
-                )
-            ],
-        )
-    unit = actor.unit_hsa_ids[0][1] if actor.unit_hsa_ids else ""
-    with write_transaction():
-        try:
-            scenario_load(scenario=scenario)
-        except RegistryConflict as conflict:
-            raise FhirError(422, _issues(conflict.problems)) from None
-        accesslog_append(
-            records=[
-                LogRecord(
-                    user_id=actor.user_id,
-                    username=actor.username,
-                    unit=unit,
-                    personal_id=number,
-                    action=Action.WRITE,
-                    what="fhir.import",
-                    basis=Basis.SYSTEM,
-                    flags="",
-                    request_id=actor.request_id,
-                )
-                for number in numbers
-            ]
-        )
-    # The registry keys people by personnummer and has no row per resource of the bundle, so
-    # each entry answers "201 Created" without a location.
-    created = BundleEntry(response=BundleEntryResponse(status="201 Created"))
-    return Bundle(type="transaction-response", entry=[created] * len(bundle.entry or []) or None)
+    except ImportForbidden as forbidden:
+        raise FhirError(403, _issues(forbidden.problems, "forbidden")) from None
+    except ImportRefused as refused:
+        raise FhirError(422, _issues(refused.problems, _ISSUE_CODE[refused.kind])) from None
+    return Bundle(
+        type="transaction-response",
+        entry=[_answer(part, result) for part in population.parts] or None,
+    )
+
+
+def _answer(part: Part, result: ImportResult) -> BundleEntry:
+    kind, *keys = part
+    if kind == "unit":
+        unit = result.units[keys[0]]
+        location, created = f"Organization/{unit.pk}", unit.created
+    elif kind == "staff":
+        staff = result.staff[keys[0]]
+        location, created = f"Practitioner/{staff.pk}", staff.created
+    elif kind == "role":
+        role_id = practitioner_role_id(result.staff[keys[0]].pk, result.units[keys[1]].pk)
+        location, created = f"PractitionerRole/{role_id}", result.roles[(keys[0], keys[1])]
+    elif kind == "person":
+        location, created = f"Patient/{result.people[keys[0]]}", True
+    else:  # "team": every person of an import is new, and so is their care team
+        location, created = f"CareTeam/{result.people[keys[0]]}", True
+    status = "201 Created" if created else "200 OK"
+    return BundleEntry(response=BundleEntryResponse(status=status, location=location))

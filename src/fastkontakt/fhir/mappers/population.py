@@ -4,12 +4,18 @@
 ``Patient`` → person, ``CareTeam`` → the person's contacts: the reverse of the other mappers.
 References resolve within the bundle, by an entry's ``fullUrl`` or by ``Type/id``. Every
 problem is collected with its path and raised together (:class:`PopulationProblems`).
+
+:func:`population_read` also says which part of the population each entry is (the keys of
+``registry.services.population``), so that the import's refusals name the entry
+(``Bundle.entry[3]``, or ``Bundle.entry[3].resource.participant[0]`` for one contact) and its
+response gives each entry the location of what it wrote.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
@@ -32,6 +38,7 @@ from fastkontakt.fhir.mappers.codes import (
     PROFESSION,
     UNIT_TYPE,
 )
+from fastkontakt.registry.services.population import Part
 
 IMPORT_TYPES = frozenset({"Organization", "Practitioner", "PractitionerRole", "Patient"})
 ACCEPTED_TYPES = IMPORT_TYPES | {"CareTeam"}
@@ -85,19 +92,45 @@ def _day(value: Any) -> date | None:
     return cast(date, value.date() if hasattr(value, "hour") else value)
 
 
+@dataclass(frozen=True, slots=True)
+class Population:
+    scenario: domain.Scenario
+    parts: tuple[Part, ...]
+    """The part each entry is, in entry order."""
+    origin: dict[Part, str]
+    """Where each part came from (its first entry)."""
+
+
 def population_scenario(bundle: Bundle) -> domain.Scenario:
     """The bundle's population as a scenario; raises :class:`PopulationProblems`."""
+    return population_read(bundle).scenario
+
+
+def entry_path(i: int) -> str:
+    return f"Bundle.entry[{i}]"
+
+
+def population_read(bundle: Bundle) -> Population:
+    """The bundle's population and where each part came from; raises
+    :class:`PopulationProblems`."""
     problems: list[Problem] = []
+    parts: dict[int, Part] = {}
+    origin: dict[Part, str] = {}
+
+    def came_from(i: int, part: Part, path: str | None = None) -> None:
+        parts.setdefault(i, part)
+        origin.setdefault(part, path or entry_path(i))
+
     keys: dict[str, str] = {}  # reference (fullUrl or Type/id) -> entry key "Type:n"
     entries = list(bundle.entry or [])
     for i, entry in enumerate(entries):
         resource: Any = entry.resource
         if resource is None:
-            problems.append(Problem(f"entry[{i}]", "saknar resource"))
+            problems.append(Problem(entry_path(i), "saknar resource"))
             continue
         kind = resource.get_resource_type()
         if kind not in ACCEPTED_TYPES:
-            problems.append(Problem(f"entry[{i}]", f"{kind} kan inte importeras"))
+            problems.append(Problem(entry_path(i), f"{kind} kan inte importeras"))
             continue
         key = f"{kind}:{i}"
         if entry.fullUrl:
@@ -123,7 +156,7 @@ def population_scenario(bundle: Bundle) -> domain.Scenario:
         if resource is None:
             continue
         kind = resource.get_resource_type()
-        path = f"entry[{i}].resource"
+        path = f"{entry_path(i)}.resource"
         if kind == "Organization":
             hsa = _identifier(resource, (HSA_ID,))
             types = [t for t in _code(resource.type, UNIT_TYPE) if t in UNIT_TYPES]
@@ -131,6 +164,7 @@ def population_scenario(bundle: Bundle) -> domain.Scenario:
                 problems.append(Problem(path, "Organization kräver HSA-id, namn och enhetstyp"))
                 continue
             units[i] = domain.Unit(id=hsa, name=str(resource.name), type=cast(UnitType, types[0]))
+            came_from(i, ("unit", hsa))
         elif kind == "Practitioner":
             hsa = _identifier(resource, (HSA_ID,))
             name = _name(resource)
@@ -151,6 +185,7 @@ def population_scenario(bundle: Bundle) -> domain.Scenario:
                 "eligible": _ext(resource, EXT_ELIGIBLE, "valueBoolean") is not False,
                 "units": [],
             }
+            came_from(i, ("staff", hsa))
         elif kind == "PractitionerRole":
             who = target(f"{path}.practitioner", resource.practitioner, "Practitioner")
             where = target(f"{path}.organization", resource.organization, "Organization")
@@ -177,6 +212,7 @@ def population_scenario(bundle: Bundle) -> domain.Scenario:
                 "home_health_care": bool(_ext(resource, EXT_HOME_HEALTH_CARE, "valueBoolean")),
                 "listed": listed,
             }
+            came_from(i, ("person", number))
         elif kind == "CareTeam":
             teams.append((i, resource))
 
@@ -185,15 +221,18 @@ def population_scenario(bundle: Bundle) -> domain.Scenario:
         role_of[i] = (who, where)
         if who in staff and where in units:
             unit_id = units[where].id
+            came_from(i, ("role", staff[who]["id"], unit_id))
             if unit_id not in staff[who]["units"]:
                 staff[who]["units"].append(unit_id)
 
     contacts: dict[int, list[domain.Contact]] = {}
     for i, team in teams:
-        path = f"entry[{i}].resource"
+        path = f"{entry_path(i)}.resource"
         owner = target(f"{path}.subject", team.subject, "Patient")
         if owner is None:
             continue
+        if owner in people:
+            came_from(i, ("team", people[owner]["id"]))
         for j, part in enumerate(team.participant or []):
             part_path = f"{path}.participant[{j}]"
             role_entry = target(f"{part_path}.member", part.member, "PractitionerRole")
@@ -218,6 +257,7 @@ def population_scenario(bundle: Bundle) -> domain.Scenario:
                     f"{people[owner]['id']}|{kinds[0]}|{staff_id}|{unit_id}|{start}".encode()
                 ).hexdigest()[:16]
             )
+            origin.setdefault(("contact", people[owner]["id"], str(contact_id)), part_path)
             contacts.setdefault(owner, []).append(
                 domain.Contact(
                     id=str(contact_id),
@@ -231,9 +271,13 @@ def population_scenario(bundle: Bundle) -> domain.Scenario:
                     local_title=_ext(part, EXT_LOCAL_TITLE, "valueString") or None,
                 )
             )
+    if not problems:
+        # Every entry is one part when nothing else was wrong; this keeps that promise.
+        unread = [i for i in range(len(entries)) if i not in parts]
+        problems = [Problem(entry_path(i), "kunde inte läsas") for i in unread]
     if problems:
         raise PopulationProblems(problems)
-    return domain.Scenario(
+    scenario = domain.Scenario(
         units=tuple(units.values()),
         staff=tuple(
             domain.Staff(
@@ -257,6 +301,11 @@ def population_scenario(bundle: Bundle) -> domain.Scenario:
             )
             for i, p in people.items()
         ),
+    )
+    return Population(
+        scenario=scenario,
+        parts=tuple(parts[i] for i in range(len(entries))),
+        origin=origin,
     )
 
 

@@ -35,6 +35,31 @@ def actor_for(request: HttpRequest, resource: str, access: str = "read") -> Acto
     return client_actor(client, request_id=getattr(request, "request_id", ""))
 
 
+def actor_for_all(
+    request: HttpRequest, resources: Sequence[tuple[str, str]], access: str = "read"
+) -> Actor:
+    """``actor_for`` for several resources at once, given as (expression, resource type):
+    403 naming the first expression of each type the client's scopes do not allow."""
+    client: ApiClient = request.auth  # type: ignore[attr-defined]
+    refused: dict[str, str] = {}
+    for expression, resource in resources:
+        if resource not in refused and not client_allows(client, resource, access):
+            refused[resource] = expression
+    if refused:
+        raise FhirError(
+            403,
+            [
+                Issue(
+                    code="forbidden",
+                    diagnostics=f"Klienten saknar behörigheten system/{resource}.{access}.",
+                    expression=expression,
+                )
+                for resource, expression in refused.items()
+            ],
+        )
+    return client_actor(client, request_id=getattr(request, "request_id", ""))
+
+
 def fhir_response(
     resource: Resource, *, status: int = 200, headers: dict[str, str] | None = None
 ) -> HttpResponse:

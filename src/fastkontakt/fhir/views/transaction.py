@@ -5,7 +5,8 @@ Two kinds of transaction are served, all or nothing each:
 - **care team updates (PCC-45)**: entries ``PUT CareTeam/<id>``, each applied as a PUT would
   (``fhir.updates``), every one in the same database transaction;
 - **import**: a population of ``Organization``, ``Practitioner``, ``PractitionerRole``,
-  ``Patient`` and ``CareTeam`` entries loaded in one go (``fhir.imports``).
+  ``Patient`` and ``CareTeam`` entries loaded in one go (``fhir.imports``, which hands it to
+  ``registry.services.population``); each entry needs the write scope of its type.
 """
 
 from __future__ import annotations
@@ -16,14 +17,20 @@ from fhir.resources.R4B.careteam import CareTeam
 from ninja import Router
 
 from fastkontakt.fhir.capability import supports_system
-from fastkontakt.fhir.imports import IMPORT_TYPES, population_import
+from fastkontakt.fhir.imports import IMPORT_TYPES, population_transaction
 from fastkontakt.fhir.mappers.care_team import care_team_resource
 from fastkontakt.fhir.outcomes import FhirError, Issue, fhir_error
 from fastkontakt.fhir.schemas import BundleOut, fhir_body, responses
 from fastkontakt.fhir.selectors import care_team_get, person_get, today
 from fastkontakt.fhir.updates import team_update
 from fastkontakt.fhir.views.ids import int_id
-from fastkontakt.fhir.views.rendering import actor_for, base_url, fhir_response, read_resource
+from fastkontakt.fhir.views.rendering import (
+    actor_for,
+    actor_for_all,
+    base_url,
+    fhir_response,
+    read_resource,
+)
 from fastkontakt.registry.services.care_teams import CARE_TEAM_UPDATE, care_teams_update
 
 router = Router(tags=["transaction"])
@@ -97,9 +104,12 @@ def transaction_post(request: HttpRequest) -> HttpResponse:
     bundle = read_resource(request, Bundle)
     if bundle.type != "transaction":
         raise fhir_error(400, "not-supported", "Bara Bundle av typen transaction tas emot.")
-    types = {entry.resource.get_resource_type() for entry in bundle.entry or [] if entry.resource}
-    if types & IMPORT_TYPES:
-        actor = actor_for(request, "*", "write")
-        summary = population_import(actor=actor, bundle=bundle)
-        return fhir_response(summary)
+    entries = [
+        (f"Bundle.entry[{i}]", entry.resource.get_resource_type())
+        for i, entry in enumerate(bundle.entry or [])
+        if entry.resource
+    ]
+    if {kind for _, kind in entries} & IMPORT_TYPES:
+        actor = actor_for_all(request, entries, "write")
+        return fhir_response(population_transaction(actor=actor, bundle=bundle))
     return _care_team_applys(request, bundle)

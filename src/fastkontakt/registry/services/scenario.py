@@ -19,6 +19,9 @@ What :func:`scenario_load` does with a file:
   that other person is in the file too.
 - **The region policy** is set from the file when the file names one.
 - **Idempotent**: loading the same file twice leaves the registry as loading it once.
+- **Logged as the operator's**: given an ``actor`` (``fastkontakt load``: the system
+  administrator's region-wide load, ADR 0012), every person in the file gets one write entry
+  in the access log (``scenario.load``, basis ``system``) in the same transaction.
 
 It is built for whole regions (hundreds of thousands of people, millions of rows): every read
 and write is a bulk statement over a batch (upserts with ``INSERT … ON CONFLICT``, deletes by
@@ -27,14 +30,12 @@ and write is a bulk statement over a batch (upserts with ``INSERT … ON CONFLIC
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import islice
-from typing import TypeVar
 
-from django.db import models
-
-from fastkontakt.access.accesslog import write_transaction
+from fastkontakt.access.accesslog import LogRecord, log_writes, write_transaction
+from fastkontakt.access.actors import Actor
+from fastkontakt.access.models import Action, Basis
 from fastkontakt.domain.errors import DomainError, InvalidScenario, Problem
 from fastkontakt.domain.model import Patient, Scenario
 from fastkontakt.domain.scenario import scenario_from_json, scenario_to_json
@@ -57,16 +58,16 @@ from fastkontakt.registry.models import (
     Unit,
     Visit,
 )
+from fastkontakt.registry.services.bulk import (
+    BATCH_SIZE,
+    LOOKUP_CHUNK,
+    batches,
+    insert,
+    lookup,
+    upsert,
+)
 
 __all__ = ["LoadSummary", "RegistryConflict", "scenario_load", "scenario_replace"]
-
-BATCH_SIZE = 2000
-"""Rows per INSERT statement (SQLite splits further by its limit on parameters)."""
-LOOKUP_CHUNK = 5000
-"""Values per ``IN (…)`` list: well under the parameter limits of SQLite and PostgreSQL."""
-
-_M = TypeVar("_M", bound=models.Model)
-_T = TypeVar("_T")
 
 
 class RegistryConflict(DomainError):
@@ -92,7 +93,7 @@ class LoadSummary:
 
 
 @write_transaction()
-def scenario_load(*, scenario: Scenario) -> LoadSummary:
+def scenario_load(*, scenario: Scenario, actor: Actor | None = None) -> LoadSummary:
     """Load ``scenario`` into the registry (semantics in the module docstring).
 
     Raises :class:`RegistryConflict` when the scenario is invalid or does not fit the registry.
@@ -103,7 +104,7 @@ def scenario_load(*, scenario: Scenario) -> LoadSummary:
         raise RegistryConflict(problems)
 
     unit_pks = dict(
-        _upsert(
+        upsert(
             Unit,
             (Unit(hsa_id=u.id, name=u.name, type=u.type) for u in scenario.units),
             key="hsa_id",
@@ -116,6 +117,23 @@ def scenario_load(*, scenario: Scenario) -> LoadSummary:
     if scenario.policy is not None:
         RegionSettings.objects.update_or_create(
             id=RegionSettings.SINGLETON_PK, defaults={"policy": scenario.policy}
+        )
+    if actor is not None:
+        log_writes(
+            [
+                LogRecord(
+                    user_id=actor.user_id,
+                    username=actor.username,
+                    unit="",
+                    personal_id=patient.id,
+                    action=Action.WRITE,
+                    what="scenario.load",
+                    basis=Basis.SYSTEM,
+                    flags="",
+                    request_id=actor.request_id,
+                )
+                for patient in scenario.patients
+            ]
         )
     return LoadSummary(
         units=len(scenario.units),
@@ -177,7 +195,7 @@ def _ownership_problems(scenario: Scenario) -> list[Problem]:
         for i, patient in enumerate(scenario.patients):
             for j, item in enumerate(getattr(patient, attr)):
                 owners[item.id] = (patient.id, f"patients[{i}].{attr}[{j}].id")
-        for chunk in _batches(owners, LOOKUP_CHUNK):
+        for chunk in batches(owners, LOOKUP_CHUNK):
             rows = model._default_manager.filter(external_id__in=chunk).values_list(
                 "external_id", "person__personal_id"
             )
@@ -197,7 +215,7 @@ def _ownership_problems(scenario: Scenario) -> list[Problem]:
 
 
 def _load_staff(scenario: Scenario, unit_pks: Mapping[str, int]) -> dict[str, int]:
-    staff_pks = _upsert(
+    staff_pks = upsert(
         Staff,
         (
             Staff(
@@ -213,10 +231,10 @@ def _load_staff(scenario: Scenario, unit_pks: Mapping[str, int]) -> dict[str, in
         key="hsa_id",
         update_fields=["name", "profession", "licensed", "eligible", "employment_end"],
     )
-    for chunk in _batches(staff_pks.values(), LOOKUP_CHUNK):
+    for chunk in batches(staff_pks.values(), LOOKUP_CHUNK):
         StaffUnit.objects.filter(staff_id__in=chunk).delete()
         Absence.objects.filter(staff_id__in=chunk).delete()
-    _insert(
+    insert(
         StaffUnit,
         (
             StaffUnit(staff_id=staff_pks[s.id], unit_id=unit_pks[unit_id])
@@ -224,7 +242,7 @@ def _load_staff(scenario: Scenario, unit_pks: Mapping[str, int]) -> dict[str, in
             for unit_id in s.units
         ),
     )
-    _insert(
+    insert(
         Absence,
         (
             Absence(staff_id=staff_pks[s.id], start=a.start, end=a.end)
@@ -239,8 +257,8 @@ def _load_patients(
     scenario: Scenario, unit_pks: Mapping[str, int], staff_pks: Mapping[str, int]
 ) -> tuple[int, int, int]:
     """Upsert the people and replace their state; returns (created, dependent rows, contacts)."""
-    existing = _lookup(Person, "personal_id", (p.id for p in scenario.patients))
-    person_pks = _upsert(
+    existing = lookup(Person, "personal_id", (p.id for p in scenario.patients))
+    person_pks = upsert(
         Person,
         (
             Person(
@@ -269,7 +287,7 @@ def _load_patients(
     people = [(p, person_pks[p.id]) for p in scenario.patients]
     unit = unit_pks.__getitem__
     member = staff_pks.__getitem__
-    contacts = _insert(
+    contacts = insert(
         Contact,
         (
             Contact(
@@ -289,7 +307,7 @@ def _load_patients(
         ),
     )
     rows = contacts
-    rows += _insert(
+    rows += insert(
         ContactRequest,
         (
             ContactRequest(person_id=pk, kind=r.kind, unit_id=unit(r.unit), date=r.date)
@@ -297,7 +315,7 @@ def _load_patients(
             for r in p.requests
         ),
     )
-    rows += _insert(
+    rows += insert(
         InpatientStay,
         (
             InpatientStay(
@@ -313,7 +331,7 @@ def _load_patients(
             for s in p.inpatient_stays
         ),
     )
-    rows += _insert(
+    rows += insert(
         HomeCareDecision,
         (
             HomeCareDecision(
@@ -329,7 +347,7 @@ def _load_patients(
         ),
     )
     rows += _insert_plans(people)
-    rows += _insert(
+    rows += insert(
         Sip,
         (
             Sip(
@@ -343,7 +361,7 @@ def _load_patients(
             for s in p.sips
         ),
     )
-    rows += _insert(
+    rows += insert(
         InformationTransfer,
         (
             InformationTransfer(person_id=pk, recipient=t.recipient, date=t.date, consent=t.consent)
@@ -351,7 +369,7 @@ def _load_patients(
             for t in p.information_transfers
         ),
     )
-    rows += _insert(
+    rows += insert(
         Visit,
         (
             Visit(person_id=pk, staff_id=member(v.staff), date=v.date, kind=v.kind)
@@ -364,7 +382,7 @@ def _load_patients(
 
 def _delete_state(person_pks: Iterable[int]) -> None:
     """Delete everything below these people (the file replaces it)."""
-    for chunk in _batches(person_pks, LOOKUP_CHUNK):
+    for chunk in batches(person_pks, LOOKUP_CHUNK):
         # Revisions first: then the plans' cascade finds nothing left to delete row by row.
         PlanRevision.objects.filter(plan__person_id__in=chunk).delete()
         ImplementationPlan.objects.filter(person_id__in=chunk).delete()
@@ -381,7 +399,7 @@ def _insert_plans(people: Sequence[tuple[Patient, int]]) -> int:
     """Plans and their revisions; a batch of plans first, since revisions need their keys."""
     with_plan = ((p.implementation_plan, pk) for p, pk in people if p.implementation_plan)
     rows = 0
-    for batch in _batches(with_plan, BATCH_SIZE):
+    for batch in batches(with_plan, BATCH_SIZE):
         plans = [
             ImplementationPlan(
                 person_id=pk,
@@ -390,8 +408,8 @@ def _insert_plans(people: Sequence[tuple[Patient, int]]) -> int:
             )
             for plan, pk in batch
         ]
-        _insert(ImplementationPlan, plans)
-        rows += len(plans) + _insert(
+        insert(ImplementationPlan, plans)
+        rows += len(plans) + insert(
             PlanRevision,
             (
                 PlanRevision(plan_id=row.pk, date=day)
@@ -402,55 +420,21 @@ def _insert_plans(people: Sequence[tuple[Patient, int]]) -> int:
     return rows
 
 
-# --- bulk primitives ---------------------------------------------------------------------------
+# --- shared with the population import -----------------------------------------------------
 
 
-def _batches(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
+def scenario_format_problems(scenario: Scenario) -> list[Problem]:
+    """What the file checker and the columns refuse in ``scenario``; reads nothing stored."""
+    return _scenario_problems(scenario) or _length_problems(scenario)
 
 
-def _lookup(model: type[_M], key: str, values: Iterable[str]) -> dict[str, int]:
-    """``{key value: pk}`` for those of ``values`` that are in the table."""
-    found: dict[str, int] = {}
-    for chunk in _batches(values, LOOKUP_CHUNK):
-        rows = model._default_manager.filter(**{f"{key}__in": chunk}).values_list(key, "pk")
-        found.update(rows)
-    return found
-
-
-def _upsert(
-    model: type[_M], objs: Iterable[_M], *, key: str, update_fields: list[str]
-) -> dict[str, int]:
-    """Insert or update by the unique column ``key``; returns ``{key value: pk}``."""
-    pks: dict[str, int] = {}
-    for batch in _batches(objs, BATCH_SIZE):
-        model._default_manager.bulk_create(
-            batch,
-            batch_size=BATCH_SIZE,
-            update_conflicts=True,
-            unique_fields=[key],
-            update_fields=update_fields,
-        )
-        missing = []
-        for obj in batch:
-            if obj.pk is None:
-                missing.append(getattr(obj, key))
-            else:
-                pks[getattr(obj, key)] = obj.pk
-        # PostgreSQL and SQLite >= 3.35 return the keys of updated rows too; older SQLite not.
-        pks.update(_lookup(model, key, missing))
-    return pks
-
-
-def _insert(model: type[_M], objs: Iterable[_M]) -> int:
-    """Insert in batches without holding more than one batch of instances; returns the count."""
-    count = 0
-    for batch in _batches(objs, BATCH_SIZE):
-        model._default_manager.bulk_create(batch, batch_size=BATCH_SIZE)
-        count += len(batch)
-    return count
+def people_load(
+    *, patients: Sequence[Patient], unit_pks: Mapping[str, int], staff_pks: Mapping[str, int]
+) -> tuple[int, int, int]:
+    """Upsert ``patients`` and replace their state, as a load does; returns (created, dependent
+    rows, contacts). The caller has checked them and holds the write transaction; ``unit_pks``
+    and ``staff_pks`` hold every unit and staff member they name."""
+    return _load_patients(Scenario(patients=tuple(patients)), unit_pks, staff_pks)
 
 
 @write_transaction()
@@ -462,7 +446,21 @@ def scenario_replace(*, scenario: Scenario) -> LoadSummary:
 
 def _registry_clear() -> None:
     # Children first: the registry protects units and staff that contacts point to.
-    for model in (PlanRevision, ImplementationPlan, Visit, InformationTransfer, Sip,
-                  HomeCareDecision, InpatientStay, ContactRequest, Contact, Person, Absence,
-                  StaffUnit, Staff, Unit, RegionSettings):
+    for model in (
+        PlanRevision,
+        ImplementationPlan,
+        Visit,
+        InformationTransfer,
+        Sip,
+        HomeCareDecision,
+        InpatientStay,
+        ContactRequest,
+        Contact,
+        Person,
+        Absence,
+        StaffUnit,
+        Staff,
+        Unit,
+        RegionSettings,
+    ):
         model._default_manager.all().delete()
