@@ -34,6 +34,7 @@ from datetime import UTC, datetime
 from django.db import connection, transaction
 from django.utils import timezone
 
+from fastkontakt.access.actors import Actor
 from fastkontakt.access.models import AccessLogEntry
 
 GENESIS = "0" * 64
@@ -55,6 +56,30 @@ class LogRecord:
     basis: str
     flags: str
     request_id: str
+
+
+def log_record(
+    actor: Actor,
+    personal_id: str,
+    *,
+    action: str,
+    what: str,
+    basis: str,
+    unit: str = "",
+    flags: str = "",
+) -> LogRecord:
+    """The entry of one access by ``actor`` (who, for which request) to one person."""
+    return LogRecord(
+        user_id=actor.user_id,
+        username=actor.username,
+        unit=unit,
+        personal_id=personal_id,
+        action=action,
+        what=what,
+        basis=basis,
+        flags=flags,
+        request_id=actor.request_id,
+    )
 
 
 def _digest(prev_hash: str, seq: int, at: datetime, record: LogRecord) -> str:

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from fastkontakt.access.accesslog import LogRecord, log_reads
+from fastkontakt.access.accesslog import LogRecord, log_reads, log_record
 from fastkontakt.access.actors import Actor, family_name_of
 from fastkontakt.access.models import AccessLogEntry, Action, Basis, EmergencyAccess
 from fastkontakt.domain.errors import InvalidIdentifier, NotFound
@@ -78,25 +78,9 @@ def _flags(actor: Actor, person: Person, *extra: str) -> str:
     return ",".join(sorted(flags))
 
 
-def _record(
-    actor: Actor, personal_id: str, *, action: str, what: str, basis: str, unit: str, flags: str
-) -> LogRecord:
-    return LogRecord(
-        user_id=actor.user_id,
-        username=actor.username,
-        unit=unit,
-        personal_id=personal_id,
-        action=action,
-        what=what,
-        basis=basis,
-        flags=flags,
-        request_id=actor.request_id,
-    )
-
-
 def _log_denied(actor: Actor, personal_ids: Iterable[str], what: str) -> None:
     log_reads(
-        _record(
+        log_record(
             actor,
             personal_id,
             action=Action.DENIED,
@@ -133,7 +117,7 @@ def _readable(
         else:
             continue
         flags = _flags(actor, person, *extra)
-        record = _record(
+        record = log_record(
             actor,
             person.personal_id,
             action=Action.READ,
@@ -294,7 +278,7 @@ def emergency_access_list(*, limit: int = 200) -> list[EmergencyAccess]:
 def log_review_read(*, actor: Actor, personal_ids: Iterable[str], what: str) -> None:
     """Log that a log reviewer saw these people in the log (their reads are accesses too)."""
     log_reads(
-        _record(
+        log_record(
             actor,
             pid,
             action=Action.READ,

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from fastkontakt.access.accesslog import LogRecord, log_reads, log_writes, write_transaction
+from fastkontakt.access.accesslog import log_reads, log_record, log_writes, write_transaction
 from fastkontakt.access.actors import Actor, require_role
 from fastkontakt.access.models import (
     UNIT_ROLES,
@@ -90,16 +90,13 @@ def person_write_log(*, actor: Actor, person: Person, unit: Unit, what: str) -> 
     """
     log_writes(
         [
-            LogRecord(
-                user_id=actor.user_id,
-                username=actor.username,
-                unit=unit.hsa_id,
-                personal_id=person.personal_id,
+            log_record(
+                actor,
+                person.personal_id,
                 action=Action.WRITE,
                 what=what,
                 basis=Basis.CARE_RELATIONSHIP,
-                flags="",
-                request_id=actor.request_id,
+                unit=unit.hsa_id,
             )
         ]
     )
@@ -108,20 +105,8 @@ def person_write_log(*, actor: Actor, person: Person, unit: Unit, what: str) -> 
 def system_read_log(*, actor: Actor, personal_ids: list[str], what: str) -> None:
     """Log a command-line read (an export) of each person in ``personal_ids``."""
     log_reads(
-        [
-            LogRecord(
-                user_id=None,
-                username=actor.username,
-                unit="",
-                personal_id=personal_id,
-                action=Action.READ,
-                what=what,
-                basis=Basis.SYSTEM,
-                flags="",
-                request_id=actor.request_id,
-            )
-            for personal_id in personal_ids
-        ]
+        log_record(actor, personal_id, action=Action.READ, what=what, basis=Basis.SYSTEM)
+        for personal_id in personal_ids
     )
 
 

@@ -53,7 +53,13 @@ from datetime import date
 from django.db import connection
 from django.utils import timezone
 
-from fastkontakt.access.accesslog import LogRecord, log_reads, log_writes, write_transaction
+from fastkontakt.access.accesslog import (
+    LogRecord,
+    log_reads,
+    log_record,
+    log_writes,
+    write_transaction,
+)
 from fastkontakt.access.actors import Actor
 from fastkontakt.access.models import Action, Basis, Role
 from fastkontakt.domain.appointment import import_problems
@@ -177,7 +183,7 @@ def population_import(
     except PeopleAlreadyRegistered as refused:
         # Held by the action's scope, so that the refusal, which tells that they exist, stays.
         log_reads(
-            _record(
+            log_record(
                 actor,
                 personal_id,
                 action=Action.DENIED,
@@ -430,7 +436,7 @@ def _home_unit(actor: Actor) -> str:
 
 def _write_record(actor: Actor, patient: Patient, what: str) -> LogRecord:
     if actor.region_wide:
-        return _record(
+        return log_record(
             actor,
             patient.id,
             action=Action.WRITE,
@@ -444,29 +450,13 @@ def _write_record(actor: Actor, patient: Patient, what: str) -> LogRecord:
     own = sorted(
         hsa_id for pk, hsa_id in actor.unit_hsa_ids if pk in appointers and hsa_id in units
     )
-    return _record(
+    return log_record(
         actor,
         patient.id,
         action=Action.WRITE,
         basis=Basis.CARE_RELATIONSHIP,
         what=what,
         unit=own[0] if own else _home_unit(actor),
-    )
-
-
-def _record(
-    actor: Actor, personal_id: str, *, action: str, basis: str, what: str, unit: str
-) -> LogRecord:
-    return LogRecord(
-        user_id=actor.user_id,
-        username=actor.username,
-        unit=unit,
-        personal_id=personal_id,
-        action=action,
-        what=what,
-        basis=basis,
-        flags="",
-        request_id=actor.request_id,
     )
 
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from fastkontakt.access.accesslog import LogRecord, log_writes, write_transaction
+from fastkontakt.access.accesslog import log_record, log_writes, write_transaction
 from fastkontakt.access.actors import Actor
 from fastkontakt.access.models import Action, Basis
 from fastkontakt.domain.errors import DomainError, InvalidScenario, Problem
@@ -120,20 +120,10 @@ def scenario_load(*, scenario: Scenario, actor: Actor | None = None) -> LoadSumm
         )
     if actor is not None:
         log_writes(
-            [
-                LogRecord(
-                    user_id=actor.user_id,
-                    username=actor.username,
-                    unit="",
-                    personal_id=patient.id,
-                    action=Action.WRITE,
-                    what="scenario.load",
-                    basis=Basis.SYSTEM,
-                    flags="",
-                    request_id=actor.request_id,
-                )
-                for patient in scenario.patients
-            ]
+            log_record(
+                actor, patient.id, action=Action.WRITE, what="scenario.load", basis=Basis.SYSTEM
+            )
+            for patient in scenario.patients
         )
     return LoadSummary(
         units=len(scenario.units),
