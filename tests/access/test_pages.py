@@ -270,3 +270,30 @@ def test_a_user_with_no_unit_sees_nobody(patient: Person) -> None:
     # then
     assert page.status_code == 404
     assert "Karin Lind" not in found.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_page_whose_reads_cannot_be_logged_does_not_leave(
+    ward: Unit, patient: Person, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: the log refuses every append, as a full disk or a lost connection would
+    from django.db import OperationalError
+
+    from fastkontakt.access import accesslog
+
+    client = signed_in(make_user("anna", [(Role.STAFF, ward)]))
+    client.raise_request_exception = False
+
+    def refuse(**_: object) -> int:
+        raise OperationalError("the log is not writable")
+
+    monkeypatch.setattr(accesslog, "accesslog_append", refuse)
+
+    # when
+    response = client.get(reverse("web:person", args=[patient.pk]))
+
+    # then: no person data leaves without its log entry; the outage page answers instead
+    assert response.status_code == 503
+    assert response["Retry-After"]
+    assert "Karin Lind" not in response.content.decode()
+    assert patient.personal_id not in response.content.decode()
