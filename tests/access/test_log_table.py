@@ -494,8 +494,7 @@ TABLE: list[Row] = [
                 f"successor-{s.contact_pk}": c.bo.pk,
             },
         ),
-        # The handover writes the person's data by appointing the successor.
-        Expect(302, [("P", WRITE, "contact.appoint")]),
+        Expect(302, [("P", WRITE, "contact.handover")]),
         Expect(404, []),
     ),
     Row(

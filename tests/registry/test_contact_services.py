@@ -517,7 +517,7 @@ def test_handover_gives_every_contact_a_successor_in_one_go() -> None:
         == (effective, "overlamning", handover.pk)
         for i in items
     )
-    assert sorted(pid for pid, what, _ in _writes() if what == "contact.appoint") == sorted(
+    assert sorted(pid for pid, what, _ in _writes() if what == "contact.handover") == sorted(
         p.personal_id for p in people
     )
 

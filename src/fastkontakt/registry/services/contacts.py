@@ -290,7 +290,8 @@ def _appoint(
         local_title=local_title,
         handover=handover,
     )
-    person_write_log(actor=actor, person=person, unit=unit, what="contact.appoint")
+    what = "contact.appoint" if handover is None else "contact.handover"
+    person_write_log(actor=actor, person=person, unit=unit, what=what)
     return contact
 
 
