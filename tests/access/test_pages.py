@@ -297,3 +297,23 @@ def test_a_page_whose_reads_cannot_be_logged_does_not_leave(
     assert response["Retry-After"]
     assert "Karin Lind" not in response.content.decode()
     assert patient.personal_id not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_emergency_access_to_an_unknown_number_is_logged_as_a_refused_attempt(ward: Unit) -> None:
+    # given
+    client = signed_in(make_user("anna", [(Role.STAFF, ward)]))
+    number = "191212121212"
+
+    # when
+    response = client.post(
+        reverse("web:emergency"),
+        {"personal_id": number, "unit": ward.pk, "reason": "Medvetslös på akuten"},
+    )
+
+    # then
+    assert response.status_code == 200
+    assert EmergencyAccess.objects.count() == 0
+    assert list(AccessLogEntry.objects.values_list("personal_id", "action", "what")) == [
+        (number, "denied", "emergency_access")
+    ]

@@ -24,6 +24,7 @@ from fastkontakt.access.models import (
     Membership,
     Role,
 )
+from fastkontakt.access.selectors import persons_named_refused_log
 from fastkontakt.domain.errors import DomainError, NotAllowed, NotFound, Problem
 from fastkontakt.domain.identifiers import parse_personal_id
 from fastkontakt.registry.models import Person, Staff, Unit
@@ -69,6 +70,8 @@ def emergency_access_grant(
         raise InvalidInput(problems)
     person = Person.objects.filter(personal_id=number).first()
     if person is None:
+        # Looking a number up is an attempt on that person, found or not: it leaves a trace.
+        persons_named_refused_log(actor=actor, what="emergency_access", personal_ids=[number])
         raise NotFound("Det finns ingen person med det personnumret i registret.")
     now = timezone.now()
     minutes = int(settings.FASTKONTAKT_EMERGENCY_MINUTES)
