@@ -71,7 +71,11 @@ from fastkontakt.registry.models import Absence, Contact, Person, Sip, Staff, St
 from fastkontakt.registry.selectors import directory_get, referenced_ids, region_policy_get
 from fastkontakt.registry.services.bulk import LOOKUP_CHUNK, batches, insert, lookup, upsert
 from fastkontakt.registry.services.contacts import APPOINTING_ROLES
-from fastkontakt.registry.services.scenario import people_load, scenario_format_problems
+from fastkontakt.registry.services.scenario import (
+    people_load,
+    scenario_format_problems,
+    staff_rows,
+)
 
 __all__ = [
     "ImportForbidden",
@@ -378,17 +382,7 @@ def _write(actor: Actor, scenario: Scenario, stored: _Stored, what: str) -> Impo
     )
     staff_pks = upsert(
         Staff,
-        (
-            Staff(
-                hsa_id=s.id,
-                name=s.name,
-                profession=s.profession,
-                licensed=s.licensed,
-                eligible=s.eligible,
-                employment_end=s.employment_end,
-            )
-            for s in scenario.staff
-        ),
+        staff_rows(scenario),
         key="hsa_id",
         update_fields=["name", "profession", "licensed", "eligible"],
     )

@@ -30,7 +30,7 @@ and write is a bulk statement over a batch (upserts with ``INSERT … ON CONFLIC
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from fastkontakt.access.accesslog import log_record, log_writes, write_transaction
@@ -204,20 +204,23 @@ def _ownership_problems(scenario: Scenario) -> list[Problem]:
 # --- writing ---------------------------------------------------------------------------------
 
 
+def staff_rows(scenario: Scenario) -> Iterator[Staff]:
+    """The scenario's staff as unsaved rows (shared with the population import)."""
+    for s in scenario.staff:
+        yield Staff(
+            hsa_id=s.id,
+            name=s.name,
+            profession=s.profession,
+            licensed=s.licensed,
+            eligible=s.eligible,
+            employment_end=s.employment_end,
+        )
+
+
 def _load_staff(scenario: Scenario, unit_pks: Mapping[str, int]) -> dict[str, int]:
     staff_pks = upsert(
         Staff,
-        (
-            Staff(
-                hsa_id=s.id,
-                name=s.name,
-                profession=s.profession,
-                licensed=s.licensed,
-                eligible=s.eligible,
-                employment_end=s.employment_end,
-            )
-            for s in scenario.staff
-        ),
+        staff_rows(scenario),
         key="hsa_id",
         update_fields=["name", "profession", "licensed", "eligible", "employment_end"],
     )
