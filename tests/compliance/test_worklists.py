@@ -150,7 +150,7 @@ def test_a_row_carries_the_person_the_explanation_and_the_source() -> None:
         BERTIL.id, "Bertil Berg", "b1", False
     )
     assert row.message == (
-        "Personen har inte fått skriftlig information om sin fast vårdkontakt (Karin Sköterska)."
+        "Personen har inte fått skriftlig information om sin fasta vårdkontakt (Karin Sköterska)."
     )
     assert row.source == (
         "patientlagen (information om fast vårdkontakt och fast läkarkontakt); "

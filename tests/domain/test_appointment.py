@@ -130,10 +130,11 @@ CASES = [
     pytest.param(person(listed_at="VC2"), proposal(FLK, "NURSE"), "national", None,
                  ["lakarkontakt-profession", "lakarkontakt-listed-unit"], id="flk-both-wrong"),
     # life-threatening: a licensed physician
+    # v2: adding a nurse when there is no physician yet makes nothing worse
     pytest.param(person(life_threatening_since=SERIOUS), proposal(), "national", None,
-                 ["life-threatening-physician"], id="life-threatening-nurse"),
+                 [], id="life-threatening-nurse-while-no-physician"),
     pytest.param(person(life_threatening_since=SERIOUS), proposal(staff="AT"), "national",
-                 None, ["life-threatening-physician"], id="life-threatening-unlicensed"),
+                 None, [], id="life-threatening-unlicensed-while-no-physician"),
     pytest.param(person(life_threatening_since=SERIOUS), proposal(staff="DOC"), "national",
                  None, [], id="life-threatening-licensed-physician"),
     pytest.param(person(life_threatening_since=SERIOUS,
@@ -141,7 +142,7 @@ CASES = [
                  proposal(), "national", None, [], id="life-threatening-physician-already"),
     pytest.param(person(life_threatening_since=SERIOUS,
                         contacts=(contact(FVK, staff="DOC", unit="VC2", end=d("2026-11-21")),)),
-                 proposal(), "national", None, ["life-threatening-physician"],
+                 proposal(), "national", None, [],
                  id="life-threatening-physician-ended-yesterday"),
     pytest.param(person(life_threatening_since=SERIOUS,
                         contacts=(contact(FVK, staff="DOC", unit="VC2", end=AS_OF),)),
@@ -151,6 +152,20 @@ CASES = [
                         contacts=(contact(FVK, staff="DOC"),)),
                  proposal(replaces="c1"), "national", None, ["life-threatening-physician"],
                  id="life-threatening-nurse-replaces-physician"),
+    pytest.param(person(life_threatening_since=SERIOUS,
+                        contacts=(contact(FVK, staff="DOC"),)),
+                 proposal(staff="AT", replaces="c1"), "national", None,
+                 ["life-threatening-physician"],
+                 id="life-threatening-unlicensed-replaces-physician"),
+    pytest.param(person(life_threatening_since=SERIOUS,
+                        contacts=(contact(FVK, staff="DOC"),
+                                  contact(FVK, id="c2", staff="DOC", unit="VC2"))),
+                 proposal(replaces="c1"), "national", None, [],
+                 id="life-threatening-nurse-replaces-one-of-two-physicians"),
+    pytest.param(person(life_threatening_since=SERIOUS,
+                        contacts=(contact(FVK, staff="DOC"),)),
+                 proposal(staff="DOC", unit="VC2", replaces="c1"), "national", None, [],
+                 id="life-threatening-physician-replaces-physician"),
     pytest.param(person(life_threatening_since=SERIOUS), proposal(ROLE), "national", None, [],
                  id="life-threatening-behandlande-roll"),
     pytest.param(person(), proposal(), "national", None, [], id="not-life-threatening"),
@@ -288,7 +303,10 @@ def test_messages_name_the_staff_member_and_the_person() -> None:
     patient = person(name="Greta Gran", life_threatening_since=SERIOUS, listed_at="VC2")
 
     # when
-    nurse = problems(patient, proposal())
+    nurse = problems(
+        replace(patient, contacts=(contact(FVK, staff="DOC", unit="VC2"),)),
+        proposal(replaces="c1"),
+    )
     doctor = problems(patient, proposal(FLK, "DOC"))
     helper = problems(patient, proposal(FOK, "VB", "HT1"))
 
@@ -296,8 +314,9 @@ def test_messages_name_the_staff_member_and_the_person() -> None:
     assert nurse == [
         AppointmentProblem(
             "life-threatening-physician",
-            "Karin Sköterska är sjuksköterska; Greta Gran har ett livshotande tillstånd sedan "
-            "2026-11-02 och den fasta vårdkontakten ska då vara en legitimerad läkare.",
+            "Karin Sköterska är sjuksköterska och kan inte ersätta den legitimerade läkaren; "
+            "Greta Gran har ett livshotande tillstånd sedan 2026-11-02 och den fasta "
+            "vårdkontakten ska då vara en legitimerad läkare.",
             "SOSFS 2011:7 (livsuppehållande behandling)",
         )
     ]
@@ -349,7 +368,8 @@ def test_handover_problem_quotes_the_engine() -> None:
             "home-care-contact",
             "Efter utnämningen: Hemtjänst vid Hemtjänst Centrum sedan 2026-10-01 men ingen fast "
             "omsorgskontakt är utsedd.",
-            "socialtjänstlagen, fast omsorgskontakt i hemtjänsten",
+            "socialtjänstlagen (2025:400), tidigare 4 kap. 2 b § SoL (2001:453): den som har "
+            "hemtjänst ska erbjudas en fast omsorgskontakt",
         )
     ]
 
@@ -421,10 +441,10 @@ def order(candidates: list[Candidate]) -> list[tuple[str, bool]]:
         pytest.param(
             person(life_threatening_since=SERIOUS, needs=("instabilt_sjukdomsforlopp",),
                    contacts=HISTORY), "national",
-            [("DOC", False), ("AT", True), ("SSK1", True), ("SSK3", True), ("SSK2", True),
-             ("FYS", True), ("ADM", True), ("SPEC", True), ("NOTSEL", True),
+            [("DOC", False), ("AT", False), ("SSK1", False), ("SSK3", False), ("SSK2", False),
+             ("FYS", False), ("ADM", False), ("SPEC", False), ("NOTSEL", False),
              ("FORMER", True)],
-            id="life-threatening-licensed-physician-only",
+            id="life-threatening-licensed-physician-first",
         ),
         pytest.param(
             person(needs=("stora_rehabiliteringsbehov", "samordningsbehov")), "national",

@@ -233,6 +233,8 @@ def test_canonical_form_has_every_key_in_spec_order() -> None:
                     "id": PERSON,
                     "name": "Gunnar Palo",
                     "residence": "ordinart",
+                    "residence_from": None,
+                    "residence_no_contact_reason": None,
                     "home_health_care": False,
                     "listed_at": None,
                     "life_threatening_since": None,

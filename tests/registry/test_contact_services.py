@@ -128,23 +128,33 @@ def test_appointing_a_fast_vardkontakt_saves_it_with_reason_and_logs_the_write(
 
 
 @pytest.mark.django_db
-def test_a_non_physician_is_refused_when_the_condition_is_life_threatening(
+def test_a_non_physician_may_not_replace_the_physician_when_the_condition_is_life_threatening(
     health_centre: Unit,
 ) -> None:
-    # given
+    # given a person with a life-threatening condition whose fast vårdkontakt is a physician
     person = PersonFactory(listed_at=health_centre, life_threatening_since=date(2026, 10, 1))
+    physician = _staff_at(health_centre, name="Leo Läk", profession="lakare")
+    Staff.objects.filter(pk=physician.pk).update(licensed=True)
     nurse = _staff_at(health_centre, name="Nora Sjö", profession="sjukskoterska")
+    manager = _manager(health_centre)
+    held = contact_appoint(
+        actor=manager, person_pk=person.pk, kind="fast_vardkontakt",
+        staff_pk=physician.pk, unit_pk=health_centre.pk, start=TODAY - timedelta(days=10),
+        as_of=TODAY,
+    )
     before = _state()
+    writes = len(_writes())
 
-    # when
+    # when the nurse would replace the physician
     with pytest.raises(AppointmentRefused) as refused:
         contact_appoint(
-            actor=_manager(health_centre),
+            actor=manager,
             person_pk=person.pk,
             kind="fast_vardkontakt",
             staff_pk=nurse.pk,
             unit_pk=health_centre.pk,
             start=TODAY,
+            replaces_pk=held.pk,
             as_of=TODAY,
         )
 
@@ -152,7 +162,30 @@ def test_a_non_physician_is_refused_when_the_condition_is_life_threatening(
     assert [p.rule for p in refused.value.problems] == ["life-threatening-physician"]
     assert "legitimerad läkare" in refused.value.problems[0].message
     assert _state() == before
-    assert _writes() == []
+    assert len(_writes()) == writes
+
+
+@pytest.mark.django_db
+def test_a_nurse_may_be_added_while_the_physician_is_still_to_be_found(
+    health_centre: Unit,
+) -> None:
+    # given a life-threatening condition and no fast vårdkontakt at all (the finding is there)
+    person = PersonFactory(listed_at=health_centre, life_threatening_since=date(2026, 10, 1))
+    nurse = _staff_at(health_centre, name="Nora Sjö", profession="sjukskoterska")
+
+    # when the nurse is added: the addition makes nothing worse
+    contact = contact_appoint(
+        actor=_manager(health_centre),
+        person_pk=person.pk,
+        kind="fast_vardkontakt",
+        staff_pk=nurse.pk,
+        unit_pk=health_centre.pk,
+        start=TODAY,
+        as_of=TODAY,
+    )
+
+    # then it is saved
+    assert Contact.objects.get(pk=contact.pk).staff_id == nurse.pk
 
 
 @pytest.mark.django_db
@@ -277,10 +310,65 @@ def test_a_second_coordinating_contact_must_take_over_coordination_explicitly(
         as_of=TODAY,
     )
 
-    # then
+    # then: the first keeps coordinating until yesterday and goes on without it from today
     old.refresh_from_db()
-    assert (old.coordinating, old.end) == (False, None)
+    assert (old.coordinating, old.end, old.end_reason) == (
+        True, TODAY - timedelta(days=1), "samordning_overford"
+    )
+    continuation = Contact.objects.get(person=person, staff=first, start=TODAY)
+    assert (continuation.coordinating, continuation.end, continuation.kind) == (
+        False, None, "fast_vardkontakt"
+    )
     assert Contact.objects.get(pk=new.pk).coordinating is True
+    assert _coordinators_by_day(person, TODAY - timedelta(days=5), TODAY + timedelta(days=5)) == [
+        1
+    ] * 11
+
+
+def _coordinators_by_day(person: Person, first: date, last: date) -> list[int]:
+    """How many coordinating fast vårdkontakter the person has on each day."""
+    contacts = list(Contact.objects.filter(person=person, kind="fast_vardkontakt",
+                                           coordinating=True))
+    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    return [
+        sum(1 for c in contacts if c.start <= day and (c.end is None or day <= c.end))
+        for day in days
+    ]
+
+
+@pytest.mark.django_db
+def test_a_takeover_that_starts_later_moves_the_flag_on_its_date(
+    health_centre: Unit, person: Person
+) -> None:
+    # given a coordinating contact, informed, and a takeover starting in ten days
+    first = _staff_at(health_centre, name="Första")
+    second = _staff_at(health_centre, name="Andra")
+    actor = _manager(health_centre)
+    old = contact_appoint(
+        actor=actor, person_pk=person.pk, kind="fast_vardkontakt", staff_pk=first.pk,
+        unit_pk=health_centre.pk, start=TODAY - timedelta(days=30), coordinating=True,
+        as_of=TODAY,
+    )
+    Contact.objects.filter(pk=old.pk).update(informed=TODAY - timedelta(days=20))
+    later = TODAY + timedelta(days=10)
+
+    # when
+    contact_appoint(
+        actor=actor, person_pk=person.pk, kind="fast_vardkontakt", staff_pk=second.pk,
+        unit_pk=health_centre.pk, start=later, coordinating=True,
+        takes_over_coordination_from_pk=old.pk, as_of=TODAY,
+    )
+
+    # then: exactly one coordinates on every day, before and after the takeover
+    assert _coordinators_by_day(person, TODAY - timedelta(days=30), later + timedelta(days=30)) \
+        == [1] * 71
+    # and the first holder stays the person's fast vårdkontakt, already informed
+    held = Contact.objects.filter(person=person, staff=first).order_by("start")
+    assert [(c.start, c.end, c.coordinating, c.informed) for c in held] == [
+        (TODAY - timedelta(days=30), later - timedelta(days=1), True,
+         TODAY - timedelta(days=20)),
+        (later, None, False, TODAY - timedelta(days=20)),
+    ]
 
 
 @pytest.mark.django_db

@@ -103,7 +103,7 @@ def test_the_care_page_shows_the_records_deadlines_and_forms(
     # then
     assert response.status_code == 200
     page = text(response.content)
-    assert "Hemtjänst, utskrivning och SIP" in page
+    assert "Boende, hemtjänst, utskrivning och SIP" in page
     assert "Hemtjänst Centrum" in page
     assert "Personlig omvårdnad" in page
     assert "Genomförandeplan saknas" in page  # the deadline of plan-initial-update
@@ -367,3 +367,102 @@ def test_an_unknown_form_or_a_misplaced_item_is_404(place: Place, coordinator: C
     assert (unknown.status_code, item_without_pk.status_code) == (404, 404)
     assert pk_on_a_plain_form.status_code == 404
     assert get.status_code == 405
+
+
+def residence_post(place: Place, **fields: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "boende-unit": place.home_care.pk,
+        "boende-residence": "sarskilt_boende",
+        "boende-residence_from": days_ago(3).isoformat(),
+        "boende-no_contact_reason": "",
+    }
+    data.update({f"boende-{key}": value for key, value in fields.items()})
+    return data
+
+
+@pytest.mark.django_db
+def test_the_residence_is_recorded_from_the_care_page_and_shown_on_the_person_page(
+    place: Place, coordinator: Client
+) -> None:
+    # when
+    response = coordinator.post(record_url(place.elsa, "boende"), residence_post(place))
+
+    # then
+    assert response.status_code == 302
+    assert response["Location"] == care_url(place.elsa) + "#boende"
+    place.elsa.refresh_from_db()
+    assert (place.elsa.residence, place.elsa.residence_from,
+            place.elsa.residence_no_contact_reason) == ("sarskilt_boende", days_ago(3), "")
+    assert writes() == [("kim", place.home_care.hsa_id, "person.residence")]
+    person_page = text(coordinator.get(reverse("web:person", args=[place.elsa.pk])).content)
+    assert f"Särskilt boende sedan {days_ago(3).isoformat()}" in person_page
+    care_page = text(coordinator.get(care_url(place.elsa)).content)
+    assert "Personen bor i särskilt boende för äldre sedan" in care_page
+
+
+@pytest.mark.django_db
+def test_a_documented_reason_clears_the_residential_care_finding(
+    place: Place, coordinator: Client
+) -> None:
+    # when
+    coordinator.post(
+        record_url(place.elsa, "boende"),
+        residence_post(place, no_contact_reason="Vistas på korttidsboende i väntan på flytt."),
+    )
+
+    # then
+    place.elsa.refresh_from_db()
+    assert place.elsa.residence_no_contact_reason == "Vistas på korttidsboende i väntan på flytt."
+    page = text(coordinator.get(care_url(place.elsa)).content)
+    assert "Fast omsorgskontakt i särskilt boende behövs inte" in page
+    assert "bor i särskilt boende för äldre" not in page
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        pytest.param({"residence": "slott"}, "residence", "Välj ett av alternativen i listan.",
+                     id="unknown-residence"),
+        pytest.param({"residence": "ordinart", "no_contact_reason": "Vill inte ha någon alls."},
+                     "no_contact_reason", "Skälet gäller bara den som bor i särskilt boende.",
+                     id="reason-in-ordinary-housing"),
+        pytest.param({"no_contact_reason": "Nej"}, "no_contact_reason",
+                     "Beskriv skälet med minst 10 tecken.", id="reason-too-short"),
+        pytest.param({"residence_from": days_ago(-400).isoformat()}, "residence_from",
+                     "Inflyttningen får ligga högst ett år framåt i tiden.", id="far-future"),
+    ],
+)
+@pytest.mark.django_db
+def test_bad_residence_input_is_refused_with_its_reason_and_nothing_saved(
+    place: Place, coordinator: Client, fields: dict[str, object], field: str, message: str
+) -> None:
+    # when
+    response = coordinator.post(record_url(place.elsa, "boende"), residence_post(place, **fields))
+
+    # then
+    assert response.status_code == 200
+    assert message in text(response.content)
+    place.elsa.refresh_from_db()
+    assert (place.elsa.residence, place.elsa.residence_from) == ("ordinart", None)
+    assert writes() == []
+
+
+@pytest.mark.django_db
+def test_the_residence_form_is_offered_to_municipal_deciders_only(place: Place) -> None:
+    # given a head of unit at the health centre (region) and staff at the home-care unit
+    region = signed_in(make_user("vera", [(Role.HEAD_OF_UNIT, place.health_centre)]))
+    staff = signed_in(make_user("maja", [(Role.STAFF, place.home_care)]))
+
+    # when
+    pages = [c.get(care_url(place.elsa)).content.decode() for c in (region, staff)]
+    posted = region.post(
+        record_url(place.elsa, "boende"), residence_post(place, unit=place.health_centre.pk)
+    )
+
+    # then
+    assert all(record_url(place.elsa, "boende") not in page for page in pages)
+    assert posted.status_code == 200
+    assert "Välj ett av alternativen i listan." in text(posted.content)
+    place.elsa.refresh_from_db()
+    assert place.elsa.residence == "ordinart"
+    assert writes() == []

@@ -401,22 +401,25 @@ class _Checker:
             add("lakarkontakt-listed-unit", f"{self.patient.name} är {where}; den fasta "
                 "läkarkontakten ska vara läkare vid den vårdcentral där personen är listad.")
         since = self.patient.life_threatening_since
-        if (
-            kind == "fast_vardkontakt"
-            and since is not None
-            and not is_licensed_physician(staff)
-            and not any(
-                c.kind == "fast_vardkontakt"
-                and c.id != proposal.replaces
-                and active_on(c.start, c.end, on)
-                and is_licensed_physician(self.directory.staff.get(c.staff))
-                for c in self.patient.contacts
-            )
-        ):
-            what = "inte legitimerad" if staff.profession == "lakare" else profession
-            add("life-threatening-physician", f"{name} är {what}; {self.patient.name} har ett "
-                f"livshotande tillstånd sedan {since.isoformat()} och den fasta vårdkontakten "
-                "ska då vara en legitimerad läkare.")
+        if kind == "fast_vardkontakt" and since is not None and not is_licensed_physician(staff):
+            # Refused only for what the change makes worse: a nurse beside (or before) the
+            # physician leaves the finding as it was; a nurse replacing the only physician
+            # brings it back.
+            def physician_remains(excluded: str | None) -> bool:
+                return any(
+                    c.kind == "fast_vardkontakt"
+                    and c.id != excluded
+                    and active_on(c.start, c.end, on)
+                    and is_licensed_physician(self.directory.staff.get(c.staff))
+                    for c in self.patient.contacts
+                )
+
+            if physician_remains(None) and not physician_remains(proposal.replaces):
+                what = "inte legitimerad" if staff.profession == "lakare" else profession
+                add("life-threatening-physician", f"{name} är {what} och kan inte ersätta "
+                    f"den legitimerade läkaren; {self.patient.name} har ett livshotande "
+                    f"tillstånd sedan {since.isoformat()} och den fasta vårdkontakten ska då "
+                    "vara en legitimerad läkare.")
 
     def _check_coordination(
         self, proposal: Proposal, unit_name: str, unit_type: str, on: date, add: _Collector

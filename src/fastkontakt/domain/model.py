@@ -153,6 +153,8 @@ class Patient:
     id: str
     name: str
     residence: Residence = "ordinart"
+    residence_from: date | None = None
+    residence_no_contact_reason: str | None = None
     home_health_care: bool = False
     listed_at: str | None = None
     life_threatening_since: date | None = None

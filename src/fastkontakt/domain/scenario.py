@@ -427,6 +427,8 @@ _PATIENT = _spec(
     _required("id", _patient_id),
     _required("name", _text),
     _optional("residence", _one_of(RESIDENCES)),
+    _optional("residence_from", _date, nullable=True),
+    _optional("residence_no_contact_reason", _text, nullable=True),
     _optional("home_health_care", _boolean),
     _optional("listed_at", _unit_ref, nullable=True),
     _optional("life_threatening_since", _date, nullable=True),

@@ -122,6 +122,8 @@ END_REASON_CHOICES = [
     ("flytt", _("Personen har flyttat eller bytt enhet")),
     ("avliden", _("Personen har avlidit")),
     ("annat", _("Annat skäl")),
+    # Set by a takeover of coordination only (the holder continues without it), never chosen.
+    ("samordning_overford", _("Samordningsansvaret fördes över")),
 ]
 HANDOVER_REASON_CHOICES = [
     ("medarbetaren_slutar", _("Medarbetaren slutar")),
@@ -230,6 +232,10 @@ class Person(models.Model):
     name = models.CharField(_("namn"), max_length=NAME_LENGTH)
     residence = models.CharField(
         _("boende"), max_length=32, choices=RESIDENCE_CHOICES, default="ordinart"
+    )
+    residence_from = models.DateField(_("bor där sedan"), null=True, blank=True)
+    residence_no_contact_reason = models.TextField(
+        _("skäl till att fast omsorgskontakt i särskilt boende inte behövs"), blank=True
     )
     home_health_care = models.BooleanField(_("inskriven i hemsjukvård"), default=False)
     listed_at = models.ForeignKey(

@@ -62,7 +62,10 @@ MAX_CHUNK_SIZE = 20_000
 
 # The raw rows, one tuple type per table: the columns of the ``values_list`` calls below.
 # Every dependent row starts with its person's pk (a revision: its plan's pk).
-PersonRow = tuple[int, str, str, domain.Residence, bool, int | None, date | None, list[domain.Need]]
+PersonRow = tuple[
+    int, str, str, domain.Residence, date | None, str, bool, int | None, date | None,
+    list[domain.Need],
+]
 ContactRow = tuple[
     int, str, domain.ContactKind, int, int, bool, date, date | None, date | None, str
 ]
@@ -80,6 +83,8 @@ _PERSON_COLUMNS = (
     "personal_id",
     "name",
     "residence",
+    "residence_from",
+    "residence_no_contact_reason",
     "home_health_care",
     "listed_at_id",
     "life_threatening_since",
@@ -107,7 +112,7 @@ class PersonRows:
 
     def unit_pks(self) -> set[int]:
         """Every unit this chunk refers to."""
-        pks: set[int | None] = {row[5] for row in self.persons}
+        pks: set[int | None] = {row[7] for row in self.persons}
         pks.update(row[4] for rows in self.contacts.values() for row in rows)
         pks.update(row[2] for rows in self.requests.values() for row in rows)
         for stays in self.stays.values():
@@ -403,13 +408,19 @@ def _patients(
     rows: PersonRows, units: Mapping[int, str], staff: Mapping[int, str]
 ) -> Iterator[domain.Patient]:
     """Tuples to dataclasses: lookups of unit and staff ids, nothing else."""
-    for pk, personal_id, name, residence, home_health_care, listed_at, since, needs in rows.persons:
+    for (
+        pk, personal_id, name, residence, residence_from, residence_no_contact_reason,
+        home_health_care, listed_at, since, needs,
+    ) in rows.persons:
         plan = rows.plans.get(pk)
         stays = rows.stays.get(pk, ())
         yield domain.Patient(
             id=personal_id,
             name=name,
             residence=residence,
+            residence_from=residence_from,
+            # Empty means no documented reason; the domain's None.
+            residence_no_contact_reason=residence_no_contact_reason or None,
             home_health_care=home_health_care,
             listed_at=None if listed_at is None else units[listed_at],
             life_threatening_since=since,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 from fastkontakt.domain.identifiers import make_personal_id
 from fastkontakt.domain.model import Absence, Contact, Patient, Staff, Unit
@@ -70,11 +71,16 @@ def findings(
     policy: str = "national",
     as_of: date = AS_OF,
     staff: tuple[Staff, ...] = STAFF,
+    **parameters: Any,
 ) -> list[tuple[str | None, str | None, bool]]:
-    """(contact, due, overdue) of every finding of ``rule`` for ``patient``."""
+    """(contact, due, overdue) of every finding of ``rule`` for ``patient``; keyword arguments
+    override the policy's parameters (a region that sets its own)."""
     directory = Directory.of(UNITS, staff)
+    chosen = POLICIES[policy]
+    if parameters:
+        chosen = replace(chosen, parameters=replace(chosen.parameters, **parameters))
     return [
         (f.contact, f.due.isoformat() if f.due else None, f.overdue)
-        for f in evaluate_patient(patient, directory, as_of=as_of, policy=POLICIES[policy])
+        for f in evaluate_patient(patient, directory, as_of=as_of, policy=chosen)
         if f.rule == rule
     ]

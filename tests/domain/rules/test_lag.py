@@ -233,12 +233,10 @@ def born(day: str, *, coordination: bool = False) -> str:
                      [(None, "2026-11-15", True)], id="service-and-care"),
         pytest.param(person(home_care=(home_care(no_contact_reason="Kunden avböjer"),)), [],
                      id="documented-reason"),
-        pytest.param(person(id=born("1961-11-23"), home_care=(home_care(),)), [],
-                     id="aged-64-turning-65-tomorrow"),
-        pytest.param(person(id=born("1961-11-22"), home_care=(home_care(),)),
-                     [(None, "2026-11-15", True)], id="turns-65-today"),
-        pytest.param(person(id=born("1961-11-22", coordination=True), home_care=(home_care(),)),
-                     [(None, "2026-11-15", True)], id="samordningsnummer-age"),
+        pytest.param(person(id=born("2000-05-01"), home_care=(home_care(),)),
+                     [(None, "2026-11-15", True)], id="v2-any-age-by-default"),
+        pytest.param(person(id=born("2026-01-10"), home_care=(home_care(),)),
+                     [(None, "2026-11-15", True)], id="v2-even-an-infant"),
         pytest.param(person(home_care=(home_care(end=d("2026-11-21")),)), [],
                      id="decision-ended"),
         pytest.param(person(home_care=(home_care(start="2026-11-23"),)), [],
@@ -249,6 +247,24 @@ def born(day: str, *, coordination: bool = False) -> str:
 )
 def test_home_care_contact(patient: Patient, expected: list[object]) -> None:
     assert findings(patient, "home-care-contact") == expected
+
+
+@pytest.mark.parametrize(
+    ("patient", "expected"),
+    [
+        pytest.param(person(id=born("1961-11-23"), home_care=(home_care(),)), [],
+                     id="aged-64-turning-65-tomorrow"),
+        pytest.param(person(id=born("1961-11-22"), home_care=(home_care(),)),
+                     [(None, "2026-11-15", True)], id="turns-65-today"),
+        pytest.param(person(id=born("1961-11-22", coordination=True), home_care=(home_care(),)),
+                     [(None, "2026-11-15", True)], id="samordningsnummer-age"),
+    ],
+)
+def test_home_care_contact_with_a_regional_minimum_age(
+    patient: Patient, expected: list[object]
+) -> None:
+    # given a region that keeps the v1 minimum age of 65 as its own parameter
+    assert findings(patient, "home-care-contact", home_care_contact_min_age=65) == expected
 
 
 @pytest.mark.parametrize(
@@ -324,6 +340,13 @@ def test_contact_level_lag_rules(rule: str, patient: Patient, expected: list[obj
                      id="informed"),
         pytest.param(person(contacts=(contact("behandlande_roll", informed=None),)), [],
                      id="behandlande-roll-not-concerned"),
+        pytest.param(person(contacts=(contact("kontaktansvarig", informed=None),)), [],
+                     id="kontaktansvarig-not-concerned"),
+        pytest.param(person(contacts=(contact("sip_samordnare", start=d("2026-11-10"),
+                                              informed=None),)),
+                     [("c1", "2026-11-24", False)], id="v2-sip-samordnare-uninformed"),
+        pytest.param(person(contacts=(contact("sip_samordnare", informed=d("2026-11-11")),)),
+                     [], id="v2-sip-samordnare-informed"),
         pytest.param(person(contacts=(contact(FVK, informed=None, end=d("2026-11-21")),)), [],
                      id="past"),
         pytest.param(person(contacts=(contact(FVK, start=d("2026-12-08"), informed=None),)),
@@ -376,7 +399,131 @@ def test_age_is_taken_on_as_of_not_today() -> None:
     # given a person who turns 65 on 2027-01-10
     patient = person(id=born("1962-01-10"), home_care=(home_care(start="2026-12-20"),))
     # when / then
-    assert findings(patient, "home-care-contact", as_of=date(2027, 1, 9)) == []
-    assert findings(patient, "home-care-contact", as_of=date(2027, 1, 10)) == [
+    assert findings(patient, "home-care-contact", as_of=date(2027, 1, 9),
+                    home_care_contact_min_age=65) == []
+    assert findings(patient, "home-care-contact", as_of=date(2027, 1, 10),
+                    home_care_contact_min_age=65) == [
         (None, "2027-01-03", True)
     ]
+
+
+def test_contact_informed_messages_use_the_definite_form() -> None:
+    # given one uninformed contact of each kind the rule covers
+    patient = person(contacts=(
+        contact(FVK, id="a", informed=None),
+        contact(FLK, id="b", staff="DOC", informed=None),
+        contact(FOK, id="c", staff="USK", unit="HT1", informed=None),
+        contact("sip_samordnare", id="d", informed=None),
+    ))
+    # when
+    result = evaluate_patient(patient, Directory.of(UNITS, STAFF), as_of=AS_OF,
+                              policy=POLICIES["national"])
+    # then
+    assert [f.message for f in result if f.rule == "contact-informed"] == [
+        "Personen har inte fått skriftlig information om sin fasta vårdkontakt "
+        "(Karin Sköterska).",
+        "Personen har inte fått skriftlig information om sin fasta läkarkontakt (Anna Läkare).",
+        "Personen har inte fått skriftlig information om sin fasta omsorgskontakt "
+        "(Maja Undersköterska).",
+        "Personen har inte fått skriftlig information om vem som är samordningsansvarig för "
+        "SIP (Karin Sköterska).",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("patient", "expected"),
+    [
+        pytest.param(person(), [], id="no-needs"),
+        pytest.param(person(needs=("samordningsbehov",)), [(None, None, False)],
+                     id="needs-without-contact"),
+        pytest.param(person(needs=("stort_omvardnadsbehov",), contacts=(contact(FVK),)), [],
+                     id="needs-with-contact"),
+        pytest.param(person(needs=("stort_omvardnadsbehov",),
+                            contacts=(contact(FVK, start=d("2027-01-01")),)), [],
+                     id="contact-appointed-ahead-is-current"),
+        pytest.param(person(needs=("stort_omvardnadsbehov",),
+                            contacts=(contact(FVK, end=d("2026-11-21")),)),
+                     [(None, None, False)], id="contact-ended-yesterday"),
+        pytest.param(person(needs=("stort_omvardnadsbehov",),
+                            contacts=(contact(FVK, end=d("2026-11-22")),)), [],
+                     id="contact-ending-today"),
+        pytest.param(person(needs=("instabilt_sjukdomsforlopp",),
+                            contacts=(contact(FLK, staff="DOC"),
+                                      contact(FOK, staff="USK", unit="HT1"))),
+                     [(None, None, False)], id="other-kinds-do-not-count"),
+        pytest.param(person(needs=("samordningsbehov", "stora_rehabiliteringsbehov")),
+                     [(None, None, False)], id="several-needs-one-finding"),
+    ],
+)
+def test_contact_needed(patient: Patient, expected: list[object]) -> None:
+    assert findings(patient, "contact-needed") == expected
+
+
+def test_contact_needed_names_the_needs_in_swedish() -> None:
+    # given
+    patient = person(needs=("stort_omvardnadsbehov", "samordningsbehov"))
+    # when
+    (finding,) = [
+        f for f in evaluate_patient(patient, Directory.of(UNITS, STAFF), as_of=AS_OF,
+                                    policy=POLICIES["national"])
+        if f.rule == "contact-needed"
+    ]
+    # then
+    assert finding.message == (
+        "Personen har stort omvårdnadsbehov, samordningsbehov men ingen fast vårdkontakt; en "
+        "fast vårdkontakt ska utses när behovet kräver det."
+    )
+    assert finding.source.startswith("6 kap. 2 § patientlagen (2014:821)")
+
+
+SB = "sarskilt_boende"
+
+
+@pytest.mark.parametrize(
+    ("patient", "as_of", "expected"),
+    [
+        pytest.param(person(residence=SB), AS_OF, [(None, "2026-07-15", True)],
+                     id="no-residence-date-due-from-the-law"),
+        pytest.param(person(residence=SB, residence_from=d("2026-11-01")), AS_OF,
+                     [(None, "2026-11-15", True)], id="moved-in-after-the-law"),
+        pytest.param(person(residence=SB, residence_from=d("2020-03-01")), AS_OF,
+                     [(None, "2026-07-15", True)], id="moved-in-before-the-law"),
+        pytest.param(person(residence=SB, residence_from=d("2026-11-10")), AS_OF,
+                     [(None, "2026-11-24", False)], id="not-yet-overdue"),
+        pytest.param(person(residence=SB, residence_from=d("2026-12-20")), AS_OF, [],
+                     id="moving-in-beyond-the-horizon"),
+        pytest.param(person(residence=SB), date(2026, 6, 30), [], id="day-before-the-law"),
+        pytest.param(person(residence=SB), date(2026, 7, 1), [(None, "2026-07-15", False)],
+                     id="the-day-the-law-applies"),
+        pytest.param(person(residence="ordinart"), AS_OF, [], id="ordinary-housing"),
+        pytest.param(person(residence=SB, contacts=(contact(FOK, staff="USK", unit="HT1"),)),
+                     AS_OF, [], id="contact-at-any-unit"),
+        pytest.param(person(residence=SB,
+                            contacts=(contact(FOK, staff="USK", unit="HT1",
+                                              end=d("2026-11-21")),)),
+                     AS_OF, [(None, "2026-07-15", True)], id="contact-ended"),
+        pytest.param(person(residence=SB, contacts=(contact(FVK),)), AS_OF,
+                     [(None, "2026-07-15", True)], id="vardkontakt-does-not-count"),
+        pytest.param(person(residence=SB, residence_no_contact_reason="Vill inte ha"), AS_OF,
+                     [], id="documented-reason"),
+        pytest.param(person(id=born("1961-11-23"), residence=SB), AS_OF, [],
+                     id="aged-64-turning-65-tomorrow"),
+        pytest.param(person(id=born("1961-11-22"), residence=SB), AS_OF,
+                     [(None, "2026-07-15", True)], id="turns-65-today"),
+        pytest.param(person(id=born("1961-11-22", coordination=True), residence=SB), AS_OF,
+                     [(None, "2026-07-15", True)], id="samordningsnummer-age"),
+    ],
+)
+def test_residential_care_contact(patient: Patient, as_of: date, expected: list[object]) -> None:
+    assert findings(patient, "residential-care-contact", as_of=as_of) == expected
+
+
+def test_residential_care_contact_follows_the_regions_parameters() -> None:
+    # given a region that starts earlier and counts from 70
+    patient = person(id=born("1960-01-01"), residence=SB, residence_from=d("2026-01-10"))
+    # when / then
+    assert findings(patient, "residential-care-contact",
+                    residential_care_contact_from=date(2026, 1, 1)) == [
+        (None, "2026-01-24", True)]
+    assert findings(patient, "residential-care-contact",
+                    residential_care_contact_min_age=70) == []

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
 from fastkontakt.domain.model import HomeCareDecision, ImplementationPlan, Patient, Sip, Visit
-from fastkontakt.domain.rules import POLICIES, Directory, evaluate_patient
+from fastkontakt.domain.rules import POLICIES, RULES, Directory, evaluate_patient
 from tests.domain.rules.builders import (
     AS_OF,
     STAFF,
@@ -18,6 +20,8 @@ from tests.domain.rules.builders import (
     person,
     staff_with,
 )
+
+SPEC = Path(__file__).resolve().parents[3] / "docs" / "spec" / "rules.md"
 
 FVK, FOK = "fast_vardkontakt", "fast_omsorgskontakt"
 
@@ -149,13 +153,20 @@ def test_plan_revision(patient: Patient, as_of: date, expected: list[object]) ->
                      {}, [("c1", "2026-12-01", False)], id="earliest-absence"),
         pytest.param({"absences": [("2026-11-01", "2027-03-01")],
                       "employment_end": d("2027-06-30")}, {},
-                     [], id="spec-a-before-b-far-employment-end-hides-absence"),
+                     [("c1", "2026-11-01", True)],
+                     id="v2-far-employment-end-no-longer-hides-absence"),
         pytest.param({"absences": [("2026-11-01", "2027-03-01")],
                       "employment_end": d("2027-06-30")}, {"end": d("2027-01-31")},
                      [("c1", "2026-11-01", True)], id="absence-when-employment-not-outlasted"),
         pytest.param({"absences": [("2026-11-01", "2027-03-01")],
                       "employment_end": d("2026-12-01")}, {},
-                     [("c1", "2026-12-01", False)], id="employment-end-wins"),
+                     [("c1", "2026-11-01", True)], id="v2-absence-before-employment-end-wins"),
+        pytest.param({"absences": [("2026-12-05", "2027-03-01")],
+                      "employment_end": d("2026-12-01")}, {},
+                     [("c1", "2026-12-01", False)], id="v2-employment-end-before-absence-wins"),
+        pytest.param({"absences": [("2026-12-01", "2027-03-01")],
+                      "employment_end": d("2026-12-01")}, {},
+                     [("c1", "2026-12-01", False)], id="v2-same-day-one-finding"),
     ],
 )
 def test_contact_vacancy(
@@ -208,8 +219,10 @@ FOK_CONTACT = contact(FOK, staff="USK", unit="HT1")
     [
         pytest.param(person(contacts=(FOK_CONTACT,), visits=visits(4, 6)),
                      [(None, None, False)], id="share-below-half"),
-        pytest.param(person(contacts=(FOK_CONTACT,), visits=visits(5, 5)), [],
-                     id="share-exactly-half"),
+        pytest.param(person(contacts=(FOK_CONTACT,), visits=visits(5, 5)),
+                     [(None, None, False)], id="v2-share-exactly-half-is-too-little"),
+        pytest.param(person(contacts=(FOK_CONTACT,), visits=visits(6, 5)), [],
+                     id="share-just-over-half"),
         pytest.param(person(contacts=(FOK_CONTACT,), visits=visits(0, 9)), [],
                      id="fewer-than-ten-visits"),
         pytest.param(person(contacts=(FOK_CONTACT,),
@@ -302,19 +315,46 @@ def test_findings_sorted_by_rule_then_due_nulls_first_then_contact() -> None:
     ]
 
 
+def _spec_packs() -> dict[str, dict[str, tuple[str, str]]]:
+    """pack -> rule id -> (level, source), read from the tables of docs/spec/rules.md."""
+    packs: dict[str, dict[str, tuple[str, str]]] = {}
+    pack = None
+    for line in SPEC.read_text(encoding="utf-8").splitlines():
+        heading = re.match(r"## Pack `(\w+)`", line)
+        if heading:
+            pack = heading.group(1)
+            packs[pack] = {}
+        elif line.startswith("## "):
+            pack = None
+        elif pack and line.startswith("| `"):
+            cells = [cell.strip() for cell in line.strip("|").split(" | ")]
+            packs[pack][cells[0].strip("`")] = (cells[1], cells[4])
+    return packs
+
+
 def test_every_rule_of_the_catalogue_is_implemented() -> None:
-    # given the rule ids of spec/rules.md
+    # given the packs and rule ids of spec/rules.md (version 2)
+    packs = _spec_packs()
+    national = set(packs["lag"]) | set(packs["rutin"])
     catalogue = {
-        "national": {
-            "contact-on-request", "life-threatening-physician", "discharge-contact",
-            "discharge-sip-invitation", "home-care-contact", "omsorgskontakt-profession",
-            "lakarkontakt-profession", "lakarkontakt-listed-unit", "contact-staff-at-unit",
-            "contact-informed", "transfer-consent", "one-coordinator", "plan-initial-update",
-            "plan-revision", "contact-vacancy", "sip-coordinator", "continuity-share",
-        },
+        "national": national,
+        "norrbotten": national | set(packs["norrbotten"]),
+        "gavleborg": national | set(packs["gavleborg"]),
     }
-    catalogue["norrbotten"] = catalogue["national"] | {"coordinator-setting"}
-    catalogue["gavleborg"] = catalogue["national"] | {"contact-eligible"}
     # when / then
+    assert {"contact-needed", "residential-care-contact"} <= national
     for name, ids in catalogue.items():
         assert {rule.id for rule in POLICIES[name].rules} == ids
+
+
+def test_every_rule_has_the_level_and_the_source_the_catalogue_gives() -> None:
+    # given
+    packs = _spec_packs()
+    # when
+    implemented = {rule.id: (rule.pack, rule.level, rule.source) for rule in RULES.values()}
+    # then
+    assert implemented == {
+        rule_id: (pack, level, source)
+        for pack, rules in packs.items()
+        for rule_id, (level, source) in rules.items()
+    }

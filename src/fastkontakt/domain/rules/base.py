@@ -20,7 +20,7 @@ class Parameters:
     request_days: int = 14
     inform_days: int = 14
     home_care_contact_days: int = 14
-    home_care_contact_min_age: int = 65
+    home_care_contact_min_age: int = 0
     plan_update_days: int = 14
     plan_revision_months: int = 6
     sip_invitation_days: int = 3
@@ -30,6 +30,8 @@ class Parameters:
     continuity_min_visits: int = 10
     continuity_min_share: float = 0.5
     horizon_days: int = 30
+    residential_care_contact_from: date = date(2026, 7, 1)
+    residential_care_contact_min_age: int = 65
 
 
 @dataclass(frozen=True, slots=True)

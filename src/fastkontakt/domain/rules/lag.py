@@ -5,12 +5,15 @@ Rule ids and sources (``spec/rules.md``):
 - ``life-threatening-physician``: SOSFS 2011:7 (livsuppehållande behandling)
 - ``discharge-contact``: lag (2017:612) om samverkan vid utskrivning
 - ``discharge-sip-invitation``: lag (2017:612)
-- ``home-care-contact``: socialtjänstlagen, fast omsorgskontakt i hemtjänsten
-- ``omsorgskontakt-profession``: socialtjänstlagen (undersköterska, skyddad yrkestitel)
+- ``home-care-contact``: socialtjänstlagen (2025:400), tidigare 4 kap. 2 b § SoL (2001:453)
+- ``omsorgskontakt-profession``: socialtjänstlagen (2025:400), tidigare 3 kap. 3 d § SoL
 - ``lakarkontakt-profession``, ``lakarkontakt-listed-unit``: hälso- och sjukvårdslagen (2017:30)
-- ``contact-staff-at-unit``: 4 kap. 1 § HSF
-- ``contact-informed``: patientlagen; rutin för fast omsorgskontakt
-- ``transfer-consent``: offentlighets- och sekretesslagen; rutin vid avslut av insats
+- ``contact-staff-at-unit``: 4 kap. 1 § HSF (2017:80)
+- ``contact-informed``: patientlagen (2014:821); rutin för fast omsorgskontakt; Region
+  Norrbottens anvisning (samordningsansvarig för SIP)
+- ``transfer-consent``: offentlighets- och sekretesslagen (2009:400); rutin vid avslut av insats
+- ``contact-needed``: 6 kap. 2 § patientlagen (2014:821)
+- ``residential-care-contact``: socialtjänstlagen (2025:400) från 2026-07-01 (prop. 2025/26:60)
 """
 
 from __future__ import annotations
@@ -28,7 +31,15 @@ from fastkontakt.domain.model import (
     Profession,
     Staff,
 )
-from fastkontakt.domain.rules.base import Check, Context, Hit, Rule, staff_name, unit_name
+from fastkontakt.domain.rules.base import (
+    Check,
+    Context,
+    Hit,
+    Parameters,
+    Rule,
+    staff_name,
+    unit_name,
+)
 
 KIND_LABEL = {
     "fast_vardkontakt": "fast vårdkontakt",
@@ -37,6 +48,23 @@ KIND_LABEL = {
     "behandlande_roll": "behandlande roll",
     "sip_samordnare": "samordningsansvarig för SIP",
     "kontaktansvarig": "kontaktansvarig",
+}
+
+
+#: The kinds the person is told about in writing, as "information om ..." (``contact-informed``).
+KIND_OWN: dict[str, str] = {
+    "fast_vardkontakt": "sin fasta vårdkontakt",
+    "fast_lakarkontakt": "sin fasta läkarkontakt",
+    "fast_omsorgskontakt": "sin fasta omsorgskontakt",
+    "sip_samordnare": "vem som är samordningsansvarig för SIP",
+}
+
+#: The needs of ``scenario.md`` in Swedish, for messages.
+NEED_LABEL: dict[str, str] = {
+    "stort_omvardnadsbehov": "stort omvårdnadsbehov",
+    "instabilt_sjukdomsforlopp": "instabilt sjukdomsförlopp",
+    "stora_rehabiliteringsbehov": "stora rehabiliteringsbehov",
+    "samordningsbehov": "samordningsbehov",
 }
 
 
@@ -229,20 +257,21 @@ def contact_staff_at_unit(patient: Patient, context: Context) -> Iterator[Hit]:
             )
 
 
-_INFORMED_KINDS = frozenset({"fast_vardkontakt", "fast_lakarkontakt", "fast_omsorgskontakt"})
+#: ``sip_samordnare`` is told about since rules version 2.
+INFORMED_KINDS = frozenset(KIND_OWN)
 
 
 def contact_informed(patient: Patient, context: Context) -> Iterator[Hit]:
     as_of = context.as_of
     for contact in patient.contacts:
-        if contact.kind in _INFORMED_KINDS and contact.informed is None and current(
+        if contact.kind in INFORMED_KINDS and contact.informed is None and current(
             contact.end, as_of
         ):
             yield Hit(
                 contact.id,
                 contact.start + timedelta(days=context.parameters.inform_days),
-                f"Personen har inte fått skriftlig information om sin "
-                f"{KIND_LABEL[contact.kind]} ({staff_name(context, contact.staff)}).",
+                f"Personen har inte fått skriftlig information om {KIND_OWN[contact.kind]} "
+                f"({staff_name(context, contact.staff)}).",
             )
 
 
@@ -257,6 +286,47 @@ def transfer_consent(patient: Patient, context: Context) -> Iterator[Hit]:
             )
 
 
+def contact_needed(patient: Patient, context: Context) -> Iterator[Hit]:
+    if not patient.needs or any(_current(patient, context, "fast_vardkontakt")):
+        return
+    needs = ", ".join(NEED_LABEL[need] for need in patient.needs)
+    yield Hit(
+        None,
+        None,
+        f"Personen har {needs} men ingen fast vårdkontakt; en fast vårdkontakt ska utses "
+        "när behovet kräver det.",
+    )
+
+
+def residential_care_due(patient: Patient, parameters: Parameters) -> date:
+    """When ``residential-care-contact`` falls due for a person in särskilt boende."""
+    start = parameters.residential_care_contact_from
+    if patient.residence_from is not None and patient.residence_from > start:
+        start = patient.residence_from
+    return start + timedelta(days=parameters.home_care_contact_days)
+
+
+def residential_care_contact(patient: Patient, context: Context) -> Iterator[Hit]:
+    parameters = context.parameters
+    if (
+        patient.residence != "sarskilt_boende"
+        or context.as_of < parameters.residential_care_contact_from
+        or context.age < parameters.residential_care_contact_min_age
+        or patient.residence_no_contact_reason
+        or any(_current(patient, context, "fast_omsorgskontakt"))
+    ):
+        return
+    since = (
+        f" sedan {_fmt(patient.residence_from)}" if patient.residence_from is not None else ""
+    )
+    yield Hit(
+        None,
+        residential_care_due(patient, parameters),
+        f"Personen bor i särskilt boende för äldre{since} men ingen fast omsorgskontakt är "
+        "utsedd.",
+    )
+
+
 RULES: tuple[Rule, ...] = (
     Rule("contact-on-request", "lag", "patient",
          "6 kap. 2 § patientlagen (2014:821); 4 kap. 1 § HSF (2017:80)", contact_on_request),
@@ -267,21 +337,32 @@ RULES: tuple[Rule, ...] = (
     Rule("discharge-sip-invitation", "lag", "patient",
          "lag (2017:612)", discharge_sip_invitation),
     Rule("home-care-contact", "lag", "patient",
-         "socialtjänstlagen, fast omsorgskontakt i hemtjänsten", home_care_contact),
+         "socialtjänstlagen (2025:400), tidigare 4 kap. 2 b § SoL (2001:453): den som har "
+         "hemtjänst ska erbjudas en fast omsorgskontakt", home_care_contact),
     Rule("omsorgskontakt-profession", "lag", "contact",
-         "socialtjänstlagen (undersköterska, skyddad yrkestitel från 2023-07-01)",
-         omsorgskontakt_profession),
+         "socialtjänstlagen (2025:400), tidigare 3 kap. 3 d § SoL (2001:453): endast "
+         "undersköterska får utses, från 2023-07-01", omsorgskontakt_profession),
     Rule("lakarkontakt-profession", "lag", "contact",
          "hälso- och sjukvårdslagen (2017:30), fast läkarkontakt i primärvården",
          lakarkontakt_profession),
     Rule("lakarkontakt-listed-unit", "lag", "contact",
          "hälso- och sjukvårdslagen (2017:30)", lakarkontakt_listed_unit),
     Rule("contact-staff-at-unit", "lag", "contact",
-         "4 kap. 1 § HSF: the head of unit's area bounds the appointment",
+         "4 kap. 1 § HSF (2017:80): verksamhetschefens ansvarsområde avgränsar uppdraget",
          contact_staff_at_unit),
     Rule("contact-informed", "lag", "contact",
-         "patientlagen (information om fast vårdkontakt och fast läkarkontakt); "
-         "rutin för fast omsorgskontakt", contact_informed),
+         "patientlagen (2014:821) om information om fast vårdkontakt och fast läkarkontakt; "
+         "rutin för fast omsorgskontakt; Region Norrbottens anvisning (skriftlig information "
+         "om samordningsansvarig för SIP)", contact_informed),
     Rule("transfer-consent", "lag", "patient",
-         "offentlighets- och sekretesslagen; rutin vid avslut av insats", transfer_consent),
+         "offentlighets- och sekretesslagen (2009:400); rutin vid avslut av insats",
+         transfer_consent),
+    Rule("contact-needed", "lag", "patient",
+         "6 kap. 2 § patientlagen (2014:821): fast vårdkontakt ska utses om det är nödvändigt "
+         "för patientens behov av trygghet, kontinuitet, samordning och säkerhet",
+         contact_needed),
+    Rule("residential-care-contact", "lag", "patient",
+         "socialtjänstlagen (2025:400) i lydelse från 2026-07-01 (prop. 2025/26:60): den som "
+         "bor i särskilt boende för äldre ska erbjudas en fast omsorgskontakt",
+         residential_care_contact),
 )

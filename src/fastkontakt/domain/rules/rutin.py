@@ -4,9 +4,11 @@ Rule ids and sources (``spec/rules.md``):
 - ``one-coordinator``: Region Norrbottens anvisning: endast en med samordningsansvar
 - ``plan-initial-update``: rutin för fast omsorgskontakt: uppdatera genomförandeplanen inom 14 dagar
 - ``plan-revision``: rutin: revidera genomförandeplanen senast var 6:e månad
-- ``contact-vacancy``: rutin: överlämning när personal slutar eller är borta en längre period
+- ``contact-vacancy``: rutin för fast omsorgskontakt: överlämning när personal slutar eller är
+  borta en längre period
 - ``sip-coordinator``: Region Norrbottens anvisning: samordningsansvar dokumenteras i planen
-- ``continuity-share``: rutin: den fasta omsorgskontakten ska genomföra merparten av omsorgsarbetet
+- ``continuity-share``: rutin för fast omsorgskontakt: den fasta omsorgskontakten ska genomföra
+  merparten av omsorgsarbetet
 """
 
 from __future__ import annotations
@@ -67,8 +69,9 @@ def plan_revision(patient: Patient, context: Context) -> Iterator[Hit]:
     yield Hit(
         None,
         add_months(latest, context.parameters.plan_revision_months),
-        f"Genomförandeplanen ska revideras senast var "
-        f"{context.parameters.plan_revision_months}:e månad (senast {latest.isoformat()}).",
+        f"Genomförandeplanen ska revideras minst var "
+        f"{context.parameters.plan_revision_months}:e månad; den ändrades senast "
+        f"{latest.isoformat()}.",
     )
 
 
@@ -84,10 +87,13 @@ class Vacancy:
 def vacancy(
     staff: Staff, start: date, end: date | None, *, as_of: date, long_absence_days: int
 ) -> Vacancy | None:
-    """The ``contact-vacancy`` test for a contact held by ``staff`` from ``start`` to ``end``."""
+    """The ``contact-vacancy`` test for a contact held by ``staff`` from ``start`` to ``end``.
+
+    (a) an employment end before the contact's end and (b) a long absence overlapping the
+    contact each give a date; the vacancy is due the earliest (rules version 2).
+    """
     leaves = staff.employment_end
-    if leaves is not None and (end is None or end > leaves):
-        return Vacancy(leaves, leaving=True)
+    leaving = leaves if leaves is not None and (end is None or end > leaves) else None
     starts: list[date] = [
         a.start
         for a in staff.absences
@@ -95,7 +101,12 @@ def vacancy(
         and a.end >= as_of
         and overlaps(a.start, a.end, start, end)
     ]
-    return Vacancy(min(starts), leaving=False) if starts else None
+    away = min(starts) if starts else None
+    if leaving is not None and (away is None or leaving <= away):
+        return Vacancy(leaving, leaving=True)
+    if away is not None:
+        return Vacancy(away, leaving=False)
+    return None
 
 
 def contact_vacancy(patient: Patient, context: Context) -> Iterator[Hit]:
@@ -154,7 +165,8 @@ def continuity_share(patient: Patient, context: Context) -> Iterator[Hit]:
     if len(visits) < context.parameters.continuity_min_visits:
         return
     by_holder = sum(1 for v in visits if v.staff in holders)
-    if by_holder / len(visits) < context.parameters.continuity_min_share:
+    # "Merparten" is more than half: a share of exactly the minimum is too little (v2).
+    if by_holder / len(visits) <= context.parameters.continuity_min_share:
         yield Hit(
             None,
             None,
@@ -172,12 +184,13 @@ RULES: tuple[Rule, ...] = (
     Rule("plan-revision", "rutin", "patient",
          "rutin: revidera genomförandeplanen senast var 6:e månad", plan_revision),
     Rule("contact-vacancy", "rutin", "contact",
-         "rutin: överlämning när personal slutar eller är borta en längre period",
-         contact_vacancy),
+         "rutin för fast omsorgskontakt: överlämning när personal slutar eller är borta en "
+         "längre period", contact_vacancy),
     Rule("sip-coordinator", "rutin", "patient",
          "Region Norrbottens anvisning: samordningsansvar dokumenteras i planen",
          sip_coordinator),
     Rule("continuity-share", "rutin", "patient",
-         "rutin: den fasta omsorgskontakten ska genomföra merparten av omsorgsarbetet",
+         "rutin för fast omsorgskontakt: den fasta omsorgskontakten ska genomföra merparten av "
+         "omsorgsarbetet",
          continuity_share),
 )

@@ -46,7 +46,7 @@ from fastkontakt.access.selectors import person_read
 from fastkontakt.access.services import InvalidInput, person_write_log
 from fastkontakt.domain.calendar import overlaps
 from fastkontakt.domain.errors import Problem
-from fastkontakt.domain.model import REGION_OUTPATIENT, SERVICES
+from fastkontakt.domain.model import REGION_OUTPATIENT, RESIDENCES, SERVICES
 from fastkontakt.registry.models import (
     NAME_LENGTH,
     Contact,
@@ -64,6 +64,8 @@ from fastkontakt.registry.selectors import care_relationship_q
 
 __all__ = [
     "DECIDING_ROLES",
+    "MUNICIPAL_UNIT_TYPES",
+    "person_residence_record",
     "RECORDING_ROLES",
     "CareOverview",
     "care_overview_get",
@@ -93,6 +95,10 @@ RECORDING_ROLES: tuple[str, ...] = (
 #: Who records decisions about a unit's commitments: the home-care decision it carries out and
 #: the judgement that a fast omsorgskontakt is obviously unnecessary.
 DECIDING_ROLES: tuple[str, ...] = (Role.HEAD_OF_UNIT, Role.UNIT_MANAGER, Role.COORDINATOR)
+
+#: The municipality's units: who records where a person lives and whether a fast
+#: omsorgskontakt in särskilt boende is obviously unnecessary.
+MUNICIPAL_UNIT_TYPES: frozenset[str] = frozenset({"hemtjanst", "kommunal_hsv", "socialtjanst"})
 
 #: A documented reason must say something; a word or two is not a documented judgement.
 REASON_MIN_LENGTH = 10
@@ -777,6 +783,66 @@ def information_transfer_record(
     return transfer
 
 
+# --- residence -------------------------------------------------------------------------------
+
+
+def person_residence_record(
+    *,
+    actor: Actor,
+    person_pk: int,
+    unit_pk: int,
+    residence: str,
+    residence_from: date | None,
+    no_contact_reason: str = "",
+    as_of: date | None = None,
+) -> Person:
+    """Record where the person lives, since when, and (in särskilt boende) why a fast
+    omsorgskontakt is obviously unnecessary, on behalf of the municipal unit ``unit_pk``.
+
+    The rule ``residential-care-contact`` reads all three.
+    """
+    as_of = as_of or timezone.localdate()
+    problems: list[Problem] = []
+    if residence not in RESIDENCES:
+        problems.append(Problem("residence", "Välj ordinärt eller särskilt boende."))
+    if residence_from is not None and residence_from > as_of + timedelta(
+        days=_DECISION_AHEAD_DAYS
+    ):
+        problems.append(
+            Problem("residence_from", "Inflyttningen får ligga högst ett år framåt i tiden.")
+        )
+    reason = _reason(no_contact_reason, "no_contact_reason", problems, required=False)
+    if reason and residence != "sarskilt_boende":
+        problems.append(
+            Problem("no_contact_reason", "Skälet gäller bara den som bor i särskilt boende.")
+        )
+    _raise(problems)
+    unit = _unit(unit_pk)
+    require_role(actor, DECIDING_ROLES, unit.pk)
+    if unit.type not in MUNICIPAL_UNIT_TYPES:
+        raise _refuse("unit", f"{unit.name} är inte en kommunal enhet.")
+    person = _read_person(actor, person_pk, "person.residence", as_of)
+    with write_transaction():
+        _lock(person)
+        _related_to_unit(person, unit, as_of)
+        if reason and not person.residence_no_contact_reason:
+            current_contact = Contact.objects.filter(
+                person=person, kind="fast_omsorgskontakt"
+            ).filter(Q(end__isnull=True) | Q(end__gte=as_of))
+            if current_contact.exists():
+                raise _refuse(
+                    "no_contact_reason",
+                    "Personen har en fast omsorgskontakt; avsluta uppdraget först om den inte "
+                    "behövs.",
+                )
+        person.residence = residence
+        person.residence_from = residence_from
+        person.residence_no_contact_reason = reason
+        person.save(update_fields=["residence", "residence_from", "residence_no_contact_reason"])
+        person_write_log(actor=actor, person=person, unit=unit, what="person.residence")
+    return person
+
+
 # --- the care page's read --------------------------------------------------------------------
 
 
@@ -798,6 +864,8 @@ class CareOverview:
     """Newest first."""
     deciding_units: list[Unit]
     """Home-care units where the actor may record a decision."""
+    residence_units: list[Unit]
+    """Municipal units with a care relationship where the actor may record the residence."""
     plan_units: list[Unit]
     """Units of the person's home-care decisions where the actor may record plan events."""
     recording_units: list[Unit]
@@ -871,6 +939,11 @@ def care_overview_get(
         ),
         transfers=list(InformationTransfer.objects.filter(person=person).order_by("-date", "-pk")),
         deciding_units=[u for u in actor_units if u.pk in deciding and u.type == "hemtjanst"],
+        residence_units=[
+            u
+            for u in actor_units
+            if u.pk in deciding and u.pk in related_units and u.type in MUNICIPAL_UNIT_TYPES
+        ],
         plan_units=[u for u in actor_units if u.pk in recording and u.pk in decision_units],
         recording_units=[u for u in actor_units if u.pk in recording and u.pk in related_units],
         wards=[u for u in region_units if u.type == "slutenvard"],

@@ -275,8 +275,7 @@ def _appoint(
         replaced.end_reason = replaced.end_reason or "annat"
         replaced.save(update_fields=["end", "end_reason"])
     if coordination_source is not None:
-        coordination_source.coordinating = False
-        coordination_source.save(update_fields=["coordinating"])
+        _coordination_move(coordination_source, start)
     contact = Contact.objects.create(
         external_id=_new_contact_id(),
         person=person,
@@ -293,6 +292,38 @@ def _appoint(
     what = "contact.appoint" if handover is None else "contact.handover"
     person_write_log(actor=actor, person=person, unit=unit, what=what)
     return contact
+
+
+def _coordination_move(source: Contact, start: date) -> None:
+    """The source keeps coordinating until the day before ``start``, then continues without.
+
+    The flag moves on the takeover's date: taken away at once, a takeover starting later would
+    leave nobody coordinating until then. A source that is current on ``start - 1`` is split:
+    it ends that day and a continuation (same staff, unit, kind, title and information, no
+    coordination) starts on ``start``. A source that has not started by then just loses it.
+    """
+    ended = start - timedelta(days=1)
+    if source.start > ended or (source.end is not None and source.end < start):
+        source.coordinating = False
+        source.save(update_fields=["coordinating"])
+        return
+    Contact.objects.create(
+        external_id=_new_contact_id(),
+        person_id=source.person_id,
+        kind=source.kind,
+        staff_id=source.staff_id,
+        unit_id=source.unit_id,
+        coordinating=False,
+        start=start,
+        end=source.end,
+        informed=source.informed,
+        local_title=source.local_title,
+        reason=source.reason,
+        agreed_with_person=source.agreed_with_person,
+    )
+    source.end = ended
+    source.end_reason = "samordning_overford"
+    source.save(update_fields=["end", "end_reason"])
 
 
 def contact_end(

@@ -258,6 +258,8 @@ def _load_patients(
                 personal_id=p.id,
                 name=p.name,
                 residence=p.residence,
+                residence_from=p.residence_from,
+                residence_no_contact_reason=p.residence_no_contact_reason or "",
                 home_health_care=p.home_health_care,
                 listed_at_id=None if p.listed_at is None else unit_pks[p.listed_at],
                 life_threatening_since=p.life_threatening_since,
@@ -269,6 +271,8 @@ def _load_patients(
         update_fields=[
             "name",
             "residence",
+            "residence_from",
+            "residence_no_contact_reason",
             "home_health_care",
             "listed_at",
             "life_threatening_since",

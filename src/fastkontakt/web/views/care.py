@@ -27,7 +27,14 @@ from fastkontakt.access.services import InvalidInput
 from fastkontakt.compliance.selectors import findings_for_person
 from fastkontakt.domain.model import SERVICES
 from fastkontakt.domain.rules.engine import Finding
-from fastkontakt.registry.models import HomeCareDecision, InpatientStay, Sip, Staff, Unit
+from fastkontakt.registry.models import (
+    RESIDENCE_CHOICES,
+    HomeCareDecision,
+    InpatientStay,
+    Sip,
+    Staff,
+    Unit,
+)
 from fastkontakt.registry.services.care import (
     DECIDING_ROLES,
     RECORDING_ROLES,
@@ -43,6 +50,7 @@ from fastkontakt.registry.services.care import (
     inpatient_stay_discharge,
     inpatient_stay_notice_record,
     inpatient_stay_ready_record,
+    person_residence_record,
     sip_coordinator_set,
     sip_create,
     sip_invitation_record,
@@ -67,6 +75,7 @@ INVALID_CHOICE = "Välj ett av alternativen i listan."
 
 #: The page's sections, and the rules whose findings each shows as its deadlines.
 SECTION_RULES: dict[str, tuple[str, ...]] = {
+    "boende": ("residential-care-contact",),
     "hemtjanst": ("home-care-contact",),
     "genomforandeplan": ("plan-initial-update", "plan-revision"),
     "slutenvard": ("discharge-contact", "discharge-sip-invitation"),
@@ -139,6 +148,28 @@ class DecisionForm(CareForm):
 
     def configure(self, overview: CareOverview) -> None:
         self._choices("unit", _unit_choices(overview.deciding_units))
+
+
+class ResidenceForm(CareForm):
+    unit = forms.ChoiceField(label="Registreras av")
+    residence = forms.ChoiceField(
+        label="Boende", choices=RESIDENCE_CHOICES, widget=forms.RadioSelect
+    )
+    residence_from = _date("Bor där sedan", required=False)
+    no_contact_reason = forms.CharField(
+        label="Skäl till att fast omsorgskontakt i särskilt boende uppenbart är obehövlig "
+        "(lämna tomt om den behövs)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def configure(self, overview: CareOverview) -> None:
+        self._choices("unit", _unit_choices(overview.residence_units))
+        person = overview.person
+        self.initial.setdefault("residence", person.residence)
+        self.initial.setdefault("residence_from", person.residence_from)
+        self.initial.setdefault("no_contact_reason", person.residence_no_contact_reason)
 
 
 class NoContactReasonForm(CareForm):
@@ -278,6 +309,20 @@ def _data(form: CareForm) -> dict[str, Any]:
 ACTIONS: dict[str, Action] = {
     action.slug: action
     for action in (
+        Action(
+            "boende",
+            ResidenceForm,
+            "boende",
+            lambda actor, person, _, f: person_residence_record(
+                actor=actor,
+                person_pk=person,
+                unit_pk=_required(f.pk("unit")),
+                residence=_data(f)["residence"],
+                residence_from=_data(f)["residence_from"],
+                no_contact_reason=_data(f)["no_contact_reason"],
+            ),
+            "Boendet är registrerat.",
+        ),
         Action(
             "bistandsbeslut",
             DecisionForm,
@@ -567,6 +612,7 @@ def _render(
         "sips": sips,
         "saved": saved,
         "forms": {
+            "residence": offer("boende", bool(overview.residence_units)),
             "decision": offer("bistandsbeslut", bool(overview.deciding_units)),
             "plan": offer("genomforandeplan", plan is None and plan_units),
             "plan_update": offer(
