@@ -31,7 +31,7 @@ from fastkontakt.registry.demo import demo_scenario
 
 AS_OF = date(2026, 11, 22)
 FVK, FLK, FOK = "fast_vardkontakt", "fast_lakarkontakt", "fast_omsorgskontakt"
-MAIN_KINDS = (FVK, FLK, FOK)
+MAIN_KINDS = (FVK, FLK, FOK, "sip_samordnare")
 
 
 @cache
@@ -60,7 +60,6 @@ def _current(p: Patient, *kinds: str) -> list[str]:
 def _needs_contact(p: Patient, decision: HomeCareDecision) -> bool:
     return (
         active_on(decision.start, decision.end, AS_OF)
-        and age_on(birth_date_of(p.id), AS_OF) >= 65
         and not set(decision.services) <= SERVICE_ONLY
         and not decision.no_contact_reason
     )
@@ -121,6 +120,10 @@ APPLIES: dict[str, Applies] = {
     "continuity-share": lambda p, _: _continuity(p),
     "coordinator-setting": lambda p, _: _coordinating(p),
     "contact-eligible": lambda p, _: bool(_current(p, FVK)),
+    "contact-needed": lambda p, _: bool(p.needs),
+    "residential-care-contact": lambda p, _: p.residence == "sarskilt_boende"
+    and age_on(birth_date_of(p.id), AS_OF) >= 65
+    and not p.residence_no_contact_reason,
 }
 POLICY_OF = {"coordinator-setting": "norrbotten", "contact-eligible": "gavleborg"}
 

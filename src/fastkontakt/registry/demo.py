@@ -204,6 +204,10 @@ _NO_CONTACT_REASONS: Final = (
     "Tillfällig insats under anhörigs semester, avslutas inom två veckor",
     "Korttidsinsats i väntan på flytt till särskilt boende",
 )
+_RESIDENCE_NO_CONTACT_REASONS: Final = (
+    "Vistas på korttidsplats i väntan på flytt till annan kommun",
+    "Har avböjt fast omsorgskontakt efter information; anhöriga samordnar",
+)
 _CARE_EXTRAS: Final[tuple[Service, ...]] = (
     "dusch", "inkop", "tvatt", "stadning", "matdistribution", "trygghetslarm", "ledsagning",
     "stod_och_service",
@@ -294,6 +298,8 @@ class _Person:
     municipality: int
     listed_at: str | None
     residence: Residence = "ordinart"
+    residence_from: date | None = None
+    residence_no_contact_reason: str | None = None
     home_health_care: bool = False
     life_threatening_since: date | None = None
     # What the person will get; decided first, built afterwards.
@@ -327,6 +333,8 @@ class _Person:
             id=self.id,
             name=self.name,
             residence=self.residence,
+            residence_from=self.residence_from,
+            residence_no_contact_reason=self.residence_no_contact_reason,
             home_health_care=self.home_health_care,
             listed_at=self.listed_at,
             life_threatening_since=self.life_threatening_since,
@@ -847,6 +855,7 @@ class _Builder:
         self.build_residential(p)
         self.build_stay(p)
         self.build_health_contacts(p)
+        self.build_needed_contact(p)
         self.set_coordinator(p)
         self.build_sips(p)
         self.build_request(p)
@@ -884,13 +893,10 @@ class _Builder:
             )
         decision = HomeCareDecision(unit, start, tuple(services), end, reason)
         p.home_care.append(decision)
-        wants_fok = p.care == "care" and reason is None and (p.age >= 65 or rng.random() < 0.5)
-        if wants_fok:
+        # Everyone with personal care is offered a fast omsorgskontakt, whatever their age
+        # (rules version 2).
+        if p.care == "care" and reason is None:
             self.build_fok(p, unit, start)
-        elif p.care == "care" and reason is None:
-            staff = self.pick_sure(unit, _CARERS)
-            self.appoint(p, "kontaktansvarig", staff, unit, self.after(start, 0, 10),
-                         title="kontaktman")
 
     def build_fok(self, p: _Person, unit: str, decided: date) -> None:
         rng = self.rng
@@ -932,10 +938,33 @@ class _Builder:
             p.transfers.append(
                 InformationTransfer(self.region.name_of[home], moved, consent=True)
             )
+        p.residence_from = moved
         nurse = self.pick_sure(home, ("sjukskoterska",), "eligible")
         self.appoint(p, "fast_vardkontakt", nurse, home, self.after(moved, 0, 7),
                      title="omvårdnadsansvarig sjuksköterska")
         p.add_need("stort_omvardnadsbehov")
+        # A fast omsorgskontakt in särskilt boende (from 2026-07-01): appointed within two
+        # weeks of moving in; someone who moved in days ago is still waiting for theirs.
+        start = self.after(moved, 0, 14)
+        if start <= self.as_of:
+            self.appoint(p, "fast_omsorgskontakt", self.pick_sure(home, ("underskoterska",)),
+                         home, start)
+
+    def build_needed_contact(self, p: _Person) -> None:
+        """Recorded needs call for a fast vårdkontakt (rule ``contact-needed``): the health
+        centre appoints one. Someone not listed anywhere has nobody to do it."""
+        if not p.needs or p.listed_at is None or any(
+            c.kind == "fast_vardkontakt" and current(c.end, self.as_of) for c in p.contacts
+        ):
+            return
+        rehab = p.needs == ["stora_rehabiliteringsbehov"]
+        professions: tuple[Profession, ...] = (
+            ("fysioterapeut", "arbetsterapeut") if rehab else _NURSES
+        )
+        staff = self.pick_sure(p.listed_at, professions, "eligible")
+        title = "rehabkoordinator" if rehab else "distriktssköterska"
+        self.appoint(p, "fast_vardkontakt", staff, p.listed_at,
+                     self.days_ago(5, 600, not_before=p.born), title=title)
 
     def build_stay(self, p: _Person) -> None:
         plan = p.stay
@@ -1202,10 +1231,11 @@ class _Builder:
         ]
 
     def reassign(self, p: _Person, position: int, staff: _StaffDraft) -> None:
-        """Give an appointment to someone else; an FOK's visits move with it."""
+        """Give an appointment to someone else; an FOK's visits move with it when the new
+        holder works at the unit (someone elsewhere cannot have made them)."""
         contact = p.contacts[position]
         p.contacts[position] = replace(contact, staff=staff.id)
-        if contact.kind == "fast_omsorgskontakt":
+        if contact.kind == "fast_omsorgskontakt" and contact.unit in staff.units:
             p.visits = [
                 replace(v, staff=staff.id) if v.staff == contact.staff else v for v in p.visits
             ]
@@ -1279,7 +1309,7 @@ class _Builder:
         def needing(p: _Person) -> list[HomeCareDecision]:
             return [
                 d for d in p.home_care
-                if active_on(d.start, d.end, as_of) and p.age >= 65
+                if active_on(d.start, d.end, as_of)
                 and not set(d.services) <= SERVICE_ONLY and not d.no_contact_reason
             ]
 
@@ -1620,6 +1650,48 @@ class _Builder:
             return bool(fvk_current(p))
 
         self.plant(0.02, has_fvk, has_fvk, not_selectable)
+
+        # contact-needed (v2): needs recorded at a visit, nobody appointed yet.
+        def needs_recorded(p: _Person) -> bool:
+            if fvk_current(p) or p.needs or p.age < 18:
+                return False
+            p.add_need(rng.choice(("samordningsbehov", "stora_rehabiliteringsbehov")))
+            return True
+
+        def has_needs(p: _Person) -> bool:
+            return bool(p.needs)
+
+        self.plant(0.03, has_needs, lambda p: not fvk_current(p) and not p.needs,
+                   needs_recorded)
+
+        # residential-care-contact (v2): in särskilt boende, the fast omsorgskontakt ended and
+        # nobody took over; a few have a documented reason instead (they keep the rule).
+        def in_residential(p: _Person) -> bool:
+            return p.residence == "sarskilt_boende" and p.age >= 65
+
+        def residential_fok_gone(p: _Person) -> bool:
+            for i in fok_current(p):
+                contact = p.contacts[i]
+                ended = self.days_ago(5, 40)
+                if ended < contact.start:
+                    del p.contacts[i]
+                else:
+                    p.contacts[i] = replace(contact, end=ended)
+                return True
+            return False
+
+        def reason_documented(p: _Person) -> bool:
+            p.contacts = [c for c in p.contacts if c.kind != "fast_omsorgskontakt"]
+            p.residence_no_contact_reason = rng.choice(_RESIDENCE_NO_CONTACT_REASONS)
+            return True
+
+        def residential_with_fok(p: _Person) -> bool:
+            return in_residential(p) and bool(fok_current(p))
+
+        # Few people live in särskilt boende, and other rules' plants took some: spare fewer.
+        self.plant(0.1, in_residential, residential_with_fok, residential_fok_gone, spare=1)
+        self.plant(0.05, in_residential, residential_with_fok, reason_documented, minimum=1,
+                   spare=0)
 
     # --- the whole region -----------------------------------------------------------------
 
