@@ -210,6 +210,10 @@ def patients(
                 id=personal_id,
                 name=draw(names),
                 residence=draw(st.sampled_from(RESIDENCES)),
+                residence_from=draw(_optional(days)),
+                residence_no_contact_reason=draw(
+                    st.none() | st.just("Har avböjt efter information om rätten")
+                ),
                 home_health_care=draw(st.booleans()),
                 listed_at=draw(st.none() | unit),
                 life_threatening_since=draw(_optional(near_days)),

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import date
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -25,7 +27,9 @@ from fastkontakt.domain.rules.engine import (
     Finding,
     evaluate,
     evaluate_patient,
+    policy_named,
 )
+from fastkontakt.domain.scenario import parse_scenario
 from fastkontakt.registry.models import Person
 from fastkontakt.registry.services import scenario_load
 from tests.strategies import as_of_dates, scenarios
@@ -124,3 +128,30 @@ def test_findings_for_person_are_that_persons_findings_only() -> None:
 def test_findings_for_an_unknown_person_raise() -> None:
     with pytest.raises(Person.DoesNotExist):
         findings_for_person(personal_id=PATIENT.id, as_of=AS_OF)
+
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "examples"
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(p for p in EXAMPLES.glob("*.json") if not p.name.endswith(".expected.json")),
+    ids=lambda p: p.stem,
+)
+@pytest.mark.django_db
+def test_each_example_from_the_registry_gives_its_expected_findings(path: Path) -> None:
+    # given the example loaded into the registry
+    scenario = parse_scenario(path.read_bytes())
+    expected = json.loads(path.with_name(path.stem + ".expected.json").read_text("utf-8"))
+    assert scenario.as_of is not None
+    assert scenario.policy is not None
+    scenario_load(scenario=scenario)
+
+    # when
+    findings = findings_from_registry(as_of=scenario.as_of, policy=policy_named(scenario.policy))
+
+    # then
+    assert [
+        {k: v for k, v in f.as_json().items() if k not in {"message", "source"}}
+        for f in findings
+    ] == expected["findings"]

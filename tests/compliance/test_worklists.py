@@ -153,8 +153,9 @@ def test_a_row_carries_the_person_the_explanation_and_the_source() -> None:
         "Personen har inte fått skriftlig information om sin fasta vårdkontakt (Karin Sköterska)."
     )
     assert row.source == (
-        "patientlagen (information om fast vårdkontakt och fast läkarkontakt); "
-        "rutin för fast omsorgskontakt"
+        "patientlagen (2014:821) om information om fast vårdkontakt och fast läkarkontakt; "
+        "rutin för fast omsorgskontakt; Region Norrbottens anvisning (skriftlig information om "
+        "samordningsansvarig för SIP)"
     )
     assert row.staff_pk == staff_pk(NURSE)
 

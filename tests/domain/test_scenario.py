@@ -94,6 +94,7 @@ def test_the_examples_are_there() -> None:
         "02-discharge.json",
         "03-home-care.json",
         "04-handover.json",
+        "05-rules-v2.json",
     ]
 
 

@@ -17,7 +17,15 @@ SCENARIOS = sorted(p for p in EXAMPLES.glob("*.json") if not p.name.endswith(".e
 def test_the_examples_are_there() -> None:
     assert [p.name for p in SCENARIOS] == [
         "01-life-threatening.json", "02-discharge.json", "03-home-care.json", "04-handover.json",
+        "05-rules-v2.json",
     ]
+
+
+def test_the_spec_examples_are_the_shared_ones() -> None:
+    # given the copies of spec/examples beside docs/spec (01-04 come from the spec, 05 is ours)
+    spec = Path(__file__).resolve().parents[3] / "docs" / "spec" / "rules.md"
+    # then the rules page they belong to is version 2
+    assert spec.read_text("utf-8").startswith("# The rule catalogue (version 2)")
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)

@@ -470,7 +470,7 @@ def test_contact_needed_names_the_needs_in_swedish() -> None:
     ]
     # then
     assert finding.message == (
-        "Personen har stort omvårdnadsbehov, samordningsbehov men ingen fast vårdkontakt; en "
+        "Personen har stort omvårdnadsbehov och samordningsbehov men ingen fast vårdkontakt; en "
         "fast vårdkontakt ska utses när behovet kräver det."
     )
     assert finding.source.startswith("6 kap. 2 § patientlagen (2014:821)")

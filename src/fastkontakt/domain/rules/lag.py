@@ -289,7 +289,8 @@ def transfer_consent(patient: Patient, context: Context) -> Iterator[Hit]:
 def contact_needed(patient: Patient, context: Context) -> Iterator[Hit]:
     if not patient.needs or any(_current(patient, context, "fast_vardkontakt")):
         return
-    needs = ", ".join(NEED_LABEL[need] for need in patient.needs)
+    labels = [NEED_LABEL[need] for need in dict.fromkeys(patient.needs)]
+    needs = " och ".join((", ".join(labels[:-1]), labels[-1])) if len(labels) > 1 else labels[0]
     yield Hit(
         None,
         None,
