@@ -763,3 +763,31 @@ def test_a_handover_to_an_unknown_successor_is_one_clear_problem() -> None:
         ("successors", "En vald efterträdare finns inte.")
     ]
     assert _state() == before
+
+
+@pytest.mark.django_db
+def test_a_handover_of_the_coordinating_contact_keeps_exactly_one_coordinator(
+    health_centre: Unit, person: Person
+) -> None:
+    # given the coordinating fast vårdkontakt leaves in a week
+    leaving = _staff_at(health_centre, name="Lämnar")
+    successor = _staff_at(health_centre, name="Efterträder")
+    actor = _manager(health_centre)
+    held = contact_appoint(
+        actor=actor, person_pk=person.pk, kind="fast_vardkontakt", staff_pk=leaving.pk,
+        unit_pk=health_centre.pk, start=TODAY - timedelta(days=60), coordinating=True,
+        as_of=TODAY,
+    )
+    effective = TODAY + timedelta(days=7)
+
+    # when
+    contact_handover(
+        actor=actor, staff_pk=leaving.pk, reason="medarbetaren_slutar", effective=effective,
+        successors={held.pk: successor.pk}, as_of=TODAY,
+    )
+
+    # then one coordinator on every day, and the successor holds it from the handover's date
+    days = _coordinators_by_day(person, TODAY - timedelta(days=60), effective + timedelta(days=30))
+    assert days == [1] * 98
+    new = Contact.objects.get(person=person, staff=successor)
+    assert (new.start, new.coordinating) == (effective, True)
