@@ -228,18 +228,57 @@ def cmd_accesslog_verify(args: argparse.Namespace, out: TextIO) -> int:
     _setup_django()
     from fastkontakt.access.accesslog import accesslog_verify
 
-    result = accesslog_verify()
+    checkpoint: dict[int, tuple[int, str]] = {}
+    path = Path(args.checkpoint) if args.checkpoint else None
+    if path is not None and path.exists():
+        try:
+            saved = json.loads(path.read_text("utf-8"))
+            checkpoint = {int(c): (int(seq), str(h)) for c, (seq, h) in saved["heads"].items()}
+        except (ValueError, KeyError, TypeError):
+            print(f"{path}: inte en kontrollpunkt från accesslog verify", file=sys.stderr)
+            return EXIT_INVALID
+    result = accesslog_verify(checkpoint=checkpoint)
     if result.ok:
         out.write(
-            f"Åtkomstloggen är hel: {result.entries} poster, sista kedjevärde {result.head}\n"
+            f"Åtkomstloggen är hel: {result.entries} poster i {len(result.heads)} kedjor\n"
         )
+        for chain, (seq, head) in sorted(result.heads.items()):
+            out.write(f"  kedja {chain}: post {seq}, kedjevärde {head}\n")
+        if path is not None:
+            heads = {str(c): [seq, h] for c, (seq, h) in sorted(result.heads.items())}
+            path.write_text(json.dumps({"heads": heads}, indent=1) + "\n", "utf-8")
+            out.write(f"Kontrollpunkten är sparad i {path}.\n")
         return EXIT_OK
+    assert result.broken_at is not None  # noqa: S101 - not ok means broken somewhere
+    chain, seq = result.broken_at
     print(
-        f"Åtkomstloggen är bruten vid post {result.broken_at}: {result.reason} "
+        f"Åtkomstloggen är bruten i kedja {chain} vid post {seq}: {result.reason} "
         f"({result.entries} poster före den stämmer)",
         file=sys.stderr,
     )
     return EXIT_FAILED
+
+
+def cmd_accesslog_partitions(args: argparse.Namespace, out: TextIO) -> int:
+    _setup_django()
+    from fastkontakt.access.accesslog import accesslog_partitions_ensure
+
+    created = accesslog_partitions_ensure(months_ahead=args.months)
+    out.write(f"{len(created)} nya månadspartitioner" + (f": {', '.join(created)}" if created
+              else "") + "\n")
+    return EXIT_OK
+
+
+def cmd_accesslog_grants(args: argparse.Namespace, out: TextIO) -> int:
+    _setup_django()
+    from fastkontakt.access.accesslog import accesslog_grants
+
+    try:
+        out.write(accesslog_grants(args.role))
+    except ValueError:
+        print("Rollnamnet får bara innehålla bokstäver, siffror och _.", file=sys.stderr)
+        return EXIT_INVALID
+    return EXIT_OK
 
 
 def cmd_api_client(args: argparse.Namespace, out: TextIO) -> int:
@@ -423,8 +462,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     accesslog = commands.add_parser("accesslog", help="the access log")
     accesslog_commands = accesslog.add_subparsers(dest="accesslog_command", required=True)
-    verify = accesslog_commands.add_parser("verify", help="check the hash chain of the whole log")
+    verify = accesslog_commands.add_parser("verify", help="check every hash chain of the log")
+    verify.add_argument(
+        "--checkpoint",
+        help="JSON file of the heads of an earlier run: they must still be there (finds removed "
+        "newest entries); rewritten with today's heads when the log is whole",
+    )
     verify.set_defaults(handler=cmd_accesslog_verify)
+    partitions = accesslog_commands.add_parser(
+        "partitions", help="create the log's monthly partitions ahead (PostgreSQL)"
+    )
+    partitions.add_argument("--months", type=int, default=24)
+    partitions.set_defaults(handler=cmd_accesslog_partitions)
+    grants = accesslog_commands.add_parser(
+        "grants", help="print the GRANT statements for the application's database role"
+    )
+    grants.add_argument("role")
+    grants.set_defaults(handler=cmd_accesslog_grants)
 
     planning = commands.add_parser("plan", help="plan home-care visits (no database)")
     planning.add_argument("file", help="instance file ('-' for standard input)")

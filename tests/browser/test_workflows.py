@@ -90,14 +90,27 @@ def test_appoint_from_the_worklist_and_see_the_worklist_change(demo: Demo) -> No
     assert after == before - 1
 
 
-def test_a_rule_refuses_a_nurse_when_the_condition_is_life_threatening(demo: Demo) -> None:
-    # given
+def test_a_rule_refuses_a_nurse_replacing_the_physician_when_life_threatening(
+    demo: Demo,
+) -> None:
+    # given a life-threatening condition whose fast vårdkontakt is a licensed physician
     unit = _demo_unit("primarvard")
+    today = timezone.localdate()
     person = _listed_without_vardkontakt(unit)
-    person.life_threatening_since = timezone.localdate() - timedelta(days=2)
+    person.life_threatening_since = today - timedelta(days=2)
     person.save(update_fields=["life_threatening_since"])
+    physician = Staff.objects.filter(
+        workplaces__unit=unit, profession="lakare", licensed=True, employment_end__isnull=True
+    ).first()
+    assert physician is not None
+    held = Contact.objects.create(
+        external_id="browser-lt-1", person=person, kind="fast_vardkontakt", staff=physician,
+        unit=unit, start=today - timedelta(days=2), informed=today,
+    )
     before = list(Contact.objects.filter(person=person).values_list("pk", "end"))
-    demo.go(f"/kontakter/utse/{person.pk}/?unit={unit.pk}&kind=fast_vardkontakt")
+    demo.go(
+        f"/kontakter/utse/{person.pk}/?unit={unit.pk}&kind=fast_vardkontakt&replaces={held.pk}"
+    )
 
     # when: a nurse, offered last with the reason she cannot be chosen, is chosen anyway
     refused = demo.page.locator("#candidates li.refused", has_text="sjuksköterska").first

@@ -196,9 +196,12 @@ def test_appointing_through_the_page_saves_and_creates_a_letter(
 def test_a_rule_refusal_is_shown_and_nothing_is_saved(
     centre: Unit, manager: Client, today: date
 ) -> None:
-    # given
+    # given a life-threatening condition whose fast vårdkontakt is a licensed physician
     person = PersonFactory(listed_at=centre, life_threatening_since=today - timedelta(days=3))
     nurse = _staff_at(centre, name="Nora Sjö", profession="sjukskoterska")
+    physician = _staff_at(centre, name="Leo Läk", profession="lakare", licensed=True)
+    held = ContactFactory(person=person, kind="fast_vardkontakt", staff=physician, unit=centre,
+                          start=today - timedelta(days=3))
     before = _contacts()
 
     # when
@@ -210,11 +213,12 @@ def test_a_rule_refusal_is_shown_and_nothing_is_saved(
             "staff": nurse.pk,
             "start": today.isoformat(),
             "reason": "livshotande",
+            "replaces": held.pk,
             "action": "save",
         },
     )
 
-    # then
+    # then: a nurse may not replace the physician
     html = response.content.decode()
     assert response.status_code == 200
     assert "Utnämningen kan inte sparas" in html

@@ -15,21 +15,26 @@ durable transaction (``transaction.atomic(durable=True)``, as Zulip guards its a
 handler or command that wrapped a service in a transaction of its own would make it raise. A
 service called by another service joins the caller's transaction.
 
-**The hash chain.** Every entry stores the hash of the entry before it and a hash over its own
-fields and that link, so changing, removing or reordering any entry breaks the chain from there
-on. Appends are serialised (a transaction-scoped advisory lock on PostgreSQL) so that the chain
-stays a chain when requests run in parallel.
+**The hash chains.** The log is :data:`CHAINS` independent hash chains (ADR 0019). Every entry
+belongs to one chain, has the next number in it, and stores the hash of the chain's entry before
+it and a hash over its own fields (its chain and number included) and that link, so changing,
+removing, reordering or moving any entry breaks its chain from there on. An append takes one
+chain for the length of its transaction: on PostgreSQL a transaction-scoped advisory lock on
+that chain alone, tried first on the chain of the connection and then on the others, so that
+concurrent requests append to different chains and none waits for another's commit unless all
+chains are busy. SQLite serialises every write transaction anyway.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -38,9 +43,14 @@ from fastkontakt.access.actors import Actor
 from fastkontakt.access.models import AccessLogEntry
 
 GENESIS = "0" * 64
-# An arbitrary constant naming the lock that serialises appends (pg_advisory_xact_lock).
-_CHAIN_LOCK = 0x6661_7374_6B6F
+#: How many independent chains the log has: more than the appends that run at once on a busy
+#: system (web workers plus background workers), so that an append almost never waits.
+CHAINS = 16
+# An arbitrary constant naming the chain locks (pg_advisory_xact_lock(int4, int4) with the chain
+# as the second key).
+_CHAIN_LOCK_CLASS = 0x666B_6C67
 _BULK_BATCH = 2000
+_connections_seen = itertools.count()
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,11 +92,12 @@ def log_record(
     )
 
 
-def _digest(prev_hash: str, seq: int, at: datetime, record: LogRecord) -> str:
+def _digest(prev_hash: str, chain: int, seq: int, at: datetime, record: LogRecord) -> str:
     # JSON makes the encoding unambiguous whatever characters the fields hold.
     payload = json.dumps(
         [
             prev_hash,
+            chain,
             seq,
             at.astimezone(UTC).isoformat(timespec="microseconds"),
             record.user_id,
@@ -105,28 +116,54 @@ def _digest(prev_hash: str, seq: int, at: datetime, record: LogRecord) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def _lock_chain() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
+def _home_chain() -> int:
+    """The chain this database connection prefers: connections are spread over the chains."""
+    home = getattr(connection, "fastkontakt_chain", None)
+    if home is None:
+        home = next(_connections_seen) % CHAINS
+        connection.fastkontakt_chain = home  # type: ignore[attr-defined]
+    return int(home)
+
+
+def _take_chain() -> int:
+    """Hold a chain for the rest of the transaction; the connection's own when it is free."""
+    home = _home_chain()
+    if connection.vendor != "postgresql":
+        return home
+    with connection.cursor() as cursor:
+        for step in range(CHAINS):
+            chain = (home + step) % CHAINS
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [_CHAIN_LOCK_CLASS, chain])
+            if cursor.fetchone()[0]:
+                return chain
+        # Every chain busy: wait for the connection's own.
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_CHAIN_LOCK_CLASS, home])
+    return home
 
 
 def accesslog_append(*, records: Sequence[LogRecord]) -> int:
-    """Append ``records`` in order; return how many. One lock, one read and batched inserts."""
+    """Append ``records`` in order to one chain; return how many. One lock, one read and
+    batched inserts."""
     if not records:
         return 0
     with transaction.atomic():
-        _lock_chain()
-        head = AccessLogEntry.objects.order_by("-seq").values_list("seq", "hash").first()
+        chain = _take_chain()
+        head = (
+            AccessLogEntry.objects.filter(chain=chain)
+            .order_by("-seq")
+            .values_list("seq", "hash")
+            .first()
+        )
         seq, prev_hash = head if head else (0, GENESIS)
         # One timestamp per append: the accesses it records happened in the same request.
         at = timezone.now().replace(tzinfo=UTC)
         entries = []
         for record in records:
             seq += 1
-            digest = _digest(prev_hash, seq, at, record)
+            digest = _digest(prev_hash, chain, seq, at, record)
             entries.append(
                 AccessLogEntry(
+                    chain=chain,
                     seq=seq,
                     at=at,
                     user_id=record.user_id,
@@ -239,9 +276,11 @@ def write_transaction() -> Iterator[None]:
 @dataclass(frozen=True, slots=True)
 class Verification:
     entries: int
-    head: str
-    #: The first entry where the chain does not hold, and why; None when it holds.
-    broken_at: int | None = None
+    #: The last entry of each chain that has entries: chain -> (number, hash).
+    heads: dict[int, tuple[int, str]] = field(default_factory=dict)
+    #: The first entry where a chain does not hold, as (chain, number), and why; None when
+    #: every chain holds.
+    broken_at: tuple[int, int] | None = None
     reason: str = ""
 
     @property
@@ -250,13 +289,25 @@ class Verification:
 
 
 def _stored(chunk_size: int) -> Iterator[AccessLogEntry]:
-    return AccessLogEntry.objects.order_by("seq").iterator(chunk_size=chunk_size)
+    return AccessLogEntry.objects.order_by("chain", "seq").iterator(chunk_size=chunk_size)
 
 
-def accesslog_verify(*, chunk_size: int = 10_000) -> Verification:
-    """Walk the whole chain; report the first entry that was changed, removed or reordered."""
-    expected_seq, prev_hash, count = 1, GENESIS, 0
+def accesslog_verify(
+    *, chunk_size: int = 10_000, checkpoint: Mapping[int, tuple[int, str]] | None = None
+) -> Verification:
+    """Walk every chain; report the first entry that was changed, removed, reordered or moved.
+
+    A chain cannot show that its newest entries were removed. ``checkpoint`` (the ``heads`` of
+    an earlier verification, kept outside the database) closes that gap: every head it names
+    must still be there, unchanged.
+    """
+    heads: dict[int, tuple[int, str]] = {}
+    expected = dict(checkpoint or {})
+    count = 0
+    chain, expected_seq, prev_hash = -1, 1, GENESIS
     for entry in _stored(chunk_size):
+        if entry.chain != chain:
+            chain, expected_seq, prev_hash = entry.chain, 1, GENESIS
         record = LogRecord(
             user_id=entry.user_id,
             username=entry.username,
@@ -268,14 +319,81 @@ def accesslog_verify(*, chunk_size: int = 10_000) -> Verification:
             flags=entry.flags,
             request_id=entry.request_id,
         )
-        if entry.seq != expected_seq:
-            reason = f"löpnummer {expected_seq} saknas"
-            return Verification(count, prev_hash, broken_at=expected_seq, reason=reason)
-        if entry.prev_hash != prev_hash:
-            reason = "länken till föregående post stämmer inte"
-            return Verification(count, prev_hash, broken_at=entry.seq, reason=reason)
-        if entry.hash != _digest(prev_hash, entry.seq, entry.at, record):
-            reason = "postens innehåll har ändrats"
-            return Verification(count, prev_hash, broken_at=entry.seq, reason=reason)
+        problem = ""
+        if not 0 <= chain < CHAINS:
+            problem = f"kedja {chain} finns inte"
+        elif entry.seq != expected_seq:
+            problem = (
+                f"löpnummer {expected_seq} saknas"
+                if entry.seq > expected_seq
+                else f"löpnummer {entry.seq} förekommer två gånger"
+            )
+        elif entry.prev_hash != prev_hash:
+            problem = "länken till föregående post stämmer inte"
+        elif entry.hash != _digest(prev_hash, chain, entry.seq, entry.at, record):
+            problem = "postens innehåll har ändrats"
+        elif expected.get(chain, (0, ""))[0] == entry.seq and expected[chain][1] != entry.hash:
+            problem = "posten är inte den som fanns vid förra kontrollen"
+        if problem:
+            where = (chain, min(entry.seq, expected_seq))
+            return Verification(count, heads, broken_at=where, reason=problem)
         prev_hash, expected_seq, count = entry.hash, expected_seq + 1, count + 1
-    return Verification(count, prev_hash)
+        heads[chain] = (entry.seq, entry.hash)
+    for chain, (seq, _) in sorted(expected.items()):
+        last = heads.get(chain, (0, GENESIS))[0]
+        if last < seq:
+            reason = f"poster {last + 1}–{seq} fanns vid förra kontrollen men saknas nu"
+            return Verification(count, heads, broken_at=(chain, last + 1), reason=reason)
+    return Verification(count, heads)
+
+
+# --- PostgreSQL: monthly partitions and the application role's grants ------------------------
+
+
+def accesslog_partitions_ensure(*, months_ahead: int = 24, today: date | None = None) -> list[str]:
+    """Create the monthly partitions of the log up to ``months_ahead`` months from now that do
+    not exist yet; return their names. Nothing to do on SQLite (no partitions)."""
+    if connection.vendor != "postgresql":
+        return []
+    first = (today or timezone.localdate()).replace(day=1)
+    created = []
+    with connection.cursor() as cursor:
+        for step in range(months_ahead + 1):
+            year, month = divmod(first.month - 1 + step, 12)
+            start = date(first.year + year, month + 1, 1)
+            year, month = divmod(start.month, 12)
+            end = date(start.year + year, month + 1, 1)
+            name = f"access_accesslogentry_{start:%Y_%m}"
+            cursor.execute("SELECT to_regclass(%s)", [name])
+            if cursor.fetchone()[0] is not None:
+                continue
+            cursor.execute(
+                f"CREATE TABLE {name} PARTITION OF access_accesslogentry "  # noqa: S608 - name from dates
+                "FOR VALUES FROM (%s) TO (%s)",
+                [start.isoformat(), end.isoformat()],
+            )
+            created.append(name)
+    return created
+
+
+def accesslog_grants(role: str) -> str:
+    """The SQL that gives the application's database role what it needs and no more: reading
+    and writing the application's tables, but only SELECT and INSERT on the access log (no
+    UPDATE, DELETE or TRUNCATE) and nothing on its partitions, which are reached through it.
+    The role must not own the tables (ADR 0019); run it again after each migration."""
+    if not role.replace("_", "").isalnum():
+        raise ValueError("role: letters, digits and _ only")
+    log = AccessLogEntry._meta.db_table
+    tables = [
+        t for t in connection.introspection.table_names() if not t.startswith(log)
+    ]
+    lines = [f"GRANT USAGE ON SCHEMA public TO {role};"]
+    lines += [
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO {role};" for table in sorted(tables)
+    ]
+    lines += [
+        f"GRANT SELECT, INSERT ON {log} TO {role};",
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role};",
+        "",
+    ]
+    return "\n".join(lines)

@@ -198,7 +198,8 @@ class AccessLogEntry(models.Model):
     No foreign keys: the log must outlive the accounts, units and people it names.
     """
 
-    seq = models.BigIntegerField(_("löpnummer"), unique=True)
+    chain = models.SmallIntegerField(_("kedja"), default=0)
+    seq = models.BigIntegerField(_("löpnummer i kedjan"))
     at = models.DateTimeField(_("tidpunkt (UTC)"))
     user_id = models.BigIntegerField(_("användar-id"), null=True)
     username = models.CharField(_("användare"), max_length=150)
@@ -210,16 +211,20 @@ class AccessLogEntry(models.Model):
     flags = models.CharField(_("flaggor"), max_length=128, blank=True)
     request_id = models.CharField(_("anrops-id"), max_length=64)
     prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    hash = models.CharField(max_length=64)
 
     class Meta:
         verbose_name = _("loggpost")
         verbose_name_plural = _("åtkomstlogg")
+        # No unique constraints: on PostgreSQL the table is partitioned by month, where a unique
+        # index must include the partition key. The chain lock keeps numbers unique and
+        # ``accesslog verify`` finds a number that is missing or repeated.
         indexes = [
-            models.Index(fields=["personal_id", "seq"], name="accesslog_person"),
-            models.Index(fields=["user_id", "seq"], name="accesslog_user"),
+            models.Index(fields=["chain", "seq"], name="accesslog_chain_seq"),
+            models.Index(fields=["personal_id", "id"], name="accesslog_person_id"),
+            models.Index(fields=["user_id", "id"], name="accesslog_user_id"),
             models.Index(fields=["flags"], name="accesslog_flags", condition=~Q(flags="")),
         ]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.username} {self.action} {self.personal_id}"
+        return f"#{self.chain}.{self.seq} {self.username} {self.action} {self.personal_id}"

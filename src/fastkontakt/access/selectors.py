@@ -263,7 +263,7 @@ def accesslog_list(
         entries = entries.filter(at__date__gte=since)
     if until:
         entries = entries.filter(at__date__lte=until)
-    return entries.order_by("-seq")
+    return entries.order_by("-id")
 
 
 def emergency_access_list(*, limit: int = 200) -> list[EmergencyAccess]:

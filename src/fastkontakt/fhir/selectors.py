@@ -404,8 +404,8 @@ def unit_findings(
 # --- the access log ----------------------------------------------------------------------------
 
 
-def audit_event_get(*, actor: Actor, seq: int) -> AccessLogEntry:
-    entry = AccessLogEntry.objects.filter(seq=seq).first()
+def audit_event_get(*, actor: Actor, entry_id: int) -> AccessLogEntry:
+    entry = AccessLogEntry.objects.filter(pk=entry_id).first()
     if entry is None:
         raise NotFound(NOT_FOUND)
     log_review_read(actor=actor, personal_ids=[entry.personal_id], what="fhir.AuditEvent.read")

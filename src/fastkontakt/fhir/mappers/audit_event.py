@@ -1,4 +1,4 @@
-"""Access log entries → ``AuditEvent`` (id: the entry's sequence number)."""
+"""Access log entries → ``AuditEvent`` (id: the entry's number in the whole log, its ``id``)."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def audit_event_resource(entry: AccessLogEntry) -> AuditEvent:
         else Reference(display=personal_id)
     )
     return AuditEvent(
-        id=str(entry.seq),
+        id=str(entry.pk),
         extension=extensions,
         type=Coding(system=_DCM, code="110110", display="Patient Record"),
         subtype=[Coding(system=ACCESS_WHAT, code=entry.what)],

@@ -62,4 +62,4 @@ def audit_event_search_view(request: HttpRequest, params: Query[AuditEventSearch
 @router.get("/AuditEvent/{id}", response=responses(AuditEventOut))
 def audit_event_read(request: HttpRequest, id: str) -> HttpResponse:
     actor = actor_for(request, "AuditEvent")
-    return fhir_response(audit_event_resource(audit_event_get(actor=actor, seq=int_id(id))))
+    return fhir_response(audit_event_resource(audit_event_get(actor=actor, entry_id=int_id(id))))
