@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from fastkontakt.domain.appointment import EXTRA_RULES
 from fastkontakt.domain.rules import RULES
 
 # Words of everyday user-interface English (and of the project's model and field names) that
@@ -103,7 +104,7 @@ _PERSONNUMMER_NO_HYPHEN = re.compile(r"(?<![\d-])(?:19|20)\d{2}(?:0[1-9]|1[0-2])
 
 
 def _rule_pattern() -> re.Pattern[str]:
-    ids = sorted(RULES, key=len, reverse=True)
+    ids = sorted({*RULES, *EXTRA_RULES}, key=len, reverse=True)
     return re.compile(r"(?<![\w-])(" + "|".join(re.escape(i) for i in ids) + r")(?![\w-])")
 
 
@@ -111,7 +112,8 @@ _RULE_IDS = _rule_pattern()
 
 
 def screen_text_problems(text: str) -> list[str]:
-    """Every rule id, English word, code and hyphen-less personnummer in ``text``, in order."""
+    """Every rule id (of the catalogue or of an appointment), English word, code and
+    hyphen-less personnummer in ``text``, by kind."""
     problems: list[str] = []
     for match in _RULE_IDS.finditer(text):
         problems.append(f"regel-id på skärmen: {match.group(0)!r} i {_around(text, match)!r}")

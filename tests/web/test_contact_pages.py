@@ -27,6 +27,7 @@ from tests.factories import (
     StaffUnitFactory,
     UnitFactory,
 )
+from tests.screen_text import visible_text
 
 
 def _staff_at(unit: Unit, **fields: Any) -> Staff:
@@ -150,9 +151,10 @@ def test_the_person_page_shows_the_register_and_the_findings(
         "Olle Förr",
         "Medarbetaren slutar",
         "stort omvårdnadsbehov",
-        "contact-informed",
+        "Skriftlig information om fast kontakt",
     ):
         assert text in html, text
+    assert "contact-informed" not in visible_text(html)
 
 
 @pytest.mark.django_db
@@ -222,7 +224,7 @@ def test_a_rule_refusal_is_shown_and_nothing_is_saved(
     html = response.content.decode()
     assert response.status_code == 200
     assert "Utnämningen kan inte sparas" in html
-    assert "life-threatening-physician" in html
+    assert "Läkare som fast vårdkontakt vid livshotande tillstånd" in html
     assert "legitimerad läkare" in html
     assert _contacts() == before
 
@@ -361,7 +363,7 @@ def test_a_refused_handover_marks_the_contact_and_saves_nothing(today: date) -> 
     html = response.content.decode()
     assert response.status_code == 200
     assert "Överlämningen sparades inte" in html
-    assert "omsorgskontakt-profession" in html
+    assert "Fast omsorgskontakt ska vara undersköterska" in html
     assert _contacts() == before
     assert not Handover.objects.exists()
     assert Person.objects.count() == 1
