@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Swedish 404/400/500 pages under DEBUG too (Django's technical pages are English).
+    "fastkontakt.web.middleware.SwedishErrorPagesMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "fastkontakt.access.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -86,6 +88,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "fastkontakt.urls"
+CSRF_FAILURE_VIEW = "fastkontakt.web.views.errors.csrf_failure"
 WSGI_APPLICATION = "fastkontakt.wsgi.application"
 
 TEMPLATES = [
