@@ -330,6 +330,43 @@ def test_handover_in_bulk_with_one_choice_for_all(today: date) -> None:
 
 
 @pytest.mark.django_db
+def test_a_handover_of_one_contact_says_so_in_the_singular(today: date) -> None:
+    # given: one contact to hand over, one letter (no relatives)
+    home_care = UnitFactory(type="hemtjanst", name="Hemtjänsten Öst")
+    client = signed_in(make_user("samordnare", [(Role.COORDINATOR, home_care)]))
+    leaving = _staff_at(home_care, name="Lena Slutar", profession="underskoterska")
+    successor = _staff_at(home_care, name="Anna Efter", profession="underskoterska")
+    person = PersonFactory(name="Kund Ett")
+    HomeCareDecision.objects.create(
+        person=person, unit=home_care, start=today - timedelta(90), services=["omsorg"]
+    )
+    ContactFactory(
+        person=person,
+        unit=home_care,
+        staff=leaving,
+        kind="fast_omsorgskontakt",
+        start=today - timedelta(80),
+    )
+
+    # when
+    response = client.post(
+        reverse("web:handover", args=[leaving.pk]),
+        {
+            "reason": "medarbetaren_slutar",
+            "effective": today.isoformat(),
+            f"all-fast_omsorgskontakt-{home_care.pk}": successor.pk,
+        },
+        follow=True,
+    )
+
+    # then
+    assert response.status_code == 200
+    assert "1 uppdrag är överlämnat och 1 brev är skapat." in visible_text(
+        response.content.decode()
+    )
+
+
+@pytest.mark.django_db
 def test_a_refused_handover_marks_the_contact_and_saves_nothing(today: date) -> None:
     # given
     home_care = UnitFactory(type="hemtjanst")

@@ -117,6 +117,19 @@ CONTACT_KINDS: Final = _table(
     }
 )
 
+#: The fixed contact a unit of each type is selectable for: home care and social services offer
+#: a fast omsorgskontakt (socialtjänstlagen), the health services a fast vårdkontakt.
+SELECTABLE_KIND_BY_UNIT_TYPE: Final = _table(
+    {
+        "slutenvard": "fast_vardkontakt",
+        "specialistoppenvard": "fast_vardkontakt",
+        "primarvard": "fast_vardkontakt",
+        "kommunal_hsv": "fast_vardkontakt",
+        "hemtjanst": "fast_omsorgskontakt",
+        "socialtjanst": "fast_omsorgskontakt",
+    }
+)
+
 RESIDENCES: Final = _table({"ordinart": "Ordinärt boende", "sarskilt_boende": "Särskilt boende"})
 
 NEEDS: Final = _table(
