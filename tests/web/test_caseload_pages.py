@@ -233,3 +233,21 @@ def test_a_home_care_unit_counts_those_selectable_as_fast_omsorgskontakt() -> No
     # then
     assert "2 medarbetare, varav 2 valbara som fast omsorgskontakt." in page
     assert "valbara som fast vårdkontakt" not in page
+
+
+@pytest.mark.django_db
+def test_a_staff_member_who_has_left_is_told_in_the_past_tense(centre: Centre) -> None:
+    # given
+    today = timezone.localdate()
+    centre.nurse.employment_end = today - timedelta(days=3)
+    centre.nurse.save()
+    centre.doctor.employment_end = today + timedelta(days=3)
+    centre.doctor.save()
+    client = signed_in(make_user("lena", [(Role.UNIT_MANAGER, centre.unit)]))
+
+    # when
+    page = text(client.get(unit_url(centre)).content)
+
+    # then
+    assert f"Karin Sköterska slutade {today - timedelta(days=3):%Y-%m-%d}" in page
+    assert f"Per Läkare slutar {today + timedelta(days=3):%Y-%m-%d}" in page

@@ -11,6 +11,7 @@ the forms and the pages agree.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from types import MappingProxyType
 from typing import Final
 
@@ -334,6 +335,12 @@ def swedish(table: str, code: str) -> str:
 def swedish_flags(flags: str) -> str:
     """An access-log entry's comma-separated flags, each by its Swedish name."""
     return ", ".join(swedish("log_flag", flag) for flag in flags.split(",") if flag)
+
+
+def tensed(day: date, today: date, *, past: str, present: str) -> str:
+    """The verb for an event on ``day`` as read on ``today``: "slutade" once it has happened,
+    "slutar" today and later."""
+    return past if day < today else present
 
 
 def count_phrase(count: int, singular: str, plural: str) -> str:

@@ -6,10 +6,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django import template
+from django.utils import timezone
 
 from fastkontakt.domain.identifiers import personal_id_display
-from fastkontakt.domain.vocabulary import LOG_WHAT, count_phrase, swedish, swedish_flags
+from fastkontakt.domain.vocabulary import LOG_WHAT, count_phrase, swedish, swedish_flags, tensed
 
 register = template.Library()
 
@@ -51,3 +54,12 @@ def count(number: object, forms: str) -> str:
 def sv_list(codes: object, table: str) -> str:
     """A list of codes as their Swedish names, comma-separated."""
     return ", ".join(swedish(table, str(code)) for code in (codes or []))  # type: ignore[attr-defined]
+
+
+@register.filter
+def tense(day: object, forms: str) -> str:
+    """``{{ end|tense:"slutade,slutar" }}``: the past form once ``day`` is before today."""
+    past, _, present = forms.partition(",")
+    if not isinstance(day, date):
+        return present
+    return tensed(day, timezone.localdate(), past=past, present=present)
