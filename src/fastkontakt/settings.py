@@ -94,7 +94,8 @@ WSGI_APPLICATION = "fastkontakt.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # The admin's templates that speak English whatever the language (web/admin_templates).
+        "DIRS": [Path(__file__).resolve().parent / "web" / "admin_templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

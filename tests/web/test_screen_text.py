@@ -38,6 +38,9 @@ DEMO_PEOPLE = 60
 NOT_PAGES = ("fhir/", "oidc/", "favicon.ico", "konto/logga-ut/")
 #: Walked by ``test_the_admin_is_swedish``.
 ADMIN = "admin/"
+#: Third-party admin pages whose labels and help texts are hard-coded English (django-otp's
+#: device, django-axes' lockout records): not yet Swedish, see the xfail test below.
+THIRD_PARTY_ADMIN = ("admin/otp_totp/", "admin/axes/")
 
 
 def _patterns(patterns: list[object], prefix: str = "") -> Iterator[str]:
@@ -208,21 +211,35 @@ def test_no_page_shows_codes_english_or_bare_personnummer(demo: dict[str, object
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(reason="the admin is made Swedish in the next commit", strict=True)
-def test_the_admin_is_swedish(demo: dict[str, object]) -> None:
-    # given
+def _admin_problems(demo: dict[str, object], *, third_party: bool) -> list[str]:
     units: dict[str, Unit] = demo["units"]  # type: ignore[assignment]
     values = _values(units, demo["staff"], demo["person"])  # type: ignore[arg-type]
     client = signed_in(_admin())
-    patterns = [p for p in _patterns(get_resolver().url_patterns) if p.startswith(ADMIN)]
-
-    # when
-    problems = [
+    patterns = [
+        p
+        for p in _patterns(get_resolver().url_patterns)
+        if p.startswith(ADMIN) and p.startswith(THIRD_PARTY_ADMIN) == third_party
+    ]
+    return [
         problem
         for pattern in patterns
         if (url := _fill(pattern, values)) is not None
         for problem in _page_problems(client, url)
     ]
 
+
+@pytest.mark.django_db
+def test_the_admin_is_swedish(demo: dict[str, object]) -> None:
+    # given the demo region, when a system administrator opens every admin page
+    problems = _admin_problems(demo, third_party=False)
     # then
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.xfail(
+    reason="django-otp and django-axes hard-code English labels and help texts", strict=True
+)
+@pytest.mark.django_db
+def test_the_third_party_admin_pages_are_swedish(demo: dict[str, object]) -> None:
+    problems = _admin_problems(demo, third_party=True)
     assert not problems, "\n".join(problems)

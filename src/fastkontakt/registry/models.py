@@ -22,7 +22,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from fastkontakt.domain import vocabulary
-from fastkontakt.domain.identifiers import is_personal_id
+from fastkontakt.domain.identifiers import is_personal_id, personal_id_display
 from fastkontakt.domain.model import (
     CONTACT_KINDS,
     POLICY_NAMES,
@@ -194,7 +194,7 @@ class Person(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.personal_id})"
+        return f"{self.name} ({personal_id_display(self.personal_id)})"
 
 
 class Contact(models.Model):

@@ -10,6 +10,7 @@ from datetime import date
 
 from django import template
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from fastkontakt.domain.identifiers import personal_id_display
 from fastkontakt.domain.vocabulary import LOG_WHAT, count_phrase, swedish, swedish_flags, tensed
@@ -63,3 +64,21 @@ def tense(day: object, forms: str) -> str:
     if not isinstance(day, date):
         return present
     return tensed(day, timezone.localdate(), past=past, present=present)
+
+
+#: The admin's yes/no icons carry Python's ``True``/``False`` as their text alternative.
+_ADMIN_ICON_ALTS = (
+    ('alt="True"', 'alt="Ja"'),
+    ('alt="False"', 'alt="Nej"'),
+    ('alt="None"', 'alt="Okänt"'),
+)
+
+
+@register.filter
+def admin_swedish_icons(cell: object) -> str:
+    """A cell of an admin list with its yes/no icons described in Swedish."""
+    html = str(cell)
+    for english, swedish_alt in _ADMIN_ICON_ALTS:
+        html = html.replace(english, swedish_alt)
+    # the cell was rendered (and escaped) by the admin; only attribute values changed
+    return mark_safe(html)  # noqa: S308
