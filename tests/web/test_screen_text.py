@@ -22,6 +22,7 @@ from fastkontakt.letters.models import Letter
 from fastkontakt.registry.demo import demo_scenario
 from fastkontakt.registry.models import (
     Contact,
+    Handover,
     HomeCareDecision,
     Person,
     Staff,
@@ -84,6 +85,7 @@ def _values(units: dict[str, Unit], staff: Staff, person: Person) -> dict[str, s
     contact = Contact.objects.filter(person=person).order_by("pk").first()
     title = UnitLocalTitle.objects.filter(unit=units["primarvard"]).first()
     letter = Letter.objects.order_by("pk").first()
+    handover = Handover.objects.order_by("pk").first()
     values = {
         "person_pk": str(person.pk),
         "unit_pk": str(units["hemtjanst"].pk),
@@ -93,7 +95,7 @@ def _values(units: dict[str, Unit], staff: Staff, person: Person) -> dict[str, s
         "letter_pk": str(letter.pk) if letter else "",
         "slug": "plan",
         "item_pk": "1",
-        "handover_pk": "1",
+        "handover_pk": str(handover.pk) if handover else "",
         "job_pk": "1",
         # the admin
         "app_label": "registry",
@@ -132,6 +134,37 @@ def demo() -> dict[str, object]:
     return {"units": units, "person": person, "staff": staff}
 
 
+def _hand_over(user: User, unit: Unit) -> None:
+    """A handover through the page: its result page and its letters are walked too."""
+    leaving = (
+        Staff.objects.filter(units=unit, contacts__unit=unit, contacts__end__isnull=True)
+        .order_by("pk")
+        .first()
+    )
+    assert leaving is not None
+    successor = (
+        Staff.objects.filter(units=unit, profession=leaving.profession, employment_end=None)
+        .exclude(pk=leaving.pk)
+        .order_by("pk")
+        .first()
+    )
+    assert successor is not None
+    kinds = set(
+        Contact.objects.filter(staff=leaving, unit=unit, end__isnull=True).values_list(
+            "kind", flat=True
+        )
+    )
+    response = signed_in(user).post(
+        f"/kontakter/overlamning/{leaving.pk}/",
+        {
+            "reason": "lang_franvaro",
+            "effective": timezone.localdate().isoformat(),
+            **{f"all-{kind}-{unit.pk}": str(successor.pk) for kind in kinds},
+        },
+    )
+    assert response.status_code == 302, visible_text(response.content.decode())
+
+
 def _users(units: dict[str, Unit], staff: Staff) -> dict[str, User]:
     all_units = list(units.values())
     return {
@@ -160,6 +193,7 @@ def test_no_page_shows_codes_english_or_bare_personnummer(demo: dict[str, object
     person: Person = demo["person"]  # type: ignore[assignment]
     staff: Staff = demo["staff"]  # type: ignore[assignment]
     users = _users(units, staff)
+    _hand_over(users["koordinator"], units["hemtjanst"])
     values = _values(units, staff, person)
     patterns = [
         p
