@@ -69,7 +69,8 @@ MIDDLEWARE = [
     # One access-log action per request; everything that reads person data runs inside it.
     "fastkontakt.access.middleware.AccessScopeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # No LocaleMiddleware: the pages are written in Swedish, so a browser asking for English
+    # would get Swedish pages with English form errors and admin (ADR 0013).
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -114,3 +114,18 @@ def test_a_forbidden_page_is_the_swedish_403(debug: bool) -> None:
     assert response.status_code == 403
     assert "Ej behörig" in _page(response)
     assert screen_text_problems(_page(response)) == []
+
+
+@pytest.mark.django_db
+def test_a_browser_that_prefers_english_still_gets_swedish() -> None:
+    # given a browser that asks for English
+    client = signed_in(make_user("sara", [(Role.STAFF, UnitFactory())]))
+
+    # when a form is sent empty, and the admin's login redirect target is asked for
+    response = client.post("/personer/", {"q": ""}, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+
+    # then the form error is Swedish too
+    text = _page(response)
+    assert "This field is required" not in text
+    assert "Detta fält måste fyllas i." in text
+    assert screen_text_problems(text) == []
