@@ -23,12 +23,12 @@ from fastkontakt.registry.demo import demo_scenario
 from fastkontakt.registry.models import (
     Contact,
     Handover,
-    HomeCareDecision,
     Person,
     Staff,
     Unit,
     UnitLocalTitle,
 )
+from fastkontakt.registry.selectors import care_relationship_q
 from fastkontakt.registry.services import scenario_load
 from fastkontakt.registry.services.demo import demo_contact_details_fill
 from tests.access.helpers import make_user, signed_in
@@ -126,9 +126,14 @@ def demo() -> dict[str, object]:
     demo_contact_details_fill(seed=1)
     units = _demo_units()
     home = units["hemtjanst"]
-    decision = HomeCareDecision.objects.filter(unit=home).order_by("pk").first()
-    assert decision is not None
-    person = decision.person
+    # someone the units' staff may read, with home care, so the care page has its sections
+    person = (
+        Person.objects.filter(care_relationship_q([u.pk for u in units.values()], today))
+        .filter(home_care_decisions__unit=home)
+        .order_by("pk")
+        .first()
+    )
+    assert person is not None
     staff = Staff.objects.filter(contacts__unit=home).order_by("pk").first()
     assert staff is not None
     return {"units": units, "person": person, "staff": staff}
@@ -228,6 +233,14 @@ def test_no_page_shows_codes_english_or_bare_personnummer(demo: dict[str, object
                 f"[{role}] {p}" for p in _page_problems(client, f"/arbetsbelastning/{unit.pk}/")
             ]
             problems += [f"[{role}] {p}" for p in _page_problems(client, f"/planering/{unit.pk}/")]
+            # the appoint page with its candidates, refused ones included, for every kind
+            for kind in ("fast_vardkontakt", "fast_lakarkontakt", "fast_omsorgskontakt"):
+                problems += [
+                    f"[{role}] {p}"
+                    for p in _page_problems(
+                        client, f"/kontakter/utse/{person.pk}/?unit={unit.pk}&kind={kind}"
+                    )
+                ]
         for query in (person.personal_id, person.name.split()[0]):
             problems += [
                 f"[{role}] {p}"
