@@ -2,8 +2,8 @@
 
 The walk enumerates the URL resolver (the pages and the admin; the FHIR API speaks JSON and
 has its own tests), fills each path parameter from the demo region and fetches it signed in as
-a head of unit, a coordinator, a staff member, a log reviewer and a system administrator. The
-checker is ``tests/screen_text.py``, which the browser walk shares.
+a head of unit, a unit manager, a coordinator, a staff member, a log reviewer and a system
+administrator. The checker is ``tests/screen_text.py``, which the browser walk shares.
 """
 
 from __future__ import annotations
@@ -174,6 +174,7 @@ def _users(units: dict[str, Unit], staff: Staff) -> dict[str, User]:
     all_units = list(units.values())
     return {
         "verksamhetschef": make_user("chef", [(Role.HEAD_OF_UNIT, u) for u in all_units]),
+        "vårdenhetschef": make_user("enhetschef", [(Role.UNIT_MANAGER, u) for u in all_units]),
         "koordinator": make_user("koord", [(Role.COORDINATOR, u) for u in all_units]),
         "medarbetare": make_user(
             "medarb", [(Role.STAFF, u) for u in all_units], staff=staff, name="Mia Medarbetare"
