@@ -69,11 +69,14 @@ MIDDLEWARE = [
     # One access-log action per request; everything that reads person data runs inside it.
     "fastkontakt.access.middleware.AccessScopeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # No LocaleMiddleware: the pages are written in Swedish, so a browser asking for English
+    # would get Swedish pages with English form errors and admin (ADR 0013).
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Swedish 404/400/500 pages under DEBUG too (Django's technical pages are English).
+    "fastkontakt.web.middleware.SwedishErrorPagesMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "fastkontakt.access.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -86,18 +89,21 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "fastkontakt.urls"
+CSRF_FAILURE_VIEW = "fastkontakt.web.views.errors.csrf_failure"
 WSGI_APPLICATION = "fastkontakt.wsgi.application"
 
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # The admin's templates that speak English whatever the language (web/admin_templates).
+        "DIRS": [Path(__file__).resolve().parent / "web" / "admin_templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "fastkontakt.web.context_processors.emergency_access",
             ],
         },
     },

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from fastkontakt import cli
 from fastkontakt.access.models import AccessLogEntry, EmergencyAccess, Role
+from fastkontakt.domain.identifiers import personal_id_display
 from fastkontakt.registry.models import Person, Unit
 from tests.access.helpers import make_user, signed_in, without_csrf
 from tests.factories import ContactFactory, PersonFactory, UnitFactory
@@ -228,11 +229,11 @@ def test_log_review_shows_a_persons_extract_and_exports_it_as_csv(
 
     # then
     assert page.status_code == 200
-    assert page.content.decode().count(f"<td>{patient.personal_id}</td>") == 1
+    assert page.content.decode().count(f"<td>{personal_id_display(patient.personal_id)}</td>") == 1
     rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
-    assert rows[0][:5] == ["löpnummer", "tidpunkt_utc", "användare", "enhet", "personnummer"]
+    assert rows[0][:5] == ["löpnummer", "tidpunkt (UTC)", "användare", "enhet", "personnummer"]
     assert [(r[2], r[4], r[5], r[8]) for r in rows[1:]] == [
-        ("anna", stranger.personal_id, "denied", "no_relationship")
+        ("anna", personal_id_display(stranger.personal_id), "Nekad", "Utan vårdrelation")
     ]
     # the reviewer's reads are logged too, once per person shown, on the log review basis
     assert _new_reads(before) == Counter({patient.personal_id: 1, stranger.personal_id: 1})

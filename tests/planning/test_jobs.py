@@ -79,8 +79,8 @@ def test_replanning_after_an_absence_keeps_the_other_days_and_frees_the_absent_s
     job.refresh_from_db()
     assert (job.status, job.progress, job.base_run_id) == ("done", 100, base.pk)
     assert job.message == (
-        "Klar: 7 besök planerade, 1 ändrade mot förra planen; 1 kund saknar position och "
-        "planerades inte."
+        "Klar: 7 besök planerade, 1 med ändrad personal mot förra planen; 1 kund saknar "
+        "position och planerades inte."
     )
     assert job.absence == Absence.objects.get(staff=w.anna)
     run = m.PlanRun.objects.get(unit=w.unit, status="current")
@@ -98,6 +98,7 @@ def test_replanning_after_an_absence_keeps_the_other_days_and_frees_the_absent_s
     ]
     assert changes.moved[0].after.endswith(" Bo Berg")
     assert changes.kept == 6
+    assert (changes.restaffed, changes.retimed) == (1, 0)
     assert [(n.customer, n.staff) for n in changes.new_staff] == [("Karin Lind", "Bo Berg")]
 
 

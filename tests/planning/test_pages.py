@@ -309,7 +309,7 @@ def test_a_finished_replanning_shows_what_changed_and_stops_polling(
         progress=100,
         created_by_name="koordinator",
         time_limit=1,
-        message="Klar: 7 besök planerade, 1 ändrade mot förra planen.",
+        message="Klar: 7 besök planerade, 1 med ändrad personal mot förra planen.",
         base_run=base,
         result_run=run,
         started_at=timezone.now(),
@@ -322,7 +322,9 @@ def test_a_finished_replanning_shows_what_changed_and_stops_polling(
     # then
     assert "hx-trigger" not in page
     assert "http-equiv" not in page
-    assert "Klar: 7 besök planerade, 1 ändrade mot förra planen." in page
+    assert "Klar: 7 besök planerade, 1 med ändrad personal mot förra planen." in page
+    # the list's count agrees with the message's: 1 with other staff, none with only a new time
+    assert "1 med ändrad personal och 0 med bara ny tid." in page
     assert "6 besök är oförändrade." in page
     rows = re.findall(
         r"<tr><td>[^<]+</td><td><a [^>]+>([^<]+)</a></td><td>([^<]+)</td>"

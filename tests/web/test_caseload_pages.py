@@ -62,7 +62,7 @@ def test_the_unit_page_lists_staff_selectability_and_caseload(centre: Centre) ->
     # then
     assert response.status_code == 200
     page = text(response.content)
-    assert "2 medarbetare, varav 1 valbara som fast vårdkontakt." in page
+    assert "2 medarbetare, varav 1 valbar som fast vårdkontakt." in page
     assert "Karin Sköterska Sjuksköterska (leg.) Valbar Gör ej valbar 2 2" in page
     assert "Per Läkare Läkare (leg.) Ej valbar Gör valbar 0 0" in page
     assert "Olle Annanstans" not in page
@@ -200,3 +200,54 @@ def test_the_staff_page_is_for_the_staff_member_and_the_units_leaders(centre: Ce
     assert (
         herself.get(reverse("web:caseload_staff", args=[centre.nurse.pk + 1000])).status_code == 404
     )
+
+
+@pytest.mark.django_db
+def test_the_staff_page_says_whose_page_it_is(centre: Centre) -> None:
+    # given
+    herself = signed_in(make_user("karin", [(Role.STAFF, centre.unit)], staff=centre.nurse))
+    head = signed_in(make_user("hugo", [(Role.HEAD_OF_UNIT, centre.unit)], staff=centre.doctor))
+    url = reverse("web:caseload_staff", args=[centre.nurse.pk])
+
+    # when
+    own = text(herself.get(url).content)
+    other = text(head.get(url).content)
+
+    # then
+    assert "Mina kontakter och tidsfrister Karin Sköterska, sjuksköterska" in own
+    assert "Kontakter och tidsfrister för Karin Sköterska Karin Sköterska" in other
+    assert "Mina kontakter" not in other
+
+
+@pytest.mark.django_db
+def test_a_home_care_unit_counts_those_selectable_as_fast_omsorgskontakt() -> None:
+    # given
+    unit = UnitFactory(name="Hemtjänsten Öst", type="hemtjanst")
+    for name in ("Ali Omsorg", "Bo Omsorg"):
+        StaffFactory(name=name, profession="underskoterska").units.add(unit)
+    client = signed_in(make_user("lena", [(Role.UNIT_MANAGER, unit)]))
+
+    # when
+    page = text(client.get(reverse("web:caseload_unit", args=[unit.pk])).content)
+
+    # then
+    assert "2 medarbetare, varav 2 valbara som fast omsorgskontakt." in page
+    assert "valbara som fast vårdkontakt" not in page
+
+
+@pytest.mark.django_db
+def test_a_staff_member_who_has_left_is_told_in_the_past_tense(centre: Centre) -> None:
+    # given
+    today = timezone.localdate()
+    centre.nurse.employment_end = today - timedelta(days=3)
+    centre.nurse.save()
+    centre.doctor.employment_end = today + timedelta(days=3)
+    centre.doctor.save()
+    client = signed_in(make_user("lena", [(Role.UNIT_MANAGER, centre.unit)]))
+
+    # when
+    page = text(client.get(unit_url(centre)).content)
+
+    # then
+    assert f"Karin Sköterska slutade {today - timedelta(days=3):%Y-%m-%d}" in page
+    assert f"Per Läkare slutar {today + timedelta(days=3):%Y-%m-%d}" in page

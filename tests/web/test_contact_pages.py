@@ -27,6 +27,7 @@ from tests.factories import (
     StaffUnitFactory,
     UnitFactory,
 )
+from tests.screen_text import visible_text
 
 
 def _staff_at(unit: Unit, **fields: Any) -> Staff:
@@ -150,9 +151,10 @@ def test_the_person_page_shows_the_register_and_the_findings(
         "Olle Förr",
         "Medarbetaren slutar",
         "stort omvårdnadsbehov",
-        "contact-informed",
+        "Skriftlig information om fast kontakt",
     ):
         assert text in html, text
+    assert "contact-informed" not in visible_text(html)
 
 
 @pytest.mark.django_db
@@ -222,7 +224,7 @@ def test_a_rule_refusal_is_shown_and_nothing_is_saved(
     html = response.content.decode()
     assert response.status_code == 200
     assert "Utnämningen kan inte sparas" in html
-    assert "life-threatening-physician" in html
+    assert "Läkare som fast vårdkontakt vid livshotande tillstånd" in html
     assert "legitimerad läkare" in html
     assert _contacts() == before
 
@@ -328,6 +330,43 @@ def test_handover_in_bulk_with_one_choice_for_all(today: date) -> None:
 
 
 @pytest.mark.django_db
+def test_a_handover_of_one_contact_says_so_in_the_singular(today: date) -> None:
+    # given: one contact to hand over, one letter (no relatives)
+    home_care = UnitFactory(type="hemtjanst", name="Hemtjänsten Öst")
+    client = signed_in(make_user("samordnare", [(Role.COORDINATOR, home_care)]))
+    leaving = _staff_at(home_care, name="Lena Slutar", profession="underskoterska")
+    successor = _staff_at(home_care, name="Anna Efter", profession="underskoterska")
+    person = PersonFactory(name="Kund Ett")
+    HomeCareDecision.objects.create(
+        person=person, unit=home_care, start=today - timedelta(90), services=["omsorg"]
+    )
+    ContactFactory(
+        person=person,
+        unit=home_care,
+        staff=leaving,
+        kind="fast_omsorgskontakt",
+        start=today - timedelta(80),
+    )
+
+    # when
+    response = client.post(
+        reverse("web:handover", args=[leaving.pk]),
+        {
+            "reason": "medarbetaren_slutar",
+            "effective": today.isoformat(),
+            f"all-fast_omsorgskontakt-{home_care.pk}": successor.pk,
+        },
+        follow=True,
+    )
+
+    # then
+    assert response.status_code == 200
+    assert "1 uppdrag är överlämnat och 1 brev är skapat." in visible_text(
+        response.content.decode()
+    )
+
+
+@pytest.mark.django_db
 def test_a_refused_handover_marks_the_contact_and_saves_nothing(today: date) -> None:
     # given
     home_care = UnitFactory(type="hemtjanst")
@@ -361,7 +400,7 @@ def test_a_refused_handover_marks_the_contact_and_saves_nothing(today: date) -> 
     html = response.content.decode()
     assert response.status_code == 200
     assert "Överlämningen sparades inte" in html
-    assert "omsorgskontakt-profession" in html
+    assert "Fast omsorgskontakt ska vara undersköterska" in html
     assert _contacts() == before
     assert not Handover.objects.exists()
     assert Person.objects.count() == 1

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, Permission
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
@@ -52,11 +53,48 @@ class AccountInline(_StackedInline):
     can_delete = False
 
 
+#: Django names the permissions it creates in English ("Can delete konto"), whatever the language.
+_PERMISSION_VERBS = {
+    "add": "Får lägga till",
+    "change": "Får ändra",
+    "delete": "Får ta bort",
+    "view": "Får se",
+}
+
+
+def permission_label(permission: Permission) -> str:
+    """A permission as a Swedish administrator reads it: "Konto: Får ta bort"."""
+    action, _, _ = permission.codename.partition("_")
+    verb = _PERMISSION_VERBS.get(action)
+    model = permission.content_type.model_class()
+    subject = str(model._meta.verbose_name) if model is not None else permission.content_type.model
+    what = verb if verb is not None else permission.name
+    return f"{subject[:1].upper()}{subject[1:]}: {what.lower() if verb is None else what}"
+
+
+class _SwedishPermissions:
+    """Admins whose permission lists are in Swedish."""
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+        if field is not None and db_field.name in ("permissions", "user_permissions"):
+            field.label_from_instance = permission_label
+        return field
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class FastKontaktGroupAdmin(_SwedishPermissions, GroupAdmin):  # type: ignore[misc]
+    pass
+
+
 admin.site.unregister(get_user_model())
 
 
 @admin.register(get_user_model())
-class FastKontaktUserAdmin(UserAdmin):  # type: ignore[type-arg]
+class FastKontaktUserAdmin(_SwedishPermissions, UserAdmin):  # type: ignore[type-arg]
     inlines = (AccountInline, MembershipInline)
     actions = ("issue_enrolment_code",)
 

@@ -12,6 +12,7 @@ actor works at; an active emergency access (nödåtkomst) stands in for one and 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db.models import Q, QuerySet
@@ -273,6 +274,30 @@ def emergency_access_list(*, limit: int = 200) -> list[EmergencyAccess]:
             :limit
         ]
     )
+
+
+@dataclass(frozen=True, slots=True)
+class OpenEmergencyAccess:
+    """A user's emergency access that lasts now: which person's page, and until when.
+
+    No name or personnummer: the banner that shows it is on every page, and showing the
+    person there would be a read of their data on every page.
+    """
+
+    person_pk: int
+    expires_at: datetime
+
+
+def emergency_access_open(*, user_id: int | None, now: datetime) -> list[OpenEmergencyAccess]:
+    """The emergency accesses of ``user_id`` that last at ``now``, the first to end first."""
+    if user_id is None:
+        return []
+    rows = (
+        EmergencyAccess.objects.filter(user_id=user_id, granted_at__lte=now, expires_at__gt=now)
+        .order_by("expires_at", "pk")
+        .values_list("person_id", "expires_at")
+    )
+    return [OpenEmergencyAccess(person_pk, expires_at) for person_pk, expires_at in rows]
 
 
 def log_review_read(*, actor: Actor, personal_ids: Iterable[str], what: str) -> None:

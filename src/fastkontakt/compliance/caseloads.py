@@ -122,6 +122,7 @@ class UnitCaseload:
     """Contact kinds that someone on the list holds, in the glossary's order."""
     local_titles: list[UnitLocalTitle] = field(default_factory=list)
     """By title."""
+    unit_type: str = ""
 
 
 def staff_caseload_get(
@@ -255,6 +256,7 @@ def unit_caseload_get(*, actor: Actor, unit_pk: int, as_of: date | None = None) 
         unit_pk=unit.pk,
         name=unit.name,
         type_label=str(unit.get_type_display()),
+        unit_type=unit.type,
         as_of=as_of,
         staff=[
             StaffLoad(

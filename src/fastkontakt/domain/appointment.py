@@ -59,6 +59,7 @@ from fastkontakt.domain.rules.lag import (
 )
 from fastkontakt.domain.rules.norrbotten import coordinator_setting_for
 from fastkontakt.domain.rules.rutin import vacancy
+from fastkontakt.domain.vocabulary import tensed
 
 __all__ = [
     "BREAKABLE_AT_APPOINTMENT",
@@ -377,7 +378,8 @@ class _Checker:
             message = (f"{staff.name} slutar {found.due.isoformat()}; uppdraget som {label} "
                        "skulle behöva lämnas över direkt. Utse en efterträdare i stället.")
         else:
-            message = (f"{staff.name} är borta en längre period från {found.due.isoformat()}; "
+            since = tensed(found.due, self.as_of + timedelta(days=1), past="sedan", present="från")
+            message = (f"{staff.name} är borta en längre period {since} {found.due.isoformat()}; "
                        f"uppdraget som {label} skulle behöva lämnas över direkt.")
         add("contact-vacancy", message)
 

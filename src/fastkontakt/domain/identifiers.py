@@ -106,6 +106,17 @@ def is_personal_id(text: str) -> bool:
     return True
 
 
+def personal_id_display(number: str) -> str:
+    """A 12-digit personnummer or samordningsnummer as people write it: ``19580709-5566``.
+
+    Anything else (an empty field, a number already hyphenated, text from an old log entry)
+    comes back as it is: display never invents digits or hides what is stored.
+    """
+    if len(number) == 12 and number.isascii() and number.isdigit():
+        return f"{number[:8]}-{number[8:]}"
+    return number
+
+
 def birth_date_of(number: str) -> date:
     """Birth date of an already validated 12-digit number (samordningsnummer: day minus 60)."""
     day = int(number[6:8])

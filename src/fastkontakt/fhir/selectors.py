@@ -72,7 +72,16 @@ def _page(queryset: QuerySet[_M], page: Page) -> tuple[int, list[_M]]:
 
 
 def _named_numbers(tokens: Sequence[Token]) -> list[str]:
-    return [t.code for t in tokens if t.system is None or t.system in PERSON_SYSTEMS]
+    # "19580709-5566" as people write it names the same person as the stored "195807095566"
+    return [
+        _without_hyphen(t.code) for t in tokens if t.system is None or t.system in PERSON_SYSTEMS
+    ]
+
+
+def _without_hyphen(code: str) -> str:
+    if len(code) == 13 and code[8] == "-" and (code[:8] + code[9:]).isascii():
+        return code[:8] + code[9:]
+    return code
 
 
 def _refused_log(

@@ -16,19 +16,21 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from fastkontakt.domain import vocabulary
 from fastkontakt.registry.models import Contact, HandoverItem, Person, Unit
 
 
 class Recipient(models.TextChoices):
-    PERSON = "person", _("personen")
-    RELATIVE = "narstaende", _("närstående")
+    PERSON = "person", vocabulary.RECIPIENTS["person"]
+    RELATIVE = "narstaende", vocabulary.RECIPIENTS["narstaende"]
 
 
 class DeliveryMethod(models.TextChoices):
-    POST = "post", _("post")
-    IN_PERSON = "personligen", _("lämnat personligen")
-    DIGITAL_MAILBOX = "digital_brevlada", _("digital brevlåda")
-    PORTAL_1177 = "1177", _("1177")
+    # The names are the vocabulary's (domain/vocabulary.py), which the pages and exports use.
+    POST = "post", vocabulary.DELIVERY_METHODS["post"]
+    IN_PERSON = "personligen", vocabulary.DELIVERY_METHODS["personligen"]
+    DIGITAL_MAILBOX = "digital_brevlada", vocabulary.DELIVERY_METHODS["digital_brevlada"]
+    PORTAL_1177 = "1177", vocabulary.DELIVERY_METHODS["1177"]
 
 
 USERNAME_LENGTH = 150

@@ -195,7 +195,9 @@ def planjob_run(*, job_pk: int) -> None:
 def _done_message(result: Plan, moved: int, replanned: bool, without_location: int) -> str:
     text = f"Klar: {len(result.visits)} besök planerade"
     if replanned:
-        text += f", {moved} ändrade mot förra planen"
+        # the solver's count: visits whose staff changed (or that are no longer planned); the
+        # page lists those and the visits that only got a new time, and says how many of each
+        text += f", {moved} med ändrad personal mot förra planen"
     if result.unplanned:
         text += f", {len(result.unplanned)} kunde inte planeras"
     if without_location:

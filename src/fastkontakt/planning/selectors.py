@@ -694,6 +694,13 @@ class PlanChanges:
     moved: tuple[MovedVisit, ...] = ()
     new_staff: tuple[NewStaff, ...] = ()
     kept: int = 0
+    restaffed: int = 0
+    """Of ``moved``, those whose staff changed (or that are no longer planned); the rest
+    only got a new time. The job's message counts the same visits as these."""
+
+    @property
+    def retimed(self) -> int:
+        return len(self.moved) - self.restaffed
 
 
 #: A planned visit as ``values()`` gives it: person_id, demand_id, day, start, staff_id,
@@ -782,7 +789,8 @@ def plan_changes_get(*, actor: Actor, run: m.PlanRun) -> PlanChanges:
         ),
         key=lambda r: (r.customer, r.person_pk),
     )
-    return PlanChanges(tuple(moved_rows), tuple(new_rows), kept)
+    restaffed = sum(1 for old, new in moved if _staff_of(old) != _staff_of(new))
+    return PlanChanges(tuple(moved_rows), tuple(new_rows), kept, restaffed)
 
 
 @dataclass(frozen=True, slots=True)

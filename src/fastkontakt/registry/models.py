@@ -13,14 +13,16 @@ about which values exist; the Swedish labels are for the admin and the pages.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from fastkontakt.domain.identifiers import is_personal_id
+from fastkontakt.domain import vocabulary
+from fastkontakt.domain.identifiers import is_personal_id, personal_id_display
 from fastkontakt.domain.model import (
     CONTACT_KINDS,
     POLICY_NAMES,
@@ -37,98 +39,27 @@ NAME_LENGTH = 200
 PERSONAL_ID_LENGTH = 12
 
 
-def _choices(values: tuple[str, ...], labels: dict[str, Promise]) -> list[tuple[str, Promise]]:
-    # Indexing (not .get) makes a value added to the domain without a label fail at import.
+def _choices(values: tuple[str, ...], labels: Mapping[str, str]) -> list[tuple[str, str]]:
+    # Indexing (not .get) makes a value added to the domain without a name fail at import.
     return [(value, labels[value]) for value in values]
 
 
-UNIT_TYPE_CHOICES = _choices(
-    UNIT_TYPES,
-    {
-        "slutenvard": _("Slutenvård"),
-        "specialistoppenvard": _("Specialiserad öppenvård"),
-        "primarvard": _("Primärvård"),
-        "kommunal_hsv": _("Kommunal hälso- och sjukvård"),
-        "hemtjanst": _("Hemtjänst"),
-        "socialtjanst": _("Socialtjänst"),
-    },
-)
-PROFESSION_CHOICES = _choices(
-    PROFESSIONS,
-    {
-        "lakare": _("Läkare"),
-        "sjukskoterska": _("Sjuksköterska"),
-        "specialistsjukskoterska": _("Specialistsjuksköterska"),
-        "barnmorska": _("Barnmorska"),
-        "fysioterapeut": _("Fysioterapeut"),
-        "arbetsterapeut": _("Arbetsterapeut"),
-        "dietist": _("Dietist"),
-        "logoped": _("Logoped"),
-        "kurator": _("Kurator"),
-        "psykolog": _("Psykolog"),
-        "underskoterska": _("Undersköterska"),
-        "vardbitrade": _("Vårdbiträde"),
-        "skotare": _("Skötare"),
-        "socialsekreterare": _("Socialsekreterare"),
-        "administrator": _("Administratör"),
-    },
-)
-_KIND_LABELS: dict[str, Promise] = {
-    "fast_vardkontakt": _("Fast vårdkontakt"),
-    "fast_lakarkontakt": _("Fast läkarkontakt"),
-    "fast_omsorgskontakt": _("Fast omsorgskontakt"),
-    "behandlande_roll": _("Behandlande roll"),
-    "sip_samordnare": _("Samordningsansvarig för SIP"),
-    "kontaktansvarig": _("Kontaktansvarig"),
-}
-CONTACT_KIND_CHOICES = _choices(CONTACT_KINDS, _KIND_LABELS)
-REQUEST_KIND_CHOICES = _choices(REQUEST_KINDS, _KIND_LABELS)
-RESIDENCE_CHOICES = _choices(
-    RESIDENCES, {"ordinart": _("Ordinärt boende"), "sarskilt_boende": _("Särskilt boende")}
-)
-VISIT_KIND_CHOICES = _choices(
-    VISIT_KINDS,
-    {
-        "omsorg": _("Omsorg"),
-        "serviceinsats": _("Serviceinsats"),
-        "matdistribution": _("Matdistribution"),
-        "larm": _("Larm"),
-    },
-)
-POLICY_CHOICES = _choices(
-    POLICY_NAMES,
-    {
-        "national": _("Nationell"),
-        "norrbotten": _("Region Norrbotten"),
-        "gavleborg": _("Region Gävleborg"),
-    },
-)
+# The Swedish names are the vocabulary's (domain/vocabulary.py), the one list pages share.
+UNIT_TYPE_CHOICES = _choices(UNIT_TYPES, vocabulary.UNIT_TYPES)
+PROFESSION_CHOICES = _choices(PROFESSIONS, vocabulary.PROFESSIONS)
+CONTACT_KIND_CHOICES = _choices(CONTACT_KINDS, vocabulary.CONTACT_KINDS)
+REQUEST_KIND_CHOICES = _choices(REQUEST_KINDS, vocabulary.CONTACT_KINDS)
+RESIDENCE_CHOICES = _choices(RESIDENCES, vocabulary.RESIDENCES)
+VISIT_KIND_CHOICES = _choices(VISIT_KINDS, vocabulary.VISIT_KINDS)
+POLICY_CHOICES = _choices(POLICY_NAMES, vocabulary.POLICIES)
 DEFAULT_POLICY = "national"
 
 #: Why a contact was appointed (issue 3); empty for contacts loaded from files, which do not say.
-APPOINTMENT_REASON_CHOICES = [
-    ("begaran", _("Personen har begärt det")),
-    ("behov", _("Personens behov")),
-    ("utskrivning", _("Utskrivning från slutenvård")),
-    ("livshotande", _("Livshotande tillstånd")),
-    ("hemtjanst", _("Beslut om hemtjänst")),
-    ("overlamning", _("Överlämning från tidigare kontakt")),
-]
-END_REASON_CHOICES = [
-    ("personens_onskan", _("Personens önskan")),
-    ("behov_upphort", _("Behovet har upphört")),
-    ("medarbetaren_slutar", _("Medarbetaren slutar")),
-    ("lang_franvaro", _("Medarbetaren är borta en längre tid")),
-    ("flytt", _("Personen har flyttat eller bytt enhet")),
-    ("avliden", _("Personen har avlidit")),
-    ("annat", _("Annat skäl")),
-    # Set by a takeover of coordination only (the holder continues without it), never chosen.
-    ("samordning_overford", _("Samordningsansvaret fördes över")),
-]
-HANDOVER_REASON_CHOICES = [
-    ("medarbetaren_slutar", _("Medarbetaren slutar")),
-    ("lang_franvaro", _("Medarbetaren är borta en längre tid")),
-]
+APPOINTMENT_REASON_CHOICES = list(vocabulary.APPOINTMENT_REASONS.items())
+#: ``samordning_overford`` is set by a takeover of coordination only (the holder continues
+#: without it), never chosen.
+END_REASON_CHOICES = list(vocabulary.END_REASONS.items())
+HANDOVER_REASON_CHOICES = list(vocabulary.HANDOVER_REASONS.items())
 
 
 def validate_personal_id(value: str) -> None:
@@ -263,7 +194,7 @@ class Person(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.personal_id})"
+        return f"{self.name} ({personal_id_display(self.personal_id)})"
 
 
 class Contact(models.Model):

@@ -656,3 +656,11 @@ def contacts_version(contacts: Sequence[Contact]) -> str:
     )
     payload = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode()).hexdigest()[:20]
+
+
+def unit_names_by_hsa_id(*, hsa_ids: Collection[str]) -> dict[str, str]:
+    """The names of the units with these HSA-ids (those that exist), by HSA-id."""
+    wanted = {hsa for hsa in hsa_ids if hsa}
+    if not wanted:
+        return {}
+    return dict(Unit.objects.filter(hsa_id__in=wanted).values_list("hsa_id", "name"))

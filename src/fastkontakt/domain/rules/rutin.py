@@ -21,6 +21,7 @@ from fastkontakt.domain.calendar import active_on, add_months, current, overlaps
 from fastkontakt.domain.model import Patient, Staff
 from fastkontakt.domain.rules.base import Context, Hit, Rule, coordinates_on, staff_name
 from fastkontakt.domain.rules.lag import KIND_LABEL, needs_contact
+from fastkontakt.domain.vocabulary import tensed
 
 
 def one_coordinator(patient: Patient, context: Context) -> Iterator[Hit]:
@@ -131,15 +132,17 @@ def contact_vacancy(patient: Patient, context: Context) -> Iterator[Hit]:
             yield Hit(
                 contact.id,
                 found.due,
-                f"{staff.name} slutar {found.due.isoformat()}; uppdraget som {label} ska lämnas "
-                "över till en efterträdare.",
+                f"{staff.name} {tensed(found.due, as_of, past='slutade', present='slutar')} "
+                f"{found.due.isoformat()}; uppdraget som {label} ska lämnas över till en "
+                "efterträdare.",
             )
         else:
             yield Hit(
                 contact.id,
                 found.due,
-                f"{staff.name} är borta en längre period från {found.due.isoformat()}; "
-                f"uppdraget som {label} ska lämnas över.",
+                f"{staff.name} är borta en längre period "
+                f"{tensed(found.due, as_of + timedelta(days=1), past='sedan', present='från')} "
+                f"{found.due.isoformat()}; uppdraget som {label} ska lämnas över.",
             )
 
 

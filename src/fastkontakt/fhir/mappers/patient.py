@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from fhir.resources.R4B.extension import Extension
 from fhir.resources.R4B.humanname import HumanName
 from fhir.resources.R4B.identifier import Identifier
+from fhir.resources.R4B.narrative import Narrative
 from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.reference import Reference
 
-from fastkontakt.domain.identifiers import birth_date_of
+from fastkontakt.domain.identifiers import birth_date_of, personal_id_display
 from fastkontakt.fhir.mappers.codes import (
     EXT_HOME_HEALTH_CARE,
     EXT_RESIDENCE,
@@ -18,6 +21,7 @@ from fastkontakt.fhir.mappers.codes import (
 from fastkontakt.registry.models import Person
 
 _COORDINATION_DAY = 60
+XHTML = "http://www.w3.org/1999/xhtml"
 
 
 def personal_id_system(number: str) -> str:
@@ -39,10 +43,21 @@ def patient_reference(person_pk: int, display: str | None = None) -> Reference:
     return Reference(reference=f"Patient/{person_pk}", display=display)
 
 
+def patient_narrative(person: Person) -> Narrative:
+    """The human-readable summary: the name and the number as people write it (the identifier
+    keeps the 12 digits its OID prescribes)."""
+    number = person.personal_id
+    coordination = personal_id_system(number) == SAMORDNINGSNUMMER
+    kind = "samordningsnummer" if coordination else "personnummer"
+    text = f"{escape(person.name)}, {kind} {personal_id_display(number)}"
+    return Narrative(status="generated", div=f'<div xmlns="{XHTML}"><p>{text}</p></div>')
+
+
 def patient_resource(person: Person) -> Patient:
     """Reads ``person``'s own columns only (``listed_at_id``, not the unit)."""
     return Patient(
         id=str(person.pk),
+        text=patient_narrative(person),
         identifier=[personal_identifier(person.personal_id)],
         active=True,
         name=[human_name(person.name)],

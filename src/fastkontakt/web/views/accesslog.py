@@ -6,6 +6,7 @@ Only log reviewers reach these pages. What a reviewer sees of people is itself l
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from datetime import date
 
 from django import forms
@@ -18,23 +19,56 @@ from fastkontakt.access.actors import require_role
 from fastkontakt.access.models import AccessLogEntry, Role
 from fastkontakt.access.selectors import accesslog_list, emergency_access_list, log_review_read
 from fastkontakt.domain.errors import InvalidIdentifier
-from fastkontakt.domain.identifiers import parse_personal_id
+from fastkontakt.domain.identifiers import parse_personal_id, personal_id_display
+from fastkontakt.domain.vocabulary import LOG_WHAT, swedish, swedish_flags
+from fastkontakt.registry.selectors import unit_names_by_hsa_id
 from fastkontakt.web.forms import Form
 from fastkontakt.web.views.base import actor_of, translate_domain_errors
 
 PAGE_ROWS = 500
 CSV_COLUMNS = (
     "löpnummer",
-    "tidpunkt_utc",
+    "tidpunkt (UTC)",
     "användare",
     "enhet",
     "personnummer",
     "åtgärd",
     "vad",
-    "rättslig_grund",
+    "rättslig grund",
     "flaggor",
-    "anrops_id",
+    "anrops-id",
+    "enhetens HSA-id",
 )
+
+
+@dataclass(frozen=True)
+class LogRow:
+    """An access-log entry as a reviewer reads it: names, not codes."""
+
+    entry: AccessLogEntry
+    unit: str
+    personal_id: str
+    action: str
+    what: str
+    basis: str
+    flags: str
+
+
+def _rows(entries: list[AccessLogEntry]) -> list[LogRow]:
+    units = unit_names_by_hsa_id(hsa_ids={e.unit for e in entries})
+    return [
+        LogRow(
+            entry=e,
+            # a unit removed since (the log outlives it) is still named by its HSA-id
+            unit=units.get(e.unit, e.unit),
+            personal_id=personal_id_display(e.personal_id),
+            action=swedish("log_action", e.action),
+            what=LOG_WHAT.get(e.what, e.what),
+            basis=swedish("log_basis", e.basis),
+            flags=swedish_flags(e.flags),
+        )
+        for e in entries
+    ]
 
 
 class ReviewForm(Form):
@@ -67,19 +101,21 @@ def _csv_response(entries: list[AccessLogEntry]) -> HttpResponse:
     response.write("\ufeff")  # so that spreadsheet programs read the file as UTF-8
     writer = csv.writer(response)
     writer.writerow(CSV_COLUMNS)
-    for e in entries:
+    for row in _rows(entries):
+        e = row.entry
         writer.writerow(
             [
                 e.seq,
                 e.at.isoformat(),
                 e.username,
-                e.unit,
-                e.personal_id,
-                e.action,
-                e.what,
-                e.basis,
-                e.flags,
+                row.unit,
+                row.personal_id,
+                row.action,
+                row.what,
+                row.basis,
+                row.flags,
                 e.request_id,
+                e.unit,
             ]
         )
     return response
@@ -91,7 +127,7 @@ def review(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     require_role(actor, [Role.LOG_REVIEWER])
     form = ReviewForm(request.POST or None)
-    entries: list[AccessLogEntry] | None = None
+    entries: list[LogRow] | None = None
     if request.method == "POST" and form.is_valid():
         matching = accesslog_list(**form.cleaned_data)
         if request.POST.get("format") == "csv":
@@ -100,10 +136,11 @@ def review(request: HttpRequest) -> HttpResponse:
                 actor=actor, personal_ids=[e.personal_id for e in rows], what="accesslog.csv"
             )
             return _csv_response(rows)
-        entries = list(matching[:PAGE_ROWS])
+        shown = list(matching[:PAGE_ROWS])
         log_review_read(
-            actor=actor, personal_ids=[e.personal_id for e in entries], what="accesslog.page"
+            actor=actor, personal_ids=[e.personal_id for e in shown], what="accesslog.page"
         )
+        entries = _rows(shown)
     grants = emergency_access_list()
     log_review_read(
         actor=actor, personal_ids=[g.person.personal_id for g in grants], what="accesslog.emergency"

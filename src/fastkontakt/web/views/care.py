@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods
 from fastkontakt.access.actors import Actor
 from fastkontakt.access.services import InvalidInput
 from fastkontakt.compliance.selectors import findings_for_person
-from fastkontakt.domain.model import SERVICES
+from fastkontakt.domain import vocabulary
 from fastkontakt.domain.rules.engine import Finding
 from fastkontakt.registry.models import (
     RESIDENCE_CHOICES,
@@ -58,18 +58,7 @@ from fastkontakt.registry.services.care import (
 from fastkontakt.web.forms import Form
 from fastkontakt.web.views.base import actor_of, form_errors_add, translate_domain_errors
 
-SERVICE_LABELS: dict[str, str] = {
-    "personlig_omvardnad": "Personlig omvårdnad",
-    "stod_och_service": "Stöd och service",
-    "inkop": "Inköp",
-    "tvatt": "Tvätt",
-    "stadning": "Städning",
-    "matdistribution": "Matdistribution",
-    "trygghetslarm": "Trygghetslarm",
-    "ledsagning": "Ledsagning",
-    "dusch": "Dusch",
-}
-assert set(SERVICE_LABELS) == set(SERVICES)  # noqa: S101 - a new service needs a label
+SERVICE_LABELS = vocabulary.SERVICES
 
 INVALID_CHOICE = "Välj ett av alternativen i listan."
 
@@ -567,7 +556,7 @@ def _render(
                     d.pk,
                 )
             },
-            tuple(SERVICE_LABELS.get(service, service) for service in d.services),
+            tuple(vocabulary.swedish("service", service) for service in d.services),
         )
         for d in overview.decisions
     ]

@@ -26,6 +26,7 @@ from fastkontakt.compliance.caseloads import (
     unit_caseload_get,
 )
 from fastkontakt.compliance.worklists import GROUP_LABELS, GROUPS
+from fastkontakt.domain import vocabulary
 from fastkontakt.registry.models import CONTACT_KIND_CHOICES, Unit
 from fastkontakt.registry.services.units import (
     ELIGIBILITY_ROLES,
@@ -76,6 +77,10 @@ def _unit_context(actor: Actor, caseload: UnitCaseload) -> dict[str, Any]:
         "can_manage_titles": any(actor.has_role(r, caseload.unit_pk) for r in LOCAL_TITLE_ROLES),
         "can_set_eligible": any(actor.has_role(r, caseload.unit_pk) for r in ELIGIBILITY_ROLES),
         "selectable": sum(1 for load in caseload.staff if load.eligible),
+        # what "valbar" means at this unit: the kind of fixed contact it offers
+        "selectable_kind": vocabulary.CONTACT_KINDS[
+            vocabulary.SELECTABLE_KIND_BY_UNIT_TYPE.get(caseload.unit_type, "fast_vardkontakt")
+        ].lower(),
     }
 
 
@@ -181,9 +186,11 @@ def _resolved_at(rule: str) -> str:
     return "web:care" if rule in _CARE_RULES else "web:person"
 
 
-def _staff_context(caseload: StaffCaseload) -> dict[str, Any]:
+def _staff_context(caseload: StaffCaseload, *, own: bool) -> dict[str, Any]:
     return {
         "caseload": caseload,
+        # the heading says whose page it is: "Mina ..." only on one's own
+        "own": own,
         "by_kind": [(KIND_LABELS[kind], n) for kind, n in caseload.by_kind.items()],
         "groups": [
             (
@@ -204,8 +211,10 @@ def _staff_context(caseload: StaffCaseload) -> dict[str, Any]:
 @require_http_methods(["GET"])
 @translate_domain_errors
 def caseload_staff(request: HttpRequest, staff_pk: int) -> HttpResponse:
-    caseload = staff_caseload_get(actor=actor_of(request), staff_pk=staff_pk)
-    return render(request, "web/caseload/staff.html", _staff_context(caseload))
+    actor = actor_of(request)
+    caseload = staff_caseload_get(actor=actor, staff_pk=staff_pk)
+    context = _staff_context(caseload, own=actor.staff_pk == caseload.staff_pk)
+    return render(request, "web/caseload/staff.html", context)
 
 
 urlpatterns: list[URLPattern] = [

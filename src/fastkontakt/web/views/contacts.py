@@ -27,6 +27,7 @@ from fastkontakt.access.actors import Actor
 from fastkontakt.access.selectors import person_read, persons_named_refused_log, persons_read
 from fastkontakt.access.services import InvalidInput
 from fastkontakt.domain.errors import NotAllowed, NotFound
+from fastkontakt.domain.vocabulary import count_phrase
 from fastkontakt.letters.services import (
     contact_appoint_with_letter,
     contact_handover_with_letters,
@@ -362,7 +363,8 @@ def handover(request: HttpRequest, staff_pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{len(chosen)} uppdrag är överlämnade och {len(letters)} brev är skapade.",
+                f"{count_phrase(len(chosen), 'uppdrag är överlämnat', 'uppdrag är överlämnade')}"
+                f" och {count_phrase(len(letters), 'brev är skapat', 'brev är skapade')}.",
             )
             return redirect("web:handover_done", handover_pk=done.pk)
     # One group per kind and unit: a successor must work at the contact's unit, so the bulk

@@ -1,7 +1,9 @@
-"""The pages' answer when the database is down or too busy: 503 with ``Retry-After``.
+"""The pages' error answers, in Swedish whatever ``DEBUG`` says.
 
-The page is rendered without the request, so without context processors: nothing on it may
-need the database (the signed-in user, the session) that just failed.
+503 with ``Retry-After`` when the database is down or too busy: that page is rendered without
+the request, so without context processors, as nothing on it may need the database (the
+signed-in user, the session) that just failed. 400, 403, 404 and 500 use the project's
+templates (``400.html`` ... ``500.html``); a refused CSRF check answers ``403_csrf.html``.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import sys
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views import defaults
 
@@ -29,3 +32,21 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
         return database_unavailable(request)
     return defaults.server_error(request)
+
+
+def not_found(request: HttpRequest) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def bad_request(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(render_to_string("400.html"), status=400)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """``CSRF_FAILURE_VIEW``: Django's own page is English and, under DEBUG, technical."""
+    return HttpResponse(render_to_string("403_csrf.html"), status=403)
+
+
+def server_error_page(request: HttpRequest) -> HttpResponse:
+    """The Swedish 500 page (Django's own under DEBUG is a traceback)."""
+    return HttpResponse(render_to_string("500.html"), status=500)
