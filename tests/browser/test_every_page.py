@@ -348,6 +348,7 @@ ITEM_FORM_EMPTIED = r"""() => {
     const form = [...document.querySelectorAll("form[hx-post]")].find(
         (f) => /\/vard\/\d+\/[\w-]+\/\d+\/$/.test(f.getAttribute("hx-post")));
     if (!form) return null;
+    for (let d = form.closest("details"); d; d = d.parentElement.closest("details")) d.open = true;
     form.querySelectorAll("input:not([type=hidden]), textarea").forEach((i) => {
         if (i.type === "radio" || i.type === "checkbox") i.checked = false; else i.value = "";
     });
