@@ -77,6 +77,9 @@ NOT_PAGES = {
 }
 
 
+SIDEWAYS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
 @dataclass
 class Seen:
     """One page as one role saw it."""
@@ -88,6 +91,8 @@ class Seen:
     violations: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     text: str = ""
     checked: bool = True
+    #: How many CSS pixels the page scrolls sideways at phone size (0: it reflows).
+    sideways: int = 0
 
 
 @dataclass
@@ -139,12 +144,14 @@ class Walker:
         if key in self.checked:
             earlier = self.checked[key]
             seen.violations, seen.text, seen.checked = earlier.violations, earlier.text, False
+            seen.sideways = earlier.sideways
         else:
             self.checked[key] = seen
             seen.text = self.page.title() + "\n" + self.page.locator("body").inner_text()
             seen.violations["laptop"] = axe_violations(self.page)
             self.page.set_viewport_size(PHONE)
             seen.violations["phone"] = axe_violations(self.page)
+            seen.sideways = self.page.evaluate(SIDEWAYS)
             _screenshot(self.page, f"{self.role}-{label}")
             self.page.set_viewport_size(LAPTOP)
         self.walk.append(seen)
@@ -616,6 +623,17 @@ def test_no_page_has_a_serious_or_critical_accessibility_violation(walk: Walk) -
     print(f"walk: {len(walk.pages)} pages, {len(checked)} checked, {walk.seconds:.0f} s")
     assert len(checked) >= 60
     assert report == [], "\n" + "\n".join(report)
+
+
+def test_no_page_scrolls_sideways_on_a_phone(walk: Walk) -> None:
+    # given: every page at 390×844, where a wide table may scroll in its own box only (1.4.10)
+    checked = [seen for seen in walk.pages if seen.checked]
+
+    # when
+    wide = [f"{s.path} ({s.label}, {s.role}): {s.sideways} px" for s in checked if s.sideways > 0]
+
+    # then
+    assert wide == [], "\n" + "\n".join(wide)
 
 
 def test_the_walk_reaches_every_page_of_the_url_patterns(walk: Walk) -> None:
