@@ -100,6 +100,8 @@ class Walk:
     pages: list[Seen]
     url_names: set[str]
     seconds: float
+    #: What the keyboard reached: the first Tab's element, and where Enter on it moved focus.
+    keyboard: list[str | bool]
 
 
 @dataclass
@@ -437,6 +439,23 @@ def _hand_over(walker: Walker, d: Demo) -> Handover:
     return Handover.objects.get(staff=d.leaving)
 
 
+FOCUSED = """() => {
+    const element = document.activeElement;
+    return [element.id, element.textContent.trim(), element.getBoundingClientRect().top >= 0];
+}"""
+
+
+def _keyboard(walker: Walker, path: str) -> list[str | bool]:
+    """The first Tab on a page (its text, and whether it is on screen), and where Enter on it
+    moved focus."""
+    page = walker.page
+    page.goto(walker.url + path)
+    page.keyboard.press("Tab")
+    _, text, shown = page.evaluate(FOCUSED)
+    page.keyboard.press("Enter")
+    return [text, shown, page.evaluate(FOCUSED)[0]]
+
+
 def _signed_out(walker: Walker, username: str) -> None:
     """The login and code pages, with their errors, before signing in."""
     page = walker.page
@@ -532,6 +551,7 @@ def walk(
                 expires_at=timezone.now() - timedelta(hours=1),
             )
             Group.objects.create(name="Granskare")
+            keyboard: list[str | bool] = []
             handover: Handover | None = None
             letter: Letter | None = None
             for number, (role, user) in enumerate(roles):
@@ -546,6 +566,7 @@ def walk(
                     context.clear_cookies()
                 _sign_in(page, url, user.username)
                 if number == 0:
+                    keyboard = _keyboard(walker, f"/personer/{d.person.pk}/")
                     handover = _hand_over(walker, d)
                     letter = (
                         Letter.objects.filter(
@@ -595,7 +616,7 @@ def walk(
                     walker.visit("admin-losenord", f"/admin/auth/user/{user_pk}/password/")
                     walker.visit("admin-byt-losenord", "/admin/password_change/")
                 context.close()
-            yield Walk(pages, url_names, time.monotonic() - started)
+            yield Walk(pages, url_names, time.monotonic() - started, keyboard)
         finally:
             call_command("flush", interactive=False, verbosity=0)
 
@@ -634,6 +655,13 @@ def test_no_page_scrolls_sideways_on_a_phone(walk: Walk) -> None:
 
     # then
     assert wide == [], "\n" + "\n".join(wide)
+
+
+def test_the_first_tab_reaches_the_skip_link_and_it_moves_focus_to_the_content(
+    walk: Walk,
+) -> None:
+    # then: the skip link is the first stop, is shown when focused, and leads into <main>
+    assert walk.keyboard == ["Hoppa till innehållet", True, "innehall"]
 
 
 def test_the_walk_reaches_every_page_of_the_url_patterns(walk: Walk) -> None:
