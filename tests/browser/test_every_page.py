@@ -54,6 +54,7 @@ from fastkontakt.registry.services.demo import demo_contact_details_fill
 from fastkontakt.web.views import errors as web_errors
 from tests.browser.accessibility import axe_violations, describe, failing
 from tests.browser.conftest import DEMO_PEOPLE, LAPTOP, PHONE
+from tests.browser.conftest import Demo as Screenshots
 from tests.screen_text import screen_text_problems
 
 PASSWORD = "Tillganglighet-2026!"  # noqa: S105 - a test user's password on a test database
@@ -433,8 +434,11 @@ def _hand_over(walker: Walker, d: Demo) -> Handover:
         if str(d.successor.pk) in values:
             select.select_option(str(d.successor.pk))
     page.locator("#id_reason").select_option(index=1)
+    # the README's screenshots of a handover (make screenshots)
+    Screenshots(url=walker.url, page=page).shot("overlamning")
     with page.expect_navigation():
         page.get_by_role("button", name="Lämna över och skapa brev").click()
+    Screenshots(url=walker.url, page=page).shot("overlamning-klar")
     walker.check("overlamning-klar", page.url.removeprefix(walker.url), 200)
     return Handover.objects.get(staff=d.leaving)
 
