@@ -104,16 +104,13 @@ def test_a_rule_refuses_a_nurse_replacing_the_physician_when_life_threatening(
     ).first()
     assert physician is not None
     held = Contact.objects.create(
-        external_id="browser-lt-1",
-        person=person,
-        kind="fast_vardkontakt",
-        staff=physician,
-        unit=unit,
-        start=today - timedelta(days=2),
-        informed=today,
+        external_id="browser-lt-1", person=person, kind="fast_vardkontakt", staff=physician,
+        unit=unit, start=today - timedelta(days=2), informed=today,
     )
     before = list(Contact.objects.filter(person=person).values_list("pk", "end"))
-    demo.go(f"/kontakter/utse/{person.pk}/?unit={unit.pk}&kind=fast_vardkontakt&replaces={held.pk}")
+    demo.go(
+        f"/kontakter/utse/{person.pk}/?unit={unit.pk}&kind=fast_vardkontakt&replaces={held.pk}"
+    )
 
     # when: a nurse, offered last with the reason she cannot be chosen, is chosen anyway
     refused = demo.page.locator("#candidates li.refused", has_text="sjuksköterska").first
