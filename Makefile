@@ -19,10 +19,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# The browser tests drive Debian's Chromium (not a browser Playwright downloads).
+# The browser tests drive Debian's Chromium (not a browser Playwright downloads) and inject
+# axe-core, pinned in package-lock.json, into every page; node and npm come from Debian.
 browser:
 	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm >/dev/null; }
+	npm ci --no-audit --no-fund --loglevel=error
 
 migrate: install
 	$(BIN)/fastkontakt manage migrate --noinput
@@ -54,4 +58,4 @@ bench: install
 	$(BIN)/python bench/compliance.py
 
 clean:
-	rm -rf $(VENV) var .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) var node_modules .mypy_cache .ruff_cache .hypothesis

@@ -42,6 +42,8 @@ _HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 ALLOWED_HOSTS = [host for host in _HOSTS.split(",") if host]
 
 INSTALLED_APPS = [
+    # First, so that its templates override the admin's and django-otp's (ADR 0016).
+    "fastkontakt.web",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -59,7 +61,6 @@ INSTALLED_APPS = [
     "fastkontakt.letters",
     "fastkontakt.planning",
     "fastkontakt.fhir",
-    "fastkontakt.web",
 ]
 
 MIDDLEWARE = [

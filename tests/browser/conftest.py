@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
 from fastkontakt.access.services import demo_totp_code, demo_user_ensure
 from fastkontakt.registry.demo import demo_scenario
@@ -34,6 +34,9 @@ from fastkontakt.registry.services.demo import demo_contact_details_fill
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 DEMO_PEOPLE = 150
+#: The sizes the pages are checked and photographed at: a laptop and a phone.
+LAPTOP: ViewportSize = {"width": 1366, "height": 768}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 CHROMIUM_FLAGS = [
     "--headless=new",
     "--no-sandbox",
@@ -71,11 +74,17 @@ class Demo:
         self.page.goto(self.url + path)
 
     def shot(self, name: str) -> None:
-        """Save a full-page screenshot when FASTKONTAKT_SCREENSHOTS names a directory."""
+        """Save full-page screenshots at laptop size (``name.png``) and phone size
+        (``name-mobil.png``) when FASTKONTAKT_SCREENSHOTS names a directory."""
         where = os.environ.get("FASTKONTAKT_SCREENSHOTS")
         if where:
             Path(where).mkdir(parents=True, exist_ok=True)
-            self.page.screenshot(path=str(Path(where) / f"{name}.png"), full_page=True)
+            before = self.page.viewport_size
+            for suffix, size in (("", LAPTOP), ("-mobil", PHONE)):
+                self.page.set_viewport_size(size)
+                self.page.screenshot(path=str(Path(where) / f"{name}{suffix}.png"), full_page=True)
+            if before:
+                self.page.set_viewport_size(before)
 
 
 @pytest.fixture

@@ -63,8 +63,9 @@ def test_the_unit_page_lists_staff_selectability_and_caseload(centre: Centre) ->
     assert response.status_code == 200
     page = text(response.content)
     assert "2 medarbetare, varav 1 valbar som fast vårdkontakt." in page
-    assert "Karin Sköterska Sjuksköterska (leg.) Valbar Gör ej valbar 2 2" in page
-    assert "Per Läkare Läkare (leg.) Ej valbar Gör valbar 0 0" in page
+    # the button's name begins with its visible text and names whom it is about (WCAG 2.5.3)
+    assert "Karin Sköterska Sjuksköterska (leg.) Valbar Gör ej valbar : Karin Sköterska 2 2" in page
+    assert "Per Läkare Läkare (leg.) Ej valbar Gör valbar : Per Läkare 0 0" in page
     assert "Olle Annanstans" not in page
     assert "Vårdcoach Fast vårdkontakt" in page
     # the unit manager sets selectable, but only the head of unit declares titles
