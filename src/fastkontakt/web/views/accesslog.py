@@ -19,7 +19,7 @@ from fastkontakt.access.models import AccessLogEntry, Role
 from fastkontakt.access.selectors import accesslog_list, emergency_access_list, log_review_read
 from fastkontakt.domain.errors import InvalidIdentifier
 from fastkontakt.domain.identifiers import parse_personal_id
-from fastkontakt.web.forms import Form
+from fastkontakt.web.forms import DateField, Form
 from fastkontakt.web.views.base import actor_of, translate_domain_errors
 
 PAGE_ROWS = 500
@@ -41,8 +41,8 @@ class ReviewForm(Form):
     personal_id = forms.CharField(label="Personnummer", max_length=13, required=False)
     username = forms.CharField(label="Användare", max_length=150, required=False)
     flagged_only = forms.BooleanField(label="Endast flaggade", required=False)
-    since = forms.DateField(label="Från och med", required=False)
-    until = forms.DateField(label="Till och med", required=False)
+    since = DateField(label="Från och med", required=False)
+    until = DateField(label="Till och med", required=False)
 
     def clean_personal_id(self) -> str:
         text = str(self.cleaned_data["personal_id"]).strip()

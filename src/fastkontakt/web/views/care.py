@@ -55,7 +55,7 @@ from fastkontakt.registry.services.care import (
     sip_create,
     sip_invitation_record,
 )
-from fastkontakt.web.forms import Form
+from fastkontakt.web.forms import DateField, Form
 from fastkontakt.web.views.base import actor_of, form_errors_add, translate_domain_errors
 
 SERVICE_LABELS: dict[str, str] = {
@@ -87,15 +87,8 @@ SECTION_RULES: dict[str, tuple[str, ...]] = {
 # --- forms -----------------------------------------------------------------------------------
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-def _date(label: str, *, required: bool = True) -> forms.DateField:
-    return forms.DateField(label=label, required=required, widget=DateInput())
+def _date(label: str, *, required: bool = True) -> DateField:
+    return DateField(label=label, required=required)
 
 
 def _unit_choices(units: Sequence[Unit]) -> list[tuple[str, str]]:

@@ -51,10 +51,9 @@ from fastkontakt.registry.services.contacts import (
     contact_end,
     staff_caseload_counts,
 )
-from fastkontakt.web.forms import Form
+from fastkontakt.web.forms import DateField, Form
 from fastkontakt.web.views.base import actor_of, form_errors_add, translate_domain_errors
 
-_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 _AGREED_CHOICES = [("", "Inte angivet"), ("ja", "Ja"), ("nej", "Nej")]
 
 
@@ -72,7 +71,7 @@ class AppointForm(Form):
     unit = forms.TypedChoiceField(label="Enhet", coerce=int)
     kind = forms.ChoiceField(label="Typ av kontakt", choices=CONTACT_KIND_CHOICES)
     staff = forms.TypedChoiceField(label="Medarbetare", coerce=int, required=False)
-    start = forms.DateField(label="Från och med", widget=_DATE)
+    start = DateField(label="Från och med")
     coordinating = forms.BooleanField(label="Samordningsansvar", required=False)
     takes_over = forms.TypedChoiceField(
         label="Tar över samordningsansvaret från", coerce=int, required=False, empty_value=None
@@ -103,15 +102,15 @@ def appoint(request: HttpRequest, person_pk: int) -> HttpResponse:
     current = list(
         Contact.objects.filter(person=person, end__isnull=True).select_related("staff", "unit")
     )
-    # Anything the address or the form leaves out takes its default, so that a worklist link
-    # naming only the unit and kind opens a complete form.
+    # Anything the address leaves out takes its default, so that a worklist link naming only
+    # the unit and kind opens a complete form. The start date is prefilled (today) only when the
+    # form is opened, where the user sees it: a sent form without one is refused, never saved
+    # as today behind the user's back.
     data = (request.POST if request.method == "POST" else request.GET).copy()
-    for key, value in {
-        "unit": str(units[0].pk),
-        "kind": "fast_vardkontakt",
-        "start": today.isoformat(),
-        "reason": "behov",
-    }.items():
+    defaults = {"unit": str(units[0].pk), "kind": "fast_vardkontakt", "reason": "behov"}
+    if request.method != "POST":
+        defaults["start"] = today.isoformat()
+    for key, value in defaults.items():
         if not data.get(key):
             data[key] = value
     form = AppointForm(data)
@@ -220,7 +219,7 @@ def _chosen(form: AppointForm, units: list[Unit]) -> Chosen:
 
 
 class EndForm(Form):
-    end = forms.DateField(label="Sista dag", widget=_DATE)
+    end = DateField(label="Sista dag")
     end_reason = forms.ChoiceField(label="Skäl", choices=[("", "Välj skäl"), *END_REASON_CHOICES])
 
 
@@ -293,7 +292,7 @@ def handover_staff_list(request: HttpRequest) -> HttpResponse:
 
 class HandoverForm(Form):
     reason = forms.ChoiceField(label="Skäl", choices=HANDOVER_REASON_CHOICES)
-    effective = forms.DateField(label="Gäller från", widget=_DATE)
+    effective = DateField(label="Gäller från")
     relatives = forms.BooleanField(label="Skicka även brev till närstående", required=False)
 
 
