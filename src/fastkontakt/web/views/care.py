@@ -45,6 +45,7 @@ from fastkontakt.registry.services.care import (
     implementation_plan_establish,
     implementation_plan_revise,
     implementation_plan_update_record,
+    information_transfer_consent_record,
     information_transfer_record,
     inpatient_stay_admit,
     inpatient_stay_discharge,
@@ -269,6 +270,10 @@ class TransferForm(RecordingUnitForm):
     )
 
 
+class TransferConsentForm(RecordingUnitForm):
+    consented = forms.BooleanField(label="Personen har samtyckt till överföringen")
+
+
 # --- what each form records ------------------------------------------------------------------
 
 
@@ -487,6 +492,19 @@ ACTIONS: dict[str, Action] = {
             ),
             "Informationsöverföringen är registrerad.",
         ),
+        Action(
+            "samtycke",
+            TransferConsentForm,
+            "overforingar",
+            lambda actor, person, item, f: information_transfer_consent_record(
+                actor=actor,
+                person_pk=person,
+                transfer_pk=_required(item),
+                unit_pk=_required(f.pk("unit")),
+            ),
+            "Samtycket är registrerat.",
+            item=True,
+        ),
     )
 }
 
@@ -593,6 +611,9 @@ def _render(
         )
         for s in overview.sips
     ]
+    transfers = [
+        (t, offer("samtycke", can_record and not t.consent, t.pk)) for t in overview.transfers
+    ]
     plan = overview.plan
     plan_units = bool(overview.plan_units)
     context = {
@@ -603,6 +624,7 @@ def _render(
         "decisions": decisions,
         "stays": stays,
         "sips": sips,
+        "transfers": transfers,
         "saved": saved,
         "forms": {
             "residence": offer("boende", bool(overview.residence_units)),
