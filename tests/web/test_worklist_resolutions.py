@@ -120,3 +120,71 @@ def test_every_row_of_every_worklist_opens_a_form_its_user_may_use(policy: str) 
 
 def _rules_of(policy: str) -> set[str]:
     return {rule.id for rule in POLICIES[policy].rules}
+
+
+@pytest.mark.django_db
+def test_the_appoint_form_offers_to_replace_a_contact_that_ends_later() -> None:
+    # given a contact whose staff member leaves in a month (a contact-vacancy or a replacement
+    # the worklist asks for)
+    from datetime import timedelta
+
+    from tests.factories import ContactFactory, PersonFactory, StaffFactory, UnitFactory
+
+    today = timezone.localdate()
+    centre = UnitFactory(type="primarvard")
+    staff = StaffFactory()
+    staff.units.add(centre)
+    person = PersonFactory(listed_at=centre)
+    leaving = ContactFactory(
+        person=person, unit=centre, staff=staff, start=today - timedelta(50),
+        end=today + timedelta(30),
+    )
+    client = signed_in(make_user("chef", [(Role.HEAD_OF_UNIT, centre)]))
+
+    # when the worklist's button opens the form
+    response = client.get(
+        reverse("web:appoint", args=[person.pk]),
+        {"unit": centre.pk, "kind": leaving.kind, "replaces": leaving.pk},
+    )
+
+    # then the contact is chosen as the one replaced
+    html = response.content.decode()
+    chooser = html[html.index('<select name="replaces"') :]
+    chooser = chooser[: chooser.index("</select>")]
+    assert f'<option value="{leaving.pk}" selected>' in chooser
+
+
+@pytest.mark.django_db
+def test_candidates_taking_over_coordination_are_not_shown_as_refused() -> None:
+    # given a coordinating fast vårdkontakt, and a nurse of the unit
+    from datetime import timedelta
+
+    from tests.factories import ContactFactory, PersonFactory, StaffFactory, UnitFactory
+
+    today = timezone.localdate()
+    centre = UnitFactory(type="primarvard")
+    held_by, nurse = StaffFactory(), StaffFactory(name="Nora Sjö", profession="sjukskoterska")
+    for member in (held_by, nurse):
+        member.units.add(centre)
+    person = PersonFactory(listed_at=centre)
+    coordinator = ContactFactory(
+        person=person, unit=centre, staff=held_by, coordinating=True,
+        start=today - timedelta(50), informed=today - timedelta(49),
+    )
+    client = signed_in(make_user("chef", [(Role.HEAD_OF_UNIT, centre)]))
+
+    # when the form opens for a takeover (the button of a coordinator-setting row)
+    response = client.get(
+        reverse("web:appoint", args=[person.pk]),
+        {
+            "unit": centre.pk,
+            "kind": "fast_vardkontakt",
+            "coordinating": "on",
+            "takes_over": coordinator.pk,
+        },
+    )
+
+    # then the nurse is a candidate, not refused as a second coordinator
+    html = response.content.decode()
+    nurse_item = html[html.rindex("<li", 0, html.index("Nora Sjö")) : html.index("Nora Sjö")]
+    assert 'class=""' in nurse_item

@@ -99,8 +99,12 @@ def appoint(request: HttpRequest, person_pk: int) -> HttpResponse:
     units = _appointing_units(actor)
     today = timezone.localdate()
     person = person_read(actor=actor, person_pk=person_pk, what="contact.appoint.form")
+    # Current: no end, or an end still ahead (a contact whose staff member leaves later is the
+    # one a worklist row asks to replace).
     current = list(
-        Contact.objects.filter(person=person, end__isnull=True).select_related("staff", "unit")
+        Contact.objects.filter(person=person)
+        .filter(Q(end__isnull=True) | Q(end__gte=today))
+        .select_related("staff", "unit")
     )
     # Anything the address leaves out takes its default, so that a worklist link naming only
     # the unit and kind opens a complete form. The start date is prefilled (today) only when the
@@ -132,6 +136,7 @@ def appoint(request: HttpRequest, person_pk: int) -> HttpResponse:
         start=chosen.start,
         coordinating=chosen.coordinating,
         replaces_pk=chosen.replaces,
+        takes_over_pk=chosen.takes_over,
         as_of=today,
     )
     form.fields["staff"].choices = [("", "–")] + [  # type: ignore[attr-defined]
@@ -186,6 +191,7 @@ class Chosen:
     start: date
     coordinating: bool
     replaces: int | None
+    takes_over: int | None
     staff: int | None
 
 
@@ -210,6 +216,7 @@ def _chosen(form: AppointForm, units: list[Unit]) -> Chosen:
         start=field("start") or timezone.localdate(),
         coordinating=bool(field("coordinating")),
         replaces=field("replaces") or None,
+        takes_over=field("takes_over") or None,
         # Not through the field: its choices (the ranked candidates) are set after this.
         staff=int(staff) if (staff := str(form.data.get("staff", ""))).isdigit() else None,
     )
