@@ -84,6 +84,22 @@ def _rows_of(demo: Demo, unit: Unit, rule: str, name: str) -> int:
     return demo.page.locator(f'tr[data-rule="{rule}"]', has_text=name).count()
 
 
+def _most_visits_by_a_candidate(person_pk: int, unit: Unit) -> None:
+    """Test data: an undersköterska of the unit made every visit of the last 14 days, so that
+    appointing her the fast omsorgskontakt gives her the greater share (continuity-share)."""
+    since = timezone.localdate() - timedelta(days=13)
+    held = Contact.objects.filter(person_id=person_pk, kind="fast_omsorgskontakt").values("staff")
+    carer = (
+        Staff.objects.filter(units=unit, profession="underskoterska", employment_end__isnull=True)
+        .exclude(pk__in=held)
+        .exclude(absences__end__gte=since)
+        .order_by("hsa_id")
+        .first()
+    )
+    assert carer is not None
+    Visit.objects.filter(person_id=person_pk, date__gte=since).update(staff=carer)
+
+
 def _appoint(page: Page, rule: str, person_pk: int) -> None:
     page.wait_for_selector("#candidates")
     radios = page.locator("#candidates li:not(.refused) input[type=radio]")
@@ -117,11 +133,16 @@ def _care(page: Page, rule: str, url: str) -> None:
         "residential-care-contact": "boende",
     }.get(rule)
     if rule == "plan-initial-update":
-        slug = (
-            "uppdatering"
-            if page.locator('form[action*="/uppdatering/"]').count()
-            else "genomforandeplan"
-        )
+        if page.locator('form[action*="/genomforandeplan/"]').count():
+            # No plan yet: the plan is drawn up first, then the fast omsorgskontakt updates it
+            # (the finding asks for both).
+            _care_form(page, "genomforandeplan", "genomforandeplan", rule)
+            page.locator('form[action*="/uppdatering/"]').first.wait_for()
+        slug = "uppdatering"
+    _care_form(page, section, slug or "", rule)
+
+
+def _care_form(page: Page, section: str, slug: str, rule: str) -> None:
     form = page.locator(f'#{section} form[action*="/{slug}/"]').first
     form.wait_for()
     today = timezone.localdate().isoformat()
@@ -181,6 +202,8 @@ def test_every_rule_is_resolved_from_the_worklist(demo: Demo) -> None:
         )
         used.add(row.person_pk)
         _manage(unit)
+        if rule == "continuity-share":
+            _most_visits_by_a_candidate(row.person_pk, unit)
         before = _rows_of(demo, unit, rule, row.name)
         if before < 1:
             failures.append(f"{rule}: {row.name} not on the worklist of {unit.name}")
