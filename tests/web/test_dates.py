@@ -15,7 +15,15 @@ from django.utils import timezone
 from fastkontakt.access.models import Role
 from fastkontakt.planning import models as m
 from fastkontakt.planning.services import MAX_ABSENCE_AHEAD_DAYS, plan_store
-from fastkontakt.registry.models import Absence, Contact, InformationTransfer, Staff, Unit
+from fastkontakt.registry.models import (
+    Absence,
+    Contact,
+    Handover,
+    HomeCareDecision,
+    InformationTransfer,
+    Staff,
+    Unit,
+)
 from fastkontakt.web.forms import DateField, Form
 from tests.access.helpers import make_user, signed_in
 from tests.factories import (
@@ -191,6 +199,52 @@ def test_ending_with_a_us_date_is_refused_and_changes_nothing(
     assert "”Sista dag”: skriv datumet som år-månad-dag" in _text(response)
     contact.refresh_from_db()
     assert (contact.end, contact.end_reason) == (None, "")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("effective", "error"),
+    [
+        ("", "Ange ett datum i fältet ”Gäller från”."),
+        ("12/2/2025", "”Gäller från”: skriv datumet som år-månad-dag, till exempel 2026-12-01"),
+    ],
+)
+def test_a_handover_without_a_readable_date_is_refused_and_saves_nothing(
+    today: date, effective: str, error: str
+) -> None:
+    # given a leaving undersköterska with a customer, and a successor
+    home_care = UnitFactory(type="hemtjanst")
+    client = signed_in(make_user("samordnare", [(Role.COORDINATOR, home_care)]))
+    leaving = _staff_at(
+        home_care, profession="underskoterska", employment_end=today + timedelta(days=20)
+    )
+    successor = _staff_at(home_care, profession="underskoterska")
+    person = PersonFactory()
+    HomeCareDecision.objects.create(
+        person=person, unit=home_care, start=today - timedelta(90), services=["omsorg"]
+    )
+    ContactFactory(
+        person=person, unit=home_care, staff=leaving, kind="fast_omsorgskontakt",
+        start=today - timedelta(80),
+    )
+    before = sorted(Contact.objects.values_list("pk", "staff_id", "end"))
+
+    # when
+    response = client.post(
+        reverse("web:handover", args=[leaving.pk]),
+        {
+            "reason": "medarbetaren_slutar",
+            "effective": effective,
+            f"all-fast_omsorgskontakt-{home_care.pk}": successor.pk,
+        },
+    )
+
+    # then
+    assert response.status_code == 200
+    assert error in _text(response)
+    assert sorted(Contact.objects.values_list("pk", "staff_id", "end")) == before
+    assert Handover.objects.count() == 0
+    assert person.letters.count() == 0
 
 
 @pytest.mark.django_db
