@@ -4,6 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_PEOPLE ?= 2000
+# The port of `make run`: `PORT=8080 make run` (or `make run PORT=8080`).
+PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := fastkontakt.settings
 
 CHROMIUM ?= /usr/bin/chromium
@@ -36,8 +38,8 @@ demo: migrate
 
 run: demo
 	@$(BIN)/fastkontakt demo-login
-	@echo "Fast kontakt: http://127.0.0.1:8000/"
-	$(BIN)/fastkontakt manage runserver 127.0.0.1:8000
+	@echo "Fast kontakt: http://127.0.0.1:$(PORT)/"
+	$(BIN)/fastkontakt manage runserver 127.0.0.1:$(PORT)
 
 lint: install
 	$(BIN)/ruff check src tests bench

@@ -1,7 +1,8 @@
 """Django settings, driven by environment variables (12-factor).
 
 ``DATABASE_URL`` selects the database (PostgreSQL in CI and production); without it a SQLite
-file under ``FASTKONTAKT_DATA_DIR`` (default ``./var``) is used so that a fresh clone just runs.
+file under ``FASTKONTAKT_DATA_DIR`` (default ``var/`` at the project's root, found from this file,
+never from the current folder) is used so that a fresh clone just runs.
 """
 
 from __future__ import annotations
@@ -13,7 +14,11 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
-DATA_DIR = Path(os.environ.get("FASTKONTAKT_DATA_DIR", Path.cwd() / "var"))
+#: The project's root (``src/fastkontakt/settings.py`` is two folders below it). The data's place
+#: never depends on the current folder: a command run from elsewhere would otherwise create an
+#: empty database there and fail on its missing tables.
+PROJECT_ROOT = BASE_DIR.parent.parent
+DATA_DIR = Path(os.environ.get("FASTKONTAKT_DATA_DIR") or PROJECT_ROOT / "var").resolve()
 
 
 def _flag(name: str, default: bool) -> bool:

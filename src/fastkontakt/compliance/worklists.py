@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from fastkontakt.compliance.resolutions import Owners, resolution_for, row_owners
 from fastkontakt.domain.calendar import active_on
 from fastkontakt.domain.model import ContactKind, ContactRequest, Patient
 from fastkontakt.domain.rules.engine import Directory, Finding, Policy, evaluate_patient
@@ -76,6 +77,8 @@ RULE_KIND: dict[str, ContactKind | None] = {
     "plan-revision": "fast_omsorgskontakt",
     "sip-coordinator": "sip_samordnare",
     "continuity-share": "fast_omsorgskontakt",
+    "contact-needed": "fast_vardkontakt",
+    "residential-care-contact": "fast_omsorgskontakt",
 }
 #: Patient-level rules that are the fast omsorgskontakt's own duties (seed 002).
 _OMSORGSKONTAKT_DUTIES = frozenset({"plan-initial-update", "plan-revision", "continuity-share"})
@@ -99,6 +102,8 @@ class WorklistRow:
     kind: ContactKind | None
     staff_pk: int | None
     staff_name: str | None
+    owners: Owners = Owners()
+    """The units that own the fix (``compliance.resolutions``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +153,7 @@ def worklist_get(
     rule: str | None = None,
     kind: str | None = None,
     staff_pk: int | None = None,
+    roles: frozenset[str] | None = None,
     page: int = 1,
     page_size: int = 50,
 ) -> Worklist:
@@ -155,12 +161,16 @@ def worklist_get(
 
     ``policy`` defaults to the region's. ``rule``, ``kind`` and ``staff_pk`` keep only rows of
     that rule, about that contact kind, concerning that staff member. ``page`` counts from 1 and
-    is brought within the pages there are. Raises ``Unit.DoesNotExist`` for an unknown unit and
+    is brought within the pages there are. Only rows the unit owns the fix of are on its
+    worklist (``compliance.resolutions``); with ``roles`` (the viewer's roles at the unit) only
+    those the viewer has a form for. Raises ``Unit.DoesNotExist`` for an unknown unit and
     ``ValueError`` for a page or page size below 1.
     """
     if page < 1 or page_size < 1:
         raise ValueError("page and page_size must be at least 1")
-    unit_id, unit_name = Unit.objects.values_list("hsa_id", "name").get(pk=unit_pk)
+    unit_id, unit_name, unit_type = Unit.objects.values_list("hsa_id", "name", "type").get(
+        pk=unit_pk
+    )
     chosen = policy if policy is not None else region_policy_get()
     people = person_snapshot_list(where=care_relationship_q([unit_pk], as_of))
     directory = directory_get()
@@ -168,7 +178,14 @@ def worklist_get(
     rows: list[WorklistRow] = []
     for person_pk, patient in zip(people.person_pks, people.patients, strict=True):
         findings = evaluate_patient(patient, directory, as_of=as_of, policy=chosen)
-        rows.extend(worklist_rows(person_pk, patient, findings, directory, people.staff_pks, as_of))
+        rows.extend(
+            row
+            for row in worklist_rows(
+                person_pk, patient, findings, directory, people.staff_pks, as_of
+            )
+            if row.owners.owns(unit_id, unit_type)
+            and (roles is None or resolution_for(row.rule, unit_type, roles) is not None)
+        )
     options = _options(rows)
     matching = [
         row
@@ -223,11 +240,13 @@ def worklist_rows(
         kind: ContactKind | None = RULE_KIND.get(finding.rule)
         staff: str | None = None
         contact = contacts.get(finding.contact) if finding.contact is not None else None
+        request_unit: str | None = None
         if contact is not None:
             kind, staff = contact.kind, contact.staff
         elif finding.rule == "contact-on-request":
             request = next(requests, None)
             kind = request.kind if request is not None else None
+            request_unit = request.unit if request is not None else None
         elif finding.rule in _OMSORGSKONTAKT_DUTIES:
             staff = omsorgskontakt
         member = directory.staff.get(staff) if staff is not None else None
@@ -247,6 +266,7 @@ def worklist_rows(
             kind=kind,
             staff_pk=staff_pks.get(staff) if staff is not None else None,
             staff_name=member.name if member is not None else staff,
+            owners=row_owners(finding, patient, directory, as_of, request_unit=request_unit),
         )
 
 

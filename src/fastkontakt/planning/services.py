@@ -39,6 +39,9 @@ from fastkontakt.registry.models import Absence, Contact, HomeCareDecision, Pers
 
 DEFAULT_REPLAN_SECONDS = 20.0
 MAX_ABSENCE_DAYS = 366
+#: How far ahead an absence may start: the plan covers two weeks, and a date years ahead is far
+#: more likely a typing error than a planned absence.
+MAX_ABSENCE_AHEAD_DAYS = 366
 
 
 def replan_seconds() -> float:
@@ -208,7 +211,7 @@ def _plan_write(
 
 
 def _absence_problems(
-    unit: Unit, staff_pk: int | None, start: date | None, end: date | None
+    unit: Unit, staff_pk: int | None, start: date | None, end: date | None, today: date
 ) -> list[Problem]:
     problems = []
     if (
@@ -221,8 +224,27 @@ def _absence_problems(
     if end is None:
         problems.append(Problem("end", "Ange sista dagen."))
     if start is not None and end is not None:
+        limit = today + timedelta(days=MAX_ABSENCE_AHEAD_DAYS)
         if end < start:
             problems.append(Problem("end", "Sista dagen är före den första."))
+        elif end < today:
+            # Nothing left to re-plan: an absence wholly in the past changes no visit.
+            problems.append(
+                Problem(
+                    "end",
+                    f"Frånvaron är redan över: sista dagen {end.isoformat()} är före i dag "
+                    f"({today.isoformat()}). Registrera frånvaro som pågår eller kommer.",
+                )
+            )
+        elif start > limit:
+            problems.append(
+                Problem(
+                    "start",
+                    f"Första dagen {start.isoformat()} ligger för långt fram: frånvaro "
+                    f"registreras högst {MAX_ABSENCE_AHEAD_DAYS} dagar i förväg, senast "
+                    f"{limit.isoformat()}.",
+                )
+            )
         elif (end - start).days + 1 > MAX_ABSENCE_DAYS:
             problems.append(Problem("end", "Frånvaron får vara högst ett år i taget."))
         elif (
@@ -254,7 +276,9 @@ def replan_request(
     unit = planning_unit_get(actor=actor, unit_pk=unit_pk)
     absence = None
     if with_absence:
-        problems = _absence_problems(unit, absence_staff_pk, absence_start, absence_end)
+        problems = _absence_problems(
+            unit, absence_staff_pk, absence_start, absence_end, timezone.localdate()
+        )
         if problems or absence_staff_pk is None or absence_start is None or absence_end is None:
             raise InvalidInput(problems)
         absence = Absence.objects.create(

@@ -74,6 +74,7 @@ __all__ = [
     "implementation_plan_establish",
     "implementation_plan_revise",
     "implementation_plan_update_record",
+    "information_transfer_consent_record",
     "information_transfer_record",
     "inpatient_stay_admit",
     "inpatient_stay_discharge",
@@ -780,6 +781,34 @@ def information_transfer_record(
             person=person, recipient=recipient, date=transferred, consent=consent
         )
         person_write_log(actor=actor, person=person, unit=unit, what="information_transfer.record")
+    return transfer
+
+
+def information_transfer_consent_record(
+    *, actor: Actor, person_pk: int, transfer_pk: int, unit_pk: int, as_of: date | None = None
+) -> InformationTransfer:
+    """Record, on behalf of ``unit_pk``, that the person has consented to a transfer that was
+    recorded without consent (the finding of ``transfer-consent`` is then resolved).
+
+    A transfer already recorded with consent is refused: nothing to change.
+    """
+    as_of = as_of or timezone.localdate()
+    unit = _unit(unit_pk)
+    require_role(actor, RECORDING_ROLES, unit.pk)
+    person = _read_person(actor, person_pk, "information_transfer.consent", as_of)
+    with write_transaction():
+        _lock(person)
+        _related_to_unit(person, unit, as_of)
+        transfer = InformationTransfer.objects.filter(pk=transfer_pk, person=person).first()
+        if transfer is None:
+            raise _refuse("transfer", "Informationsöverföringen finns inte.")
+        if transfer.consent:
+            raise _refuse("transfer", "Överföringen är redan registrerad med samtycke.")
+        transfer.consent = True
+        transfer.save(update_fields=["consent"])
+        person_write_log(
+            actor=actor, person=person, unit=unit, what="information_transfer.consent"
+        )
     return transfer
 
 

@@ -129,6 +129,7 @@ def appointment_candidates(
     start: date | None = None,
     coordinating: bool = False,
     replaces_pk: int | None = None,
+    takes_over_pk: int | None = None,
     as_of: date | None = None,
 ) -> list[tuple[int, Candidate]]:
     """The staff who could be appointed, best fit first, each with its staff pk.
@@ -148,6 +149,8 @@ def appointment_candidates(
     pks = dict(Staff.objects.filter(hsa_id__in=staff_ids).values_list("hsa_id", "pk"))
     counts = staff_caseload_counts(on=as_of, staff_pks=list(pks.values()))
     replaces = _contact_of(person, replaces_pk).external_id if replaces_pk else None
+    # Ranked as the save would check them: a takeover of coordination is no second coordinator.
+    takes_over = _contact_of(person, takes_over_pk).external_id if takes_over_pk else None
     ranked = rank_candidates(
         patient,
         kind_,
@@ -159,6 +162,7 @@ def appointment_candidates(
         start=start,
         coordinating=coordinating,
         replaces=replaces,
+        takes_over_coordination_from=takes_over,
     )
     return [(pks[candidate.staff], candidate) for candidate in ranked]
 

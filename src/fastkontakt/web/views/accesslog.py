@@ -22,7 +22,7 @@ from fastkontakt.domain.errors import InvalidIdentifier
 from fastkontakt.domain.identifiers import parse_personal_id, personal_id_display
 from fastkontakt.domain.vocabulary import LOG_WHAT, swedish, swedish_flags
 from fastkontakt.registry.selectors import unit_names_by_hsa_id
-from fastkontakt.web.forms import Form
+from fastkontakt.web.forms import DateField, Form
 from fastkontakt.web.views.base import actor_of, translate_domain_errors
 
 PAGE_ROWS = 500
@@ -75,8 +75,8 @@ class ReviewForm(Form):
     personal_id = forms.CharField(label="Personnummer", max_length=13, required=False)
     username = forms.CharField(label="Användare", max_length=150, required=False)
     flagged_only = forms.BooleanField(label="Endast flaggade", required=False)
-    since = forms.DateField(label="Från och med", required=False)
-    until = forms.DateField(label="Till och med", required=False)
+    since = DateField(label="Från och med", required=False)
+    until = DateField(label="Till och med", required=False)
 
     def clean_personal_id(self) -> str:
         text = str(self.cleaned_data["personal_id"]).strip()

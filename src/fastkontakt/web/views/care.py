@@ -45,6 +45,7 @@ from fastkontakt.registry.services.care import (
     implementation_plan_establish,
     implementation_plan_revise,
     implementation_plan_update_record,
+    information_transfer_consent_record,
     information_transfer_record,
     inpatient_stay_admit,
     inpatient_stay_discharge,
@@ -55,7 +56,7 @@ from fastkontakt.registry.services.care import (
     sip_create,
     sip_invitation_record,
 )
-from fastkontakt.web.forms import Form
+from fastkontakt.web.forms import DateField, Form
 from fastkontakt.web.views.base import actor_of, form_errors_add, translate_domain_errors
 
 SERVICE_LABELS = vocabulary.SERVICES
@@ -76,15 +77,8 @@ SECTION_RULES: dict[str, tuple[str, ...]] = {
 # --- forms -----------------------------------------------------------------------------------
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-def _date(label: str, *, required: bool = True) -> forms.DateField:
-    return forms.DateField(label=label, required=required, widget=DateInput())
+def _date(label: str, *, required: bool = True) -> DateField:
+    return DateField(label=label, required=required)
 
 
 def _unit_choices(units: Sequence[Unit]) -> list[tuple[str, str]]:
@@ -263,6 +257,10 @@ class TransferForm(RecordingUnitForm):
         coerce=lambda value: value == "ja",
         widget=forms.RadioSelect,
     )
+
+
+class TransferConsentForm(RecordingUnitForm):
+    consented = forms.BooleanField(label="Personen har samtyckt till överföringen")
 
 
 # --- what each form records ------------------------------------------------------------------
@@ -483,6 +481,19 @@ ACTIONS: dict[str, Action] = {
             ),
             "Informationsöverföringen är registrerad.",
         ),
+        Action(
+            "samtycke",
+            TransferConsentForm,
+            "overforingar",
+            lambda actor, person, item, f: information_transfer_consent_record(
+                actor=actor,
+                person_pk=person,
+                transfer_pk=_required(item),
+                unit_pk=_required(f.pk("unit")),
+            ),
+            "Samtycket är registrerat.",
+            item=True,
+        ),
     )
 }
 
@@ -589,6 +600,9 @@ def _render(
         )
         for s in overview.sips
     ]
+    transfers = [
+        (t, offer("samtycke", can_record and not t.consent, t.pk)) for t in overview.transfers
+    ]
     plan = overview.plan
     plan_units = bool(overview.plan_units)
     context = {
@@ -599,6 +613,7 @@ def _render(
         "decisions": decisions,
         "stays": stays,
         "sips": sips,
+        "transfers": transfers,
         "saved": saved,
         "forms": {
             "residence": offer("boende", bool(overview.residence_units)),

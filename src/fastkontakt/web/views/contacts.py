@@ -52,10 +52,9 @@ from fastkontakt.registry.services.contacts import (
     contact_end,
     staff_caseload_counts,
 )
-from fastkontakt.web.forms import Form
+from fastkontakt.web.forms import DateField, Form
 from fastkontakt.web.views.base import actor_of, form_errors_add, translate_domain_errors
 
-_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 _AGREED_CHOICES = [("", "Inte angivet"), ("ja", "Ja"), ("nej", "Nej")]
 
 
@@ -73,7 +72,7 @@ class AppointForm(Form):
     unit = forms.TypedChoiceField(label="Enhet", coerce=int)
     kind = forms.ChoiceField(label="Typ av kontakt", choices=CONTACT_KIND_CHOICES)
     staff = forms.TypedChoiceField(label="Medarbetare", coerce=int, required=False)
-    start = forms.DateField(label="Från och med", widget=_DATE)
+    start = DateField(label="Från och med")
     coordinating = forms.BooleanField(label="Samordningsansvar", required=False)
     takes_over = forms.TypedChoiceField(
         label="Tar över samordningsansvaret från", coerce=int, required=False, empty_value=None
@@ -101,18 +100,22 @@ def appoint(request: HttpRequest, person_pk: int) -> HttpResponse:
     units = _appointing_units(actor)
     today = timezone.localdate()
     person = person_read(actor=actor, person_pk=person_pk, what="contact.appoint.form")
+    # Current: no end, or an end still ahead (a contact whose staff member leaves later is the
+    # one a worklist row asks to replace).
     current = list(
-        Contact.objects.filter(person=person, end__isnull=True).select_related("staff", "unit")
+        Contact.objects.filter(person=person)
+        .filter(Q(end__isnull=True) | Q(end__gte=today))
+        .select_related("staff", "unit")
     )
-    # Anything the address or the form leaves out takes its default, so that a worklist link
-    # naming only the unit and kind opens a complete form.
+    # Anything the address leaves out takes its default, so that a worklist link naming only
+    # the unit and kind opens a complete form. The start date is prefilled (today) only when the
+    # form is opened, where the user sees it: a sent form without one is refused, never saved
+    # as today behind the user's back.
     data = (request.POST if request.method == "POST" else request.GET).copy()
-    for key, value in {
-        "unit": str(units[0].pk),
-        "kind": "fast_vardkontakt",
-        "start": today.isoformat(),
-        "reason": "behov",
-    }.items():
+    defaults = {"unit": str(units[0].pk), "kind": "fast_vardkontakt", "reason": "behov"}
+    if request.method != "POST":
+        defaults["start"] = today.isoformat()
+    for key, value in defaults.items():
         if not data.get(key):
             data[key] = value
     form = AppointForm(data)
@@ -134,6 +137,7 @@ def appoint(request: HttpRequest, person_pk: int) -> HttpResponse:
         start=chosen.start,
         coordinating=chosen.coordinating,
         replaces_pk=chosen.replaces,
+        takes_over_pk=chosen.takes_over,
         as_of=today,
     )
     form.fields["staff"].choices = [("", "–")] + [  # type: ignore[attr-defined]
@@ -188,6 +192,7 @@ class Chosen:
     start: date
     coordinating: bool
     replaces: int | None
+    takes_over: int | None
     staff: int | None
 
 
@@ -212,6 +217,7 @@ def _chosen(form: AppointForm, units: list[Unit]) -> Chosen:
         start=field("start") or timezone.localdate(),
         coordinating=bool(field("coordinating")),
         replaces=field("replaces") or None,
+        takes_over=field("takes_over") or None,
         # Not through the field: its choices (the ranked candidates) are set after this.
         staff=int(staff) if (staff := str(form.data.get("staff", ""))).isdigit() else None,
     )
@@ -221,7 +227,7 @@ def _chosen(form: AppointForm, units: list[Unit]) -> Chosen:
 
 
 class EndForm(Form):
-    end = forms.DateField(label="Sista dag", widget=_DATE)
+    end = DateField(label="Sista dag")
     end_reason = forms.ChoiceField(label="Skäl", choices=[("", "Välj skäl"), *END_REASON_CHOICES])
 
 
@@ -294,7 +300,7 @@ def handover_staff_list(request: HttpRequest) -> HttpResponse:
 
 class HandoverForm(Form):
     reason = forms.ChoiceField(label="Skäl", choices=HANDOVER_REASON_CHOICES)
-    effective = forms.DateField(label="Gäller från", widget=_DATE)
+    effective = DateField(label="Gäller från")
     relatives = forms.BooleanField(label="Skicka även brev till närstående", required=False)
 
 

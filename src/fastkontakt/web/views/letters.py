@@ -20,7 +20,7 @@ from fastkontakt.letters.models import DeliveryMethod, Recipient
 from fastkontakt.letters.selectors import letter_get, letter_pdf_get, letters_page_get
 from fastkontakt.letters.services import letter_create as letter_create_service
 from fastkontakt.letters.services import letter_deliver as letter_deliver_service
-from fastkontakt.web.forms import Form
+from fastkontakt.web.forms import DateField, Form
 from fastkontakt.web.views.base import actor_of, form_errors_add, translate_domain_errors
 
 
@@ -78,10 +78,7 @@ def letter_pdf(request: HttpRequest, letter_pk: int) -> HttpResponse:
 
 
 class DeliverForm(Form):
-    delivered_on = forms.DateField(
-        label="Datum då brevet lämnades eller skickades",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    delivered_on = DateField(label="Datum då brevet lämnades eller skickades")
     method = forms.ChoiceField(
         label="Hur", choices=DeliveryMethod.choices, widget=forms.RadioSelect
     )

@@ -29,19 +29,14 @@ from fastkontakt.planning.selectors import (
     replan_page_get,
 )
 from fastkontakt.planning.services import replan_request
-from fastkontakt.web.forms import Form
+from fastkontakt.web.forms import DateField, Form
 from fastkontakt.web.views.base import actor_of, translate_domain_errors
 
 
 class AbsenceForm(Form):
     staff = forms.TypedChoiceField(label="Medarbetare", coerce=int)
-    start = forms.DateField(
-        label="Första dagen", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    end = forms.DateField(
-        label="Sista dagen (samma dag för en dag)",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    start = DateField(label="Första dagen")
+    end = DateField(label="Sista dagen (samma dag för en dag)")
 
     def __init__(
         self, *args: object, staff_choices: list[tuple[int, str]], **kwargs: object

@@ -7,6 +7,7 @@ person's page: a worklist row names the person and what is wrong with their care
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django import forms
 from django.http import HttpRequest, HttpResponse
@@ -18,35 +19,14 @@ from django.views.decorators.http import require_http_methods
 from fastkontakt.access.actors import Actor
 from fastkontakt.access.models import UNIT_ROLES
 from fastkontakt.access.selectors import persons_read
+from fastkontakt.compliance.resolutions import Resolution, resolution_for
 from fastkontakt.compliance.worklists import GROUP_LABELS, Worklist, WorklistRow, worklist_get
 from fastkontakt.domain.errors import NotAllowed
 from fastkontakt.registry.models import CONTACT_KIND_CHOICES, Contact, Person, Unit
-from fastkontakt.registry.services.contacts import APPOINTING_ROLES
 from fastkontakt.web.forms import Form
 from fastkontakt.web.views.base import actor_of, translate_domain_errors
 
 PAGE_SIZE = 50
-
-#: Rules resolved by appointing a contact (of the row's kind); contact-level ones replace it.
-_APPOINT_RULES = frozenset(
-    {
-        "contact-on-request",
-        "life-threatening-physician",
-        "discharge-contact",
-        "home-care-contact",
-        "omsorgskontakt-profession",
-        "lakarkontakt-profession",
-        "lakarkontakt-listed-unit",
-        "contact-staff-at-unit",
-        "contact-eligible",
-        "sip-coordinator",
-    }
-)
-#: Rules resolved by recording something on the home care, discharge and SIP page.
-_CARE_RULES = frozenset(
-    {"plan-initial-update", "plan-revision", "discharge-sip-invitation", "transfer-consent"}
-)
-
 
 class WorklistFilter(Form):
     unit = forms.TypedChoiceField(label="Enhet", coerce=int)
@@ -72,17 +52,20 @@ def worklist(request: HttpRequest) -> HttpResponse:
         # An unknown unit, rule or staff member in the address: start over on the first unit.
         return redirect(reverse("web:worklist"))
     unit_pk = form.cleaned_data["unit"]
+    unit = next(u for u in units if u.pk == unit_pk)
+    # Only the rows this user has a form for (compliance.resolutions): no dead ends.
+    roles = frozenset(role for role in UNIT_ROLES if actor.has_role(role, unit_pk))
     listing = worklist_get(
         unit_pk=unit_pk,
         as_of=timezone.localdate(),
         rule=form.cleaned_data["rule"] or None,
         kind=form.cleaned_data["kind"] or None,
         staff_pk=form.cleaned_data["staff"],
+        roles=roles,
         page=form.cleaned_data["page"] or 1,
         page_size=PAGE_SIZE,
     )
-    may_appoint = any(actor.has_role(role, unit_pk) for role in APPOINTING_ROLES)
-    rows = _readable_rows(actor, listing, may_appoint=may_appoint)
+    rows = _readable_rows(actor, listing, unit, roles)
     context = {
         "form": form,
         "units": units,
@@ -107,10 +90,13 @@ def worklist(request: HttpRequest) -> HttpResponse:
 class RowView:
     row: WorklistRow
     action: tuple[str, str]
-    """Label and address of the workflow that resolves the row."""
+    """Label and address of the form that resolves the row."""
+    hint: str = ""
 
 
-def _readable_rows(actor: Actor, listing: Worklist, *, may_appoint: bool) -> list[RowView]:
+def _readable_rows(
+    actor: Actor, listing: Worklist, unit: Unit, roles: frozenset[str]
+) -> list[RowView]:
     """This page's rows of people the actor may read, each read logged, with its action."""
     person_pks = list(dict.fromkeys(row.person_pk for row in listing.rows))
     people = Person.objects.in_bulk(person_pks)
@@ -123,44 +109,46 @@ def _readable_rows(actor: Actor, listing: Worklist, *, may_appoint: bool) -> lis
             on=listing.as_of,
         )
     }
-    contact_pks = dict(
-        Contact.objects.filter(
-            external_id__in={row.contact for row in listing.rows if row.contact}
-        ).values_list("external_id", "pk")
-    )
-    return [
-        RowView(row, _action(row, listing.unit_pk, contact_pks, may_appoint))
+    contact_ids = {row.contact for row in listing.rows if row.contact} | {
+        contact
         for row in listing.rows
-        if row.person_pk in readable
-    ]
+        if (contact := row.owners.contact_at(unit.hsa_id)) is not None
+    }
+    contact_pks = dict(
+        Contact.objects.filter(external_id__in=contact_ids).values_list("external_id", "pk")
+    )
+    views = []
+    for row in listing.rows:
+        way = resolution_for(row.rule, unit.type, roles)
+        if row.person_pk in readable and way is not None:
+            views.append(RowView(row, _action(row, way, unit, contact_pks), way.hint))
+    return views
 
 
 def _action(
-    row: WorklistRow, unit_pk: int, contact_pks: dict[str, int], may_appoint: bool
+    row: WorklistRow, way: Resolution, unit: Unit, contact_pks: dict[str, int]
 ) -> tuple[str, str]:
-    """The label and address of the workflow that resolves the row.
-
-    Appointing and handing over are for the unit's managers and coordinators; others get the
-    person's page, where they see the same finding.
-    """
+    """The label and address of the form that resolves the row (``compliance.resolutions``)."""
     person = row.person_pk
-    contact_pk = contact_pks.get(row.contact or "")
-    if row.rule == "contact-informed":
-        return "Skicka brev", reverse("web:letters", args=[person])
-    if not may_appoint and (row.rule == "contact-vacancy" or row.rule in _APPOINT_RULES):
-        return "Öppna", reverse("web:person", args=[person])
-    if row.rule == "contact-vacancy" and row.staff_pk is not None:
-        return "Lämna över", reverse("web:handover", args=[row.staff_pk])
-    if row.rule in _CARE_RULES:
-        return "Registrera", reverse("web:care", args=[person])
-    if row.rule in _APPOINT_RULES:
-        query = f"?unit={unit_pk}"
-        if row.kind:
-            query += f"&kind={row.kind}"
-        if contact_pk is not None:
-            query += f"&replaces={contact_pk}"
-        return "Utse", reverse("web:appoint", args=[person]) + query
-    return "Öppna", reverse("web:person", args=[person])
+    if way.workflow == "letters":
+        return way.label, reverse("web:letters", args=[person])
+    if way.workflow == "care":
+        return way.label, reverse("web:care", args=[person]) + f"#{way.section}"
+    if way.workflow == "handover" and row.staff_pk is not None:
+        return way.label, reverse("web:handover", args=[row.staff_pk])
+    query: dict[str, str | int] = {"unit": unit.pk}
+    kind = way.kind or row.kind
+    if kind:
+        query["kind"] = kind
+    about = row.owners.contact_at(unit.hsa_id) or row.contact
+    about_pk = contact_pks.get(about or "")
+    if way.replaces and about_pk is not None:
+        query["replaces"] = about_pk
+    if way.coordinating:
+        query["coordinating"] = "on"
+        if about_pk is not None:
+            query["takes_over"] = about_pk
+    return way.label, reverse("web:appoint", args=[person]) + "?" + urlencode(query)
 
 
 urlpatterns: list[URLPattern] = [path("", worklist, name="worklist")]
