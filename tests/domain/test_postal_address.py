@@ -125,8 +125,16 @@ def test_an_address_needs_street_postcode_and_town() -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("97231", "972 31"), ("972 31", "972 31"), (" 972 31 ", "972 31"), ("972  31", None),
-     ("072 31", None), ("97231a", None), ("", None), ("٩٧٢٣١", None)],
+    [
+        ("97231", "972 31"),
+        ("972 31", "972 31"),
+        (" 972 31 ", "972 31"),
+        ("972  31", None),
+        ("072 31", None),
+        ("97231a", None),
+        ("", None),
+        ("٩٧٢٣١", None),
+    ],
 )
 def test_postal_code_normalised(text: str, expected: str | None) -> None:
     assert postal_code_normalised(text) == expected
