@@ -160,7 +160,12 @@ class PostalAddressFields(models.Model):
 
     address_care_of = models.CharField(_("c/o"), max_length=CARE_OF_LENGTH, blank=True)
     address_street = models.CharField(_("utdelningsadress"), max_length=STREET_LENGTH, blank=True)
-    postal_code = models.CharField(_("postnummer"), max_length=POSTAL_CODE_LENGTH, blank=True)
+    postal_code = models.CharField(
+        _("postnummer"),
+        max_length=POSTAL_CODE_LENGTH,
+        blank=True,
+        validators=[RegexValidator(r"^[1-9][0-9]{2} [0-9]{2}$", _("Skriv postnumret NNN NN."))],
+    )
     postal_town = models.CharField(_("postort"), max_length=CITY_LENGTH, blank=True)
 
     class Meta:
