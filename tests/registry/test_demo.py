@@ -25,9 +25,9 @@ from fastkontakt.domain.model import (
     Scenario,
     Staff,
 )
+from fastkontakt.domain.postal import postal_code_normalised
 from fastkontakt.domain.rules.engine import POLICIES, RULES, Directory, evaluate
 from fastkontakt.domain.scenario import scenario_from_json, scenario_to_json
-from fastkontakt.domain.postal import postal_code_normalised
 from fastkontakt.registry.demo import demo_scenario
 
 AS_OF = date(2026, 11, 22)
@@ -410,5 +410,6 @@ def test_units_and_most_people_have_plausible_swedish_addresses() -> None:
         assert postal_code_normalised(item.address.postal_code) == item.address.postal_code
     # people in särskilt boende live at a home of their municipality: an apartment number
     homes = [p for p in with_address if p.residence == "sarskilt_boende"]
-    assert homes and all(" lgh " in p.address.street for p in homes if p.address is not None)
+    assert homes
+    assert all(" lgh " in p.address.street for p in homes if p.address is not None)
 
