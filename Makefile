@@ -11,7 +11,9 @@ export DJANGO_SETTINGS_MODULE := fastkontakt.settings
 CHROMIUM ?= /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install browser migrate demo run test lint pytest screenshots bench clean
+LETTERS_PNG ?= var/letters-png
+
+.PHONY: install browser migrate demo run test lint pytest screenshots bench clean letters-png
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,6 +57,12 @@ screenshots: install browser
 	FASTKONTAKT_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/browser -q
 
 test: lint pytest
+
+# One letter of each kind as PDF and PNG in $(LETTERS_PNG), to be looked at before a release.
+letters-png: install
+	@command -v pdftoppm >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq poppler-utils >/dev/null; }
+	$(BIN)/python -c 'import sys, django; django.setup(); from fastkontakt.letters.samples import main; sys.exit(main(sys.argv))' $(LETTERS_PNG)
 
 bench: install
 	$(BIN)/python bench/compliance.py

@@ -32,6 +32,7 @@ from fastkontakt.domain.model import (
     InformationTransfer,
     InpatientStay,
     Patient,
+    PostalAddress,
     Scenario,
     Sip,
     Staff,
@@ -89,10 +90,27 @@ def personal_ids(draw: st.DrawFn) -> str:
     return make_personal_id(born, draw(st.integers(0, 999)), coordination=draw(st.booleans()))
 
 
+postal_addresses = st.builds(
+    PostalAddress,
+    street=names,
+    postal_code=st.builds("{} {:02d}".format, st.integers(100, 984), st.integers(0, 99)),
+    city=names,
+    care_of=st.none() | names,
+)
+
+
 @st.composite
 def units(draw: st.DrawFn) -> tuple[Unit, ...]:
     ids = draw(hsa_ids(draw(st.integers(1, 4))))
-    return tuple(Unit(id=i, name=draw(names), type=draw(st.sampled_from(UNIT_TYPES))) for i in ids)
+    return tuple(
+        Unit(
+            id=i,
+            name=draw(names),
+            type=draw(st.sampled_from(UNIT_TYPES)),
+            address=draw(st.none() | postal_addresses),
+        )
+        for i in ids
+    )
 
 
 @st.composite
@@ -209,6 +227,7 @@ def patients(
             Patient(
                 id=personal_id,
                 name=draw(names),
+                address=draw(st.none() | postal_addresses),
                 residence=draw(st.sampled_from(RESIDENCES)),
                 residence_from=draw(_optional(days)),
                 residence_no_contact_reason=draw(

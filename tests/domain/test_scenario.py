@@ -216,7 +216,9 @@ def test_canonical_form_has_every_key_in_spec_order() -> None:
         {
             "format": "fastkontakt-scenario/1",
             "as_of": "2026-11-22",
-            "units": [{"id": UNIT, "name": "Hälsocentralen Kiruna", "type": "primarvard"}],
+            "units": [
+                {"id": UNIT, "name": "Hälsocentralen Kiruna", "type": "primarvard", "address": None}
+            ],
             "staff": [
                 {
                     "id": STAFF,
@@ -285,6 +287,7 @@ def test_canonical_form_has_every_key_in_spec_order() -> None:
                         {"to": "Solgården", "date": "2026-11-05", "consent": True}
                     ],
                     "visits": [{"date": "2026-11-06", "staff": STAFF, "kind": "omsorg"}],
+                    "address": None,
                 }
             ],
         },

@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from fastkontakt.access.actors import Actor, actor_for_user
 from fastkontakt.access.models import Role
+from fastkontakt.domain.model import PostalAddress
+from fastkontakt.letters.models import RelativeConsent
 from fastkontakt.registry.models import Contact, Person, Staff, Unit
 from tests.access.helpers import make_user
 from tests.factories import (
@@ -62,3 +64,22 @@ def user(unit: Unit) -> User:
 @pytest.fixture
 def actor(user: User) -> Actor:
     return actor_for_user(user, request_id="test-request")
+
+
+@pytest.fixture
+def consent(person: Person, unit: Unit, today: date) -> RelativeConsent:
+    """Karin's consent that her daughter Eva gets copies, with Eva's postal address."""
+    given = RelativeConsent(
+        person=person,
+        relative_name="Eva Lind",
+        relationship="dotter",
+        given_on=today - timedelta(days=2),
+        method="muntligt",
+        unit=unit,
+        recorded_by="anna",
+    )
+    given.address_columns(
+        PostalAddress(street="Skeppsbrogatan 4", postal_code="972 38", city="Luleå")
+    )
+    given.save()
+    return given

@@ -44,3 +44,21 @@ def page_sizes_mm(pdf: bytes) -> list[tuple[int, int]]:
         )
         for page in PdfReader(io.BytesIO(pdf)).pages
     ]
+
+
+def pdf_text_in(pdf: bytes, *, left: float, top: float, width: float, height: float) -> str:
+    """The text whose baseline starts within a rectangle of the first page, in mm from the
+    sheet's top left corner: what an envelope's window shows."""
+    points_per_mm = 72 / 25.4
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    page_height = float(page.mediabox.height)
+    parts: list[str] = []
+
+    def visit(text: str, cm: Any, tm: Any, font: Any, size: float) -> None:
+        x = (tm[4] * cm[0] + cm[4]) / points_per_mm
+        y = (page_height - (tm[5] * cm[3] + cm[5])) / points_per_mm
+        if text.strip() and left <= x <= left + width and top <= y <= top + height:
+            parts.append(text)
+
+    page.extract_text(visitor_text=visit)
+    return " ".join(parts)

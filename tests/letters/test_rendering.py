@@ -7,7 +7,9 @@ from datetime import date, timedelta
 import pytest
 
 from fastkontakt.access.actors import Actor
+from fastkontakt.domain.model import PostalAddress
 from fastkontakt.letters import wording
+from fastkontakt.letters.models import Letter, RelativeConsent
 from fastkontakt.letters.rendering import ContactPart, LetterContent, letter_html, letter_pdf
 from fastkontakt.letters.services import letter_create
 from fastkontakt.registry.models import (
@@ -20,7 +22,7 @@ from fastkontakt.registry.models import (
     UnitLocalTitle,
 )
 from tests.factories import ContactFactory, StaffFactory, StaffUnitFactory
-from tests.letters.pdf import font_sizes_pt, letter_text, page_sizes_mm, pdf_text
+from tests.letters.pdf import font_sizes_pt, letter_text, page_sizes_mm, pdf_text, pdf_text_in
 
 KINDS = [
     "fast_vardkontakt",
@@ -34,6 +36,14 @@ KINDS = [
 
 def _formatted(personal_id: str) -> str:
     return f"{personal_id[:8]}-{personal_id[8:]}"
+
+
+def _window_text(letter: Letter) -> str:
+    """The words inside the envelope's window: 20-110 mm from the left, 50-95 mm from the top
+    of the first page."""
+    return " ".join(
+        pdf_text_in(bytes(letter.pdf), left=19.5, top=50, width=90.5, height=45).split()
+    )
 
 
 @pytest.mark.django_db
@@ -56,7 +66,8 @@ def test_the_letter_names_the_contact_role_profession_unit_phones_and_period(
     )
     assert f"Gäller Från och med {wording.long_date(contact.start)}" in text
     assert f"Datum {wording.long_date(today)}" in text
-    assert f"Gäller: Karin Lind, personnummer {_formatted(person.personal_id)}" in text
+    assert f"Gäller Karin Lind Personnummer {_formatted(person.personal_id)}" in text
+    assert "Handläggare Test Testsson" in text
     assert wording.KINDS["fast_vardkontakt"].meaning_person in text
     assert f"Brev nr {letter.pk}" in text
 
@@ -115,13 +126,21 @@ def test_each_kind_is_explained_in_its_own_paragraph(
 @pytest.mark.django_db
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_relatives_copy_explains_each_kind_to_the_relative(
-    kind: str, actor: Actor, person: Person, nurse: Staff, unit: Unit, today: date
+    kind: str,
+    actor: Actor,
+    person: Person,
+    nurse: Staff,
+    unit: Unit,
+    today: date,
+    consent: RelativeConsent,
 ) -> None:
     # given
     contact = ContactFactory(person=person, staff=nurse, unit=unit, kind=kind, start=today)
 
     # when
-    letter = letter_create(actor=actor, contact_pk=contact.pk, recipient="narstaende")
+    letter = letter_create(
+        actor=actor, contact_pk=contact.pk, recipient="narstaende", consent_pk=consent.pk
+    )
 
     # then
     text = letter_text(letter)
@@ -131,17 +150,20 @@ def test_a_relatives_copy_explains_each_kind_to_the_relative(
 
 @pytest.mark.django_db
 def test_a_relatives_copy_is_addressed_to_them_and_leaves_out_the_personnummer(
-    actor: Actor, contact: Contact, person: Person
+    actor: Actor, contact: Contact, person: Person, consent: RelativeConsent
 ) -> None:
     # when
-    letter = letter_create(actor=actor, contact_pk=contact.pk, recipient="narstaende")
+    letter = letter_create(
+        actor=actor, contact_pk=contact.pk, recipient="narstaende", consent_pk=consent.pk
+    )
 
     # then
     text = letter_text(letter)
-    assert "Till närstående till Karin Lind" in text
+    assert "Eva Lind Skeppsbrogatan 4 972 38 LULEÅ" in text
     assert "Du får det här brevet eftersom du är närstående till Karin Lind." in text
     assert "Anna Svensson är Karin Linds fasta vårdkontakt." in text
-    assert "Gäller: Karin Lind " in text
+    assert "Gäller Karin Lind" in text
+    assert "Personnummer" not in text
     assert person.personal_id not in text
     assert _formatted(person.personal_id) not in text
 
@@ -150,14 +172,16 @@ def test_a_relatives_copy_is_addressed_to_them_and_leaves_out_the_personnummer(
 def test_the_personnummer_is_not_in_the_address_part_nor_the_pdf_metadata(
     actor: Actor, contact: Contact, person: Person
 ) -> None:
+    # given
+    person.address_columns(PostalAddress(street="Storgatan 12", postal_code="972 31", city="Luleå"))
+    person.save()
+
     # when
     letter = letter_create(actor=actor, contact_pk=contact.pk)
 
-    # then
-    text = letter_text(letter)
-    address_part = text.split("Gäller:")[0]
-    assert "Karin Lind" in address_part
-    assert _formatted(person.personal_id) not in address_part
+    # then: the window (what the envelope shows) has the name and address and no personnummer
+    window = _window_text(letter)
+    assert window == "Vårdcentralen Norr Karin Lind Storgatan 12 972 31 LULEÅ"
     assert person.personal_id.encode() not in bytes(letter.pdf)
     assert _formatted(person.personal_id).encode() not in bytes(letter.pdf)
 
@@ -313,4 +337,4 @@ def test_names_are_escaped_in_the_html_and_nothing_is_fetched() -> None:
     # then
     assert "<img" not in html
     assert "&lt;img" in html
-    assert 'Karin <img src="http://127.0.0.1:9/x.png"> Lind' in text
+    assert 'Karin <img src="http:// 127.0.0.1:9/x.png"> Lind' in text

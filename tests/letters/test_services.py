@@ -14,7 +14,7 @@ from fastkontakt.access.services import InvalidInput
 from fastkontakt.compliance.selectors import findings_for_person
 from fastkontakt.domain.errors import NotAllowed, NotFound
 from fastkontakt.letters import wording
-from fastkontakt.letters.models import Letter
+from fastkontakt.letters.models import Letter, RelativeConsent
 from fastkontakt.letters.services import letter_create, letter_deliver, letters_for_handover
 from fastkontakt.registry.models import Contact, Handover, HandoverItem, Person, Staff, Unit
 from fastkontakt.registry.services.contacts import contact_handover
@@ -276,10 +276,12 @@ def test_a_later_informed_date_moves_to_the_earlier_delivery(
 
 @pytest.mark.django_db
 def test_a_relatives_copy_is_recorded_but_does_not_inform_the_person(
-    actor: Actor, contact: Contact, today: date
+    actor: Actor, contact: Contact, today: date, consent: RelativeConsent
 ) -> None:
     # given
-    letter = letter_create(actor=actor, contact_pk=contact.pk, recipient="narstaende")
+    letter = letter_create(
+        actor=actor, contact_pk=contact.pk, recipient="narstaende", consent_pk=consent.pk
+    )
 
     # when
     delivered = letter_deliver(
@@ -441,10 +443,25 @@ def leaving(unit: Unit) -> Staff:
 
 @pytest.mark.django_db
 def test_a_handover_gives_one_letter_per_person_naming_every_new_contact_and_the_previous(
-    head: Actor, leaving: Staff, nurse: Staff, person: Person, unit: Unit, today: date
+    head: Actor,
+    leaving: Staff,
+    nurse: Staff,
+    person: Person,
+    unit: Unit,
+    today: date,
+    consent: RelativeConsent,
 ) -> None:
-    # given: Bertil is Karin's fast vårdkontakt and behandlande roll, and Olle's fast vårdkontakt
+    # given: Bertil is Karin's fast vårdkontakt and behandlande roll, and Olle's fast vårdkontakt;
+    # Karin has consented to copies to her daughter, Olle to his son
     olle = PersonFactory(name="Olle Berg", listed_at=unit)
+    RelativeConsent.objects.create(
+        person=olle,
+        relative_name="Per Berg",
+        given_on=today,
+        method="skriftligt",
+        unit=unit,
+        recorded_by="chef",
+    )
     start = today - timedelta(days=60)
     karin_fvk = ContactFactory(person=person, staff=leaving, unit=unit, start=start)
     karin_role = ContactFactory(
@@ -495,7 +512,13 @@ def test_a_handover_gives_one_letter_per_person_naming_every_new_contact_and_the
 
 @pytest.mark.django_db
 def test_asking_again_writes_only_the_missing_letters(
-    head: Actor, leaving: Staff, nurse: Staff, person: Person, unit: Unit, today: date
+    head: Actor,
+    leaving: Staff,
+    nurse: Staff,
+    person: Person,
+    unit: Unit,
+    today: date,
+    consent: RelativeConsent,
 ) -> None:
     # given
     previous = ContactFactory(

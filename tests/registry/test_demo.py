@@ -25,6 +25,7 @@ from fastkontakt.domain.model import (
     Scenario,
     Staff,
 )
+from fastkontakt.domain.postal import postal_code_normalised
 from fastkontakt.domain.rules.engine import POLICIES, RULES, Directory, evaluate
 from fastkontakt.domain.scenario import scenario_from_json, scenario_to_json
 from fastkontakt.registry.demo import demo_scenario
@@ -392,3 +393,23 @@ def test_an_empty_region_has_units_and_staff_but_no_people() -> None:
     assert scenario.patients == ()
     assert scenario.units
     assert scenario.staff
+
+
+def test_units_and_most_people_have_plausible_swedish_addresses() -> None:
+    # given
+    scenario = region(600)
+    # then
+    assert all(unit.address is not None for unit in scenario.units)
+    with_address = [p for p in scenario.patients if p.address is not None]
+    assert 0.9 * len(scenario.patients) < len(with_address) < len(scenario.patients)
+    assert any(p.address.care_of for p in with_address if p.address is not None)
+    towns = {"Luleå", "Kiruna", "Gällivare", "Gammelstad", "Råneå", "Vittangi", "Malmberget"}
+    for item in (*scenario.units, *with_address):
+        assert item.address is not None
+        assert item.address.city in towns
+        assert postal_code_normalised(item.address.postal_code) == item.address.postal_code
+    # people in särskilt boende live at a home of their municipality: an apartment number
+    homes = [p for p in with_address if p.residence == "sarskilt_boende"]
+    assert homes
+    assert all(" lgh " in p.address.street for p in homes if p.address is not None)
+

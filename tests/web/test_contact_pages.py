@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fastkontakt.access.models import AccessLogEntry, Role
+from fastkontakt.letters.models import RelativeConsent
 from fastkontakt.registry.models import (
     Contact,
     Handover,
@@ -302,6 +303,15 @@ def test_handover_in_bulk_with_one_choice_for_all(today: date) -> None:
             kind="fast_omsorgskontakt",
             start=today - timedelta(80),
         )
+    for p in people[:2]:
+        RelativeConsent.objects.create(
+            person=p,
+            relative_name=f"Närstående till {p.name}",
+            given_on=today,
+            method="muntligt",
+            unit=home_care,
+            recorded_by="samordnare",
+        )
     url = reverse("web:handover", args=[leaving.pk])
 
     # when
@@ -325,8 +335,8 @@ def test_handover_in_bulk_with_one_choice_for_all(today: date) -> None:
     assert set(Contact.objects.filter(end__isnull=True).values_list("staff_id", flat=True)) == {
         successor.pk
     }
-    # one letter to each person and one to each person's relatives
-    assert [p.letters.count() for p in people] == [2, 2, 2]
+    # one letter to each person and one to the relative of each who consented to copies
+    assert [p.letters.count() for p in people] == [2, 2, 1]
 
 
 @pytest.mark.django_db

@@ -28,6 +28,9 @@ class Actor:
     #: is flagged for review.
     personal_id: str = ""
     family_name: str = ""
+    #: The staff member's name (else the account's full name): what letters and consents show
+    #: as who wrote or recorded them; empty for command-line runs and API clients.
+    full_name: str = ""
     #: (unit pk, HSA-id) of the units in ``memberships``, in HSA-id order.
     unit_hsa_ids: tuple[tuple[int, str], ...] = ()
     #: May load the region's directory and populations, beyond what its units are responsible
@@ -78,6 +81,7 @@ def actor_for_user(user: AbstractBaseUser | AnonymousUser, *, request_id: str) -
         staff_pk=staff.pk if staff else None,
         personal_id=account.personal_id if account else "",
         family_name=family_name_of(full_name),
+        full_name=full_name.strip(),
         unit_hsa_ids=unit_hsa_ids,
     )
 

@@ -56,10 +56,22 @@ MUNICIPAL_HEALTH_CARE: frozenset[str] = frozenset({"kommunal_hsv"})
 
 
 @dataclass(frozen=True, slots=True)
+class PostalAddress:
+    """A Swedish postal address as it goes in an envelope's window: an optional c/o line, the
+    street address (utdelningsadress), the postcode written ``NNN NN`` and the post town."""
+
+    street: str
+    postal_code: str
+    city: str
+    care_of: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Unit:
     id: str
     name: str
     type: UnitType
+    address: PostalAddress | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +179,7 @@ class Patient:
     sips: tuple[Sip, ...] = ()
     information_transfers: tuple[InformationTransfer, ...] = ()
     visits: tuple[Visit, ...] = ()
+    address: PostalAddress | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,12 +39,14 @@ from fastkontakt.domain.model import (
     InformationTransfer,
     InpatientStay,
     Patient,
+    PostalAddress,
     Scenario,
     Sip,
     Staff,
     Unit,
     Visit,
 )
+from fastkontakt.domain.postal import postal_code_normalised
 from fastkontakt.domain.text import text_normalised, text_problem, text_shown
 
 FORMAT: Final = "fastkontakt-scenario/1"
@@ -211,6 +213,16 @@ def _patient_id(raw: Any, ctx: _Context, path: str) -> Any:
     return _remember(ctx, "patient", value, path)
 
 
+def _postal_code(raw: Any, ctx: _Context, path: str) -> Any:
+    value = _text(raw, ctx, path)
+    if value is _INVALID:
+        return value
+    code = postal_code_normalised(value)
+    if code is None:
+        return ctx.report(path, f"invalid postcode {_show(value)} (expected NNN NN, e.g. 972 31)")
+    return code
+
+
 def _format(raw: Any, ctx: _Context, path: str) -> Any:
     if raw == FORMAT and type(raw) is str:
         return raw
@@ -336,11 +348,19 @@ _unit_ref = _reference("unit")
 _staff_ref = _reference("staff")
 
 # Field order is the order of the tables in scenario.md, which is also the canonical key order.
+_ADDRESS = _spec(
+    PostalAddress,
+    _optional("care_of", _text, nullable=True),
+    _required("street", _text),
+    _required("postal_code", _postal_code),
+    _required("city", _text),
+)
 _UNIT = _spec(
     Unit,
     _required("id", _unique_id("unit")),
     _required("name", _text),
     _required("type", _one_of(UNIT_TYPES)),
+    _optional("address", _object(_ADDRESS), nullable=True),
 )
 _ABSENCE = _spec(
     Absence,
@@ -441,6 +461,7 @@ _PATIENT = _spec(
     _optional("sips", _list_of(_object(_SIP))),
     _optional("information_transfers", _list_of(_object(_TRANSFER))),
     _optional("visits", _list_of(_object(_VISIT))),
+    _optional("address", _object(_ADDRESS), nullable=True),
 )
 _SCENARIO = _spec(
     Scenario,
@@ -455,6 +476,7 @@ _SCENARIO = _spec(
 _SPEC_OF: Final[dict[type[Any], _ObjectSpec]] = {
     spec.model: spec
     for spec in (
+        _ADDRESS,
         _UNIT,
         _ABSENCE,
         _STAFF,

@@ -17,7 +17,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from fastkontakt.domain import vocabulary
-from fastkontakt.registry.models import Contact, HandoverItem, Person, Unit
+from fastkontakt.registry.models import (
+    NAME_LENGTH,
+    Contact,
+    HandoverItem,
+    Person,
+    PostalAddressFields,
+    Unit,
+)
 
 
 class Recipient(models.TextChoices):
@@ -34,6 +41,65 @@ class DeliveryMethod(models.TextChoices):
 
 
 USERNAME_LENGTH = 150
+
+
+class ConsentMethod(models.TextChoices):
+    """How the person said yes to a relative's copy."""
+
+    ORAL = "muntligt", _("muntligt")
+    WRITTEN = "skriftligt", _("skriftligt")
+    DIGITAL = "digitalt", _("digitalt, till exempel via 1177")
+
+
+class RelativeConsent(PostalAddressFields):
+    """The person's consent that one named relative gets a copy of the letters about their
+    fixed contacts: who gave it (the person), to which relative, on which day, how, and who
+    recorded it on behalf of which unit. Only a consent that has not been withdrawn lets a
+    relative's copy be written; the relative's postal address (optional) addresses it.
+
+    A consent is never deleted or changed, only withdrawn: the letters written under it name
+    it, and the record must show what it said when they were written.
+    """
+
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        related_name="relative_consents",
+        verbose_name=_("person"),
+    )
+    relative_name = models.CharField(_("närståendes namn"), max_length=NAME_LENGTH)
+    relationship = models.CharField(_("relation till personen"), max_length=100, blank=True)
+    given_on = models.DateField(_("samtycke lämnat"))
+    method = models.CharField(
+        _("hur samtycket lämnades"), max_length=16, choices=ConsentMethod.choices
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="relative_consents",
+        verbose_name=_("registrerat för enhet"),
+    )
+    recorded_at = models.DateTimeField(_("registrerat"), auto_now_add=True)
+    recorded_by = models.CharField(_("registrerat av"), max_length=USERNAME_LENGTH)
+    recorded_by_name = models.CharField(
+        _("registrerat av (namn)"), max_length=NAME_LENGTH, blank=True
+    )
+    withdrawn_on = models.DateField(_("återkallat"), null=True, blank=True)
+
+    class Meta(PostalAddressFields.Meta):
+        verbose_name = _("samtycke till kopia till närstående")
+        verbose_name_plural = _("samtycken till kopia till närstående")
+        constraints = [
+            *PostalAddressFields.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=models.F("given_on")),
+                name="relativeconsent_withdrawn_after_given",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        # No names: this shows up in logs and the admin's history.
+        return f"samtycke {self.pk}"
 
 
 class Letter(models.Model):
@@ -72,6 +138,21 @@ class Letter(models.Model):
     )
     created_at = models.DateTimeField(_("skapat"), auto_now_add=True)
     created_by = models.CharField(_("skapat av"), max_length=USERNAME_LENGTH)
+    #: The writer's full name when the letter was written (the staff member's, else the
+    #: account's); the list shows it, the username is for the access log.
+    created_by_name = models.CharField(_("skrivet av"), max_length=NAME_LENGTH, blank=True)
+    #: The person (or relative) had no postal address: the PDF's window says so in large type
+    #: and the list asks for the address to be written by hand or the letter handed over.
+    without_address = models.BooleanField(_("utan postadress"), default=False)
+    consent = models.ForeignKey(
+        RelativeConsent,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="letters",
+        verbose_name=_("samtycke"),
+        help_text=_("Samtycket som tillåter en kopia till närstående."),
+    )
     pdf = models.BinaryField(_("brevet (PDF)"), editable=False)
     delivered_on = models.DateField(_("lämnat eller skickat"), null=True, blank=True)
     delivery_method = models.CharField(
@@ -90,6 +171,13 @@ class Letter(models.Model):
                     | (Q(delivered_on__isnull=False) & ~Q(delivery_method="") & ~Q(delivered_by=""))
                 ),
                 name="letter_delivery_complete_or_absent",
+            ),
+            # A relative's copy written from now on names its consent (the service checks it);
+            # copies written before consents were recorded have none, so the database can only
+            # hold that a letter to the person names no consent.
+            models.CheckConstraint(
+                condition=~Q(recipient="person") | Q(consent__isnull=True),
+                name="letter_to_person_has_no_consent",
             ),
         ]
         indexes = [models.Index(fields=["person", "created_at"], name="letter_person_created")]

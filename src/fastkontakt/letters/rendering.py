@@ -23,6 +23,8 @@ from weasyprint import HTML  # type: ignore[import-untyped]
 from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
 
 from fastkontakt.domain.appointment import PROFESSION_LABEL
+from fastkontakt.domain.model import PostalAddress
+from fastkontakt.domain.postal import address_lines
 from fastkontakt.letters import wording
 from fastkontakt.registry.models import Contact, HandoverItem, Person
 
@@ -61,6 +63,15 @@ class LetterContent:
     sender_name: str
     sender_phone: str
     contacts: tuple[ContactPart, ...]
+    recipient_name: str = ""
+    """Whom the envelope is for: the person, or the relative named in the consent."""
+    address: PostalAddress | None = None
+    """The recipient's postal address; None prints the window's request to address by hand."""
+    sender_address: PostalAddress | None = None
+    writer: str = ""
+    """Who wrote the letter (full name), printed as "Handläggare"."""
+    previous_kontaktansvarig: str = ""
+    """The person's kontaktansvarig, if they had one: a fast omsorgskontakt letter names them."""
 
     @property
     def handover(self) -> bool:
@@ -83,13 +94,28 @@ def _previous(contact: Contact) -> PreviousHolder | None:
     return PreviousHolder(name=item.previous.staff.name, end=item.previous.end)
 
 
-def letter_content(
-    *, number: int, on: date, person: Person, contacts: Sequence[Contact], to_relative: bool
+def letter_content(  # noqa: PLR0913 - one keyword per fact the letter states
+    *,
+    number: int,
+    on: date,
+    person: Person,
+    contacts: Sequence[Contact],
+    to_relative: bool,
+    recipient_name: str = "",
+    address: PostalAddress | None = None,
+    writer: str = "",
+    previous_kontaktansvarig: str = "",
 ) -> LetterContent:
     """What the letter says; ``contacts`` as :func:`.selectors.contacts_for_letter` reads them
-    (no query is made here). The first contact's unit sends the letter."""
+    (no query is made here). The first contact's unit sends the letter. ``recipient_name`` and
+    ``address`` are the envelope's (the person's own unless ``to_relative``)."""
     sender = contacts[0].unit
     return LetterContent(
+        recipient_name=recipient_name or person.name,
+        address=address,
+        sender_address=sender.postal_address(),
+        writer=writer,
+        previous_kontaktansvarig=previous_kontaktansvarig,
         number=number,
         on=on,
         person_name=person.name,
@@ -120,9 +146,16 @@ def _capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _part_context(part: ContactPart, relative_of: str | None) -> dict[str, Any]:
+def _part_context(
+    part: ContactPart, relative_of: str | None, previous_kontaktansvarig: str
+) -> dict[str, Any]:
     to_relative = relative_of is not None
     return {
+        "home_care": wording.home_care_sections(
+            part.name, previous_kontaktansvarig, relative_of=relative_of
+        )
+        if part.kind == "fast_omsorgskontakt"
+        else None,
         "lead": f"{part.name} {wording.predicate(part.kind, relative_of=relative_of)}.",
         "role": _capitalised(
             wording.role_line(
@@ -149,12 +182,24 @@ def letter_context(content: LetterContent) -> dict[str, Any]:
     """The template's context: every sentence already written, so the template only lays out."""
     relative_of = content.person_name if content.to_relative else None
     kinds = [part.kind for part in content.contacts]
+    sender_lines = (
+        address_lines(content.sender_name, content.sender_address)
+        if content.sender_address
+        else (content.sender_name,)
+    )
     return {
         "number": content.number,
         "date": wording.long_date(content.on),
-        "recipient": f"Till närstående till {content.person_name}"
-        if content.to_relative
-        else content.person_name,
+        "recipient_lines": address_lines(content.recipient_name, content.address)
+        if content.address
+        else (),
+        "recipient": content.recipient_name,
+        "no_address_title": wording.NO_ADDRESS_TITLE,
+        "no_address_text": wording.NO_ADDRESS_TEXT,
+        # The return address in the window: its parts kept whole, so it breaks at a comma.
+        "return_address": sender_lines,
+        "sender_lines": sender_lines,
+        "writer": content.writer,
         "concerning": content.person_name,
         "personal_id": wording.personal_id_display(content.personal_id)
         if content.personal_id
@@ -163,7 +208,10 @@ def letter_context(content: LetterContent) -> dict[str, Any]:
         "sender_phone": content.sender_phone,
         "title": wording.title(kinds, handover=content.handover, relative_of=relative_of),
         "introduction": wording.introduction(handover=content.handover, relative_of=relative_of),
-        "contacts": [_part_context(part, relative_of) for part in content.contacts],
+        "contacts": [
+            _part_context(part, relative_of, content.previous_kontaktansvarig)
+            for part in content.contacts
+        ],
         "closing": wording.closing(content.sender_name, relative_of=relative_of),
     }
 

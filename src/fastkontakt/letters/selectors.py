@@ -19,7 +19,7 @@ from fastkontakt.access.models import UNIT_ROLES
 from fastkontakt.access.selectors import person_read
 from fastkontakt.domain.errors import NotFound
 from fastkontakt.domain.model import CONTACT_KINDS
-from fastkontakt.letters.models import Letter
+from fastkontakt.letters.models import Letter, RelativeConsent
 from fastkontakt.registry.models import Contact, Person
 
 LETTER_NOT_FOUND = "Brevet finns inte."
@@ -42,9 +42,34 @@ def contacts_for_letter(*, contact_pks: Collection[int]) -> list[Contact]:
     return sorted(contacts, key=lambda c: (CONTACT_KINDS.index(c.kind), c.start, c.pk))
 
 
+def previous_kontaktansvarig(*, person_pk: int) -> str:
+    """The name of the person's latest kontaktansvarig, or "" when they never had one: a letter
+    about a fast omsorgskontakt tells them how the new role differs from that one."""
+    name = (
+        Contact.objects.filter(person_id=person_pk, kind="kontaktansvarig")
+        .order_by("-start", "-pk")
+        .values_list("staff__name", flat=True)
+        .first()
+    )
+    return name or ""
+
+
+def current_consents(*, person_pk: int, on: date) -> list[RelativeConsent]:
+    """The person's consents to relatives' copies that hold on ``on``, oldest first."""
+    return list(
+        RelativeConsent.objects.filter(person_id=person_pk, given_on__lte=on)
+        .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=on))
+        .order_by("given_on", "pk")
+    )
+
+
 def _letters() -> QuerySet[Letter]:
     named = Contact.objects.select_related("staff").order_by("kind", "pk")
-    return Letter.objects.defer("pdf").prefetch_related(Prefetch("contacts", queryset=named))
+    return (
+        Letter.objects.defer("pdf")
+        .select_related("consent")
+        .prefetch_related(Prefetch("contacts", queryset=named))
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +81,10 @@ class LettersPage:
     """The person's current contacts (a letter about an ended one would tell them wrong)."""
     writable_unit_pks: frozenset[int]
     """Units where the actor may write letters: the contacts there get a button."""
+    consents: list[RelativeConsent]
+    """Consents to relatives' copies that hold today: each gives a copy button."""
+    consents_all: list[RelativeConsent]
+    """Every consent recorded, withdrawn ones too, newest first."""
 
 
 def letters_page_get(*, actor: Actor, person_pk: int, on: date | None = None) -> LettersPage:
@@ -74,6 +103,12 @@ def letters_page_get(*, actor: Actor, person_pk: int, on: date | None = None) ->
         letters=letters,
         contacts=contacts,
         writable_unit_pks=actor.units_with_role(*LETTER_ROLES),
+        consents=current_consents(person_pk=person.pk, on=on),
+        consents_all=list(
+            RelativeConsent.objects.filter(person=person)
+            .select_related("unit")
+            .order_by("-given_on", "-pk")
+        ),
     )
 
 

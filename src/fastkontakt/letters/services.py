@@ -30,11 +30,26 @@ from fastkontakt.access.actors import Actor, require_role
 from fastkontakt.access.selectors import person_read
 from fastkontakt.access.services import InvalidInput, person_write_log
 from fastkontakt.domain.errors import NotFound, Problem
+from fastkontakt.domain.text import text_normalised, text_problem
 from fastkontakt.letters import wording
-from fastkontakt.letters.models import DeliveryMethod, Letter, Recipient
+from fastkontakt.letters.models import (
+    ConsentMethod,
+    DeliveryMethod,
+    Letter,
+    Recipient,
+    RelativeConsent,
+)
 from fastkontakt.letters.rendering import letter_content, letter_pdf
-from fastkontakt.letters.selectors import LETTER_NOT_FOUND, LETTER_ROLES, contacts_for_letter
-from fastkontakt.registry.models import Contact, Handover, HandoverItem, Person
+from fastkontakt.letters.selectors import (
+    LETTER_NOT_FOUND,
+    LETTER_ROLES,
+    contacts_for_letter,
+    current_consents,
+    previous_kontaktansvarig,
+)
+from fastkontakt.registry.models import NAME_LENGTH, Contact, Handover, HandoverItem, Person, Unit
+from fastkontakt.registry.selectors import care_relationship_q
+from fastkontakt.registry.services.addresses import address_checked
 from fastkontakt.registry.services.contacts import contact_appoint, contact_handover
 
 CONTACT_NOT_FOUND = "Uppdraget finns inte."
@@ -64,19 +79,25 @@ def _write(
     actor: Actor,
     person: Person,
     contacts: Sequence[Contact],
-    recipient: str,
+    consent: RelativeConsent | None,
     handover_item: HandoverItem | None,
     what: str,
 ) -> Letter:
-    """Store one letter with its PDF; the caller holds the transaction."""
+    """Store one letter with its PDF, to the person or (``consent``) to the relative the
+    consent names; the caller holds the transaction."""
     unit = contacts[0].unit
+    address = person.postal_address() if consent is None else consent.postal_address()
+    writer = actor.full_name or actor.username
     letter = Letter.objects.create(
         person=person,
         contact=contacts[0],
         unit=unit,
         handover_item=handover_item,
-        recipient=recipient,
+        recipient=Recipient.PERSON if consent is None else Recipient.RELATIVE,
+        consent=consent,
         created_by=actor.username,
+        created_by_name=actor.full_name,
+        without_address=address is None,
         pdf=b"",
     )
     letter.contacts.set(contacts)
@@ -86,12 +107,37 @@ def _write(
         on=timezone.localdate(letter.created_at),
         person=person,
         contacts=contacts,
-        to_relative=recipient == Recipient.RELATIVE,
+        to_relative=consent is not None,
+        recipient_name=person.name if consent is None else consent.relative_name,
+        address=address,
+        writer=writer if actor.full_name else "",
+        previous_kontaktansvarig=previous_kontaktansvarig(person_pk=person.pk)
+        if any(c.kind == "fast_omsorgskontakt" for c in contacts)
+        else "",
     )
     letter.pdf = letter_pdf(content)
     letter.save(update_fields=["pdf"])
     person_write_log(actor=actor, person=person, unit=unit, what=what)
     return letter
+
+
+NO_CONSENT = (
+    "En kopia till närstående kräver att personen har samtyckt till det. Registrera samtycket "
+    "under Samtycke till kopia först."
+)
+
+
+def _consent_checked(person: Person, consent_pk: int | None, today: date) -> RelativeConsent:
+    """The consent a relative's copy is written under: the person's own, in force today."""
+    consent = None
+    if consent_pk is not None:
+        consent = next(
+            (c for c in current_consents(person_pk=person.pk, on=today) if c.pk == consent_pk),
+            None,
+        )
+    if consent is None:
+        raise InvalidInput([Problem("consent", NO_CONSENT)])
+    return consent
 
 
 def _taken_over(contact: Contact) -> HandoverItem | None:
@@ -101,11 +147,15 @@ def _taken_over(contact: Contact) -> HandoverItem | None:
         return None
 
 
-def letter_create(*, actor: Actor, contact_pk: int, recipient: str = "person") -> Letter:
-    """A letter to the person (or, ``recipient="narstaende"``, a relative) about one contact.
+def letter_create(
+    *, actor: Actor, contact_pk: int, recipient: str = "person", consent_pk: int | None = None
+) -> Letter:
+    """A letter to the person (or, ``recipient="narstaende"``, a copy to the relative that the
+    person's consent ``consent_pk`` names) about one contact.
 
     A contact that came from a handover names its predecessor too. A contact that has ended is
-    refused: the letter would tell the person about a contact they no longer have.
+    refused: the letter would tell the person about a contact they no longer have. A relative's
+    copy without a consent of the person's, in force today, is refused in Swedish.
     """
     chosen = _recipient_checked(recipient)
     row = Contact.objects.filter(pk=contact_pk).values_list("unit_id", "person_id").first()
@@ -116,6 +166,9 @@ def letter_create(*, actor: Actor, contact_pk: int, recipient: str = "person") -
     require_role(actor, LETTER_ROLES, unit_pk)
     (contact,) = contacts_for_letter(contact_pks=[contact_pk])
     today = _today()
+    consent = None
+    if chosen == Recipient.RELATIVE:
+        consent = _consent_checked(person, consent_pk, today)
     if contact.end is not None and contact.end < today:
         raise InvalidInput(
             [
@@ -131,7 +184,7 @@ def letter_create(*, actor: Actor, contact_pk: int, recipient: str = "person") -
             actor=actor,
             person=person,
             contacts=[contact],
-            recipient=chosen,
+            consent=consent,
             handover_item=_taken_over(contact),
             what="letter.create",
         )
@@ -155,7 +208,8 @@ def contact_handover_with_letters(
 
 def letters_for_handover(*, actor: Actor, handover_pk: int, relatives: bool) -> list[Letter]:
     """One letter per person in the handover, naming every contact they got from it and who
-    had each before; with ``relatives``, a relative's copy of each as well.
+    had each before; with ``relatives``, a copy to each relative the person has consented to
+    (people without a consent get none: the person's own letter is what the law asks for).
 
     Safe to call again: letters already written for this handover are returned as they are,
     and only missing ones (say, the relatives' copies asked for later) are written. All or
@@ -177,11 +231,9 @@ def letters_for_handover(*, actor: Actor, handover_pk: int, relatives: bool) -> 
     for unit_pk in sorted({item.successor.unit_id for item in items}):
         require_role(actor, LETTER_ROLES, unit_pk)
     ordered = contacts_for_letter(contact_pks=[item.successor_id for item in items])
-    recipients = [Recipient.PERSON.value]
-    if relatives:
-        recipients.append(Recipient.RELATIVE.value)
+    today = _today()
     existing = {
-        (letter.person_id, letter.recipient): letter
+        (letter.person_id, letter.consent_id): letter
         for letter in Letter.objects.defer("pdf")
         .filter(handover_item__handover_id=handover_pk)
         .order_by("pk")
@@ -191,14 +243,17 @@ def letters_for_handover(*, actor: Actor, handover_pk: int, relatives: bool) -> 
         for person_pk, person_items in by_person.items():
             successors = {item.successor_id for item in person_items}
             named = [c for c in ordered if c.pk in successors]
-            for recipient in recipients:
-                letter = existing.get((person_pk, recipient))
+            copies: list[RelativeConsent | None] = [None]
+            if relatives:
+                copies += current_consents(person_pk=person_pk, on=today)
+            for consent in copies:
+                letter = existing.get((person_pk, consent.pk if consent else None))
                 if letter is None:
                     letter = _write(
                         actor=actor,
                         person=people[person_pk],
                         contacts=named,
-                        recipient=recipient,
+                        consent=consent,
                         handover_item=_taken_over(named[0]),
                         what="letter.handover",
                     )
@@ -292,3 +347,137 @@ def letter_deliver(
                     contact.save(update_fields=["informed"])
         person_write_log(actor=actor, person=person, unit=letter.unit, what="letter.deliver")
     return locked
+
+
+# --- consent to relatives' copies ------------------------------------------------------------
+
+RELATIONSHIP_LENGTH = 100
+_CONSENT_NOT_FOUND = "Samtycket finns inte."
+
+
+def relative_consent_record(  # noqa: PLR0913 - one keyword per fact of the consent
+    *,
+    actor: Actor,
+    person_pk: int,
+    unit_pk: int,
+    relative_name: str,
+    relationship: str,
+    given_on: date | None,
+    method: str,
+    care_of: str = "",
+    street: str = "",
+    postal_code: str = "",
+    city: str = "",
+    as_of: date | None = None,
+) -> RelativeConsent:
+    """Record that the person consents to a copy of their letters going to one relative: who
+    (the relative's name, their relation, their postal address if the copy is to be posted),
+    on which day and how the person said yes, on behalf of ``unit_pk``.
+
+    Checked like every write of a person's data: the input (in Swedish, each field), the role
+    at the unit, the person within the actor's care relationships (else as if not there), the
+    unit's own care relationship with the person; then saved and logged in one transaction.
+    """
+    today = as_of or _today()
+    problems: list[Problem] = []
+    name = relative_name.strip()
+    relation = relationship.strip()
+    for field, value, limit in (
+        ("relative_name", relative_name, NAME_LENGTH),
+        ("relationship", relationship, RELATIONSHIP_LENGTH),
+    ):
+        refused = text_problem(value)
+        if refused is not None:
+            problems.append(Problem(field, refused))
+        elif len(value.strip()) > limit:
+            problems.append(Problem(field, f"Högst {limit} tecken."))
+    if not name:
+        problems.append(Problem("relative_name", "Ange den närståendes namn."))
+    if method not in ConsentMethod.values:
+        problems.append(Problem("method", "Välj hur personen lämnade samtycket."))
+    if given_on is None:
+        problems.append(Problem("given_on", "Ange vilken dag personen lämnade samtycket."))
+    elif given_on > today:
+        problems.append(
+            Problem(
+                "given_on", "Datumet ligger i framtiden. Registrera samtycket när det är lämnat."
+            )
+        )
+    try:
+        address = address_checked(
+            care_of=care_of, street=street, postal_code=postal_code, city=city
+        )
+    except InvalidInput as invalid:
+        problems.extend(invalid.problems)
+        address = None
+    if problems:
+        raise InvalidInput(problems)
+    assert given_on is not None  # noqa: S101 - refused above
+    unit = Unit.objects.filter(pk=unit_pk).first()
+    if unit is None:
+        raise InvalidInput([Problem("unit", "Enheten finns inte.")])
+    require_role(actor, LETTER_ROLES, unit.pk)
+    person = person_read(actor=actor, person_pk=person_pk, what="consent.record", on=today)
+    with write_transaction():
+        related = Person.objects.filter(pk=person.pk).filter(care_relationship_q([unit.pk], today))
+        if not related.exists():
+            raise InvalidInput(
+                [Problem("unit", f"{unit.name} har ingen vårdrelation med personen.")]
+            )
+        consent = RelativeConsent(
+            person=person,
+            relative_name=text_normalised(name),
+            relationship=text_normalised(relation),
+            given_on=given_on,
+            method=method,
+            unit=unit,
+            recorded_by=actor.username,
+            recorded_by_name=actor.full_name,
+        )
+        consent.address_columns(address)
+        consent.save()
+        person_write_log(actor=actor, person=person, unit=unit, what="consent.record")
+    return consent
+
+
+def relative_consent_withdraw(
+    *, actor: Actor, consent_pk: int, withdrawn_on: date | None, as_of: date | None = None
+) -> RelativeConsent:
+    """Record that the person has withdrawn a consent: no copy is written under it from that
+    day. The consent and the letters written under it stay as the record of what was sent."""
+    today = as_of or _today()
+    row = RelativeConsent.objects.filter(pk=consent_pk).values_list("person_id", "unit_id").first()
+    if row is None:
+        raise NotFound(_CONSENT_NOT_FOUND)
+    person_pk, unit_pk = row
+    person = person_read(actor=actor, person_pk=person_pk, what="consent.withdraw", on=today)
+    require_role(actor, LETTER_ROLES, unit_pk)
+    if withdrawn_on is None:
+        raise InvalidInput([Problem("withdrawn_on", "Ange vilken dag samtycket återkallades.")])
+    if withdrawn_on > today:
+        raise InvalidInput([Problem("withdrawn_on", "Datumet ligger i framtiden.")])
+    with write_transaction():
+        consent = RelativeConsent.objects.select_for_update().get(pk=consent_pk)
+        if consent.withdrawn_on is not None:
+            raise InvalidInput(
+                [
+                    Problem(
+                        "withdrawn_on",
+                        f"Samtycket återkallades redan {wording.long_date(consent.withdrawn_on)}.",
+                    )
+                ]
+            )
+        if withdrawn_on < consent.given_on:
+            raise InvalidInput(
+                [
+                    Problem(
+                        "withdrawn_on",
+                        f"Samtycket lämnades {wording.long_date(consent.given_on)} och kan inte "
+                        "ha återkallats före det.",
+                    )
+                ]
+            )
+        consent.withdrawn_on = withdrawn_on
+        consent.save(update_fields=["withdrawn_on"])
+        person_write_log(actor=actor, person=person, unit=consent.unit, what="consent.withdraw")
+    return consent

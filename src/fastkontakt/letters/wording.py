@@ -315,3 +315,118 @@ def closing(unit_name: str, *, relative_of: str | None) -> str:
             f"till {unit_name}."
         )
     return f"Om du har frågor kan du höra av dig till {unit_name}."
+
+
+# --- fast omsorgskontakt: the genomförandeplan and the difference from kontaktansvarig -------
+# From the home-care routine (seed 002): the plan is drawn up with the customer at the first
+# meeting from the decision on the services granted, the fast omsorgskontakt updates it within
+# 14 days and revises it when needed and at least every six months; and "inform the customer
+# and relatives ... what the assignment means and how it differs from kontaktansvarig". The
+# differences are the assignment of the routine and Socialstyrelsen's table (seed 000), and
+# the law (4 kap. 2 b § and 3 kap. 3 d § SoL): everyone with home care is offered one, and it
+# is an undersköterska.
+
+PLAN_HEADING_PERSON = "Din genomförandeplan"
+PLAN_HEADING_RELATIVE = "Genomförandeplanen"
+PLAN_PERSON = (
+    "Genomförandeplanen beskriver hur du får den hjälp som kommunen har beviljat dig i ditt "
+    "biståndsbeslut: vad som ska göras och hur du vill ha det. Planen görs tillsammans med dig "
+    "vid det första mötet med hemtjänsten. Inom 14 dagar efter det mötet går {name} igenom "
+    "planen med dig och uppdaterar den. Sedan ses planen över när dina behov ändras, och minst "
+    "var sjätte månad. Säg till {name} om något i planen inte stämmer."
+)
+PLAN_RELATIVE = (
+    "Genomförandeplanen beskriver hur din närstående får den hjälp som kommunen har beviljat i "
+    "biståndsbeslutet: vad som ska göras och hur din närstående vill ha det. Planen görs "
+    "tillsammans med din närstående vid det första mötet med hemtjänsten. Inom 14 dagar efter "
+    "det mötet går {name} igenom planen och uppdaterar den. Sedan ses planen över när behoven "
+    "ändras, och minst var sjätte månad."
+)
+DIFFERENCE_HEADING = "Skillnaden mot kontaktansvarig"
+DIFFERENCE_HAD_PERSON = (
+    "Du har haft {previous} som kontaktansvarig i hemtjänsten. Fast omsorgskontakt ersätter den "
+    "rollen. Enligt socialtjänstlagen ska alla som har hemtjänst erbjudas en fast "
+    "omsorgskontakt, och uppdraget är större. Skillnaderna är att din fasta omsorgskontakt:"
+)
+DIFFERENCE_HAD_RELATIVE = (
+    "{person} har haft {previous} som kontaktansvarig i hemtjänsten. Fast omsorgskontakt "
+    "ersätter den rollen. Enligt socialtjänstlagen ska alla som har hemtjänst erbjudas en fast "
+    "omsorgskontakt, och uppdraget är större. Skillnaderna är att den fasta omsorgskontakten:"
+)
+DIFFERENCE_PERSON = (
+    "Tidigare hade hemtjänsten kontaktansvariga. Fast omsorgskontakt ersätter den rollen. "
+    "Enligt socialtjänstlagen ska alla som har hemtjänst erbjudas en fast omsorgskontakt, och "
+    "uppdraget är större. Skillnaderna är att din fasta omsorgskontakt:"
+)
+DIFFERENCE_RELATIVE = (
+    "Tidigare hade hemtjänsten kontaktansvariga. Fast omsorgskontakt ersätter den rollen. "
+    "Enligt socialtjänstlagen ska alla som har hemtjänst erbjudas en fast omsorgskontakt, och "
+    "uppdraget är större. Skillnaderna är att den fasta omsorgskontakten:"
+)
+DIFFERENCES_PERSON = (
+    "alltid är undersköterska",
+    "gör det mesta av omsorgen hos dig, så att du träffar färre olika personer, och följer hur "
+    "du mår över tid",
+    "planerar och följer upp din hjälp tillsammans med dig och håller din genomförandeplan aktuell",
+    "samordnar din hjälp: möten och uppföljningar, till exempel med biståndshandläggaren, "
+    "SIP-möten och kontakter med hälso- och sjukvården",
+    "kan göra vissa sjukvårdsuppgifter när hälso- och sjukvården har gett instruktioner eller "
+    "lämnat över uppgiften genom delegering",
+)
+DIFFERENCES_RELATIVE = (
+    "alltid är undersköterska",
+    "gör det mesta av omsorgen hos din närstående, så att det blir färre olika personer som "
+    "kommer, och följer hur din närstående mår över tid",
+    "planerar och följer upp hjälpen tillsammans med din närstående och håller "
+    "genomförandeplanen aktuell",
+    "samordnar hjälpen: möten och uppföljningar, till exempel med biståndshandläggaren, "
+    "SIP-möten och kontakter med hälso- och sjukvården",
+    "kan göra vissa sjukvårdsuppgifter när hälso- och sjukvården har gett instruktioner eller "
+    "lämnat över uppgiften genom delegering",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class HomeCareSections:
+    """What a fast omsorgskontakt letter says beyond the role: the plan and the difference."""
+
+    plan_heading: str
+    plan: str
+    difference_heading: str
+    difference_intro: str
+    differences: tuple[str, ...]
+
+
+def home_care_sections(name: str, previous: str, *, relative_of: str | None) -> HomeCareSections:
+    """For the fast omsorgskontakt ``name``; ``previous`` is the person's kontaktansvarig, if
+    they had one (the routine's "för den som redan har en kontaktansvarig")."""
+    if relative_of is None:
+        intro = DIFFERENCE_HAD_PERSON.format(previous=previous) if previous else DIFFERENCE_PERSON
+        return HomeCareSections(
+            PLAN_HEADING_PERSON,
+            PLAN_PERSON.format(name=name),
+            DIFFERENCE_HEADING,
+            intro,
+            DIFFERENCES_PERSON,
+        )
+    intro = (
+        DIFFERENCE_HAD_RELATIVE.format(person=relative_of, previous=previous)
+        if previous
+        else DIFFERENCE_RELATIVE
+    )
+    return HomeCareSections(
+        PLAN_HEADING_RELATIVE,
+        PLAN_RELATIVE.format(name=name),
+        DIFFERENCE_HEADING,
+        intro,
+        DIFFERENCES_RELATIVE,
+    )
+
+
+# --- the window and the letterhead ------------------------------------------------------
+
+NO_ADDRESS_TITLE = "Adress saknas"
+NO_ADDRESS_TEXT = (
+    "Postas inte som det är: registret har ingen postadress. Lämna brevet personligen, eller "
+    "registrera adressen och skriv ett nytt brev."
+)

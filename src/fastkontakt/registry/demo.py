@@ -44,6 +44,7 @@ from fastkontakt.domain.model import (
     InpatientStay,
     Need,
     Patient,
+    PostalAddress,
     Profession,
     RequestKind,
     Residence,
@@ -1715,6 +1716,98 @@ class _Builder:
         )
 
 
+# --- postal addresses ------------------------------------------------------------------------
+
+#: Streets, their postcodes and (where it is not the municipality's) post town, per
+#: municipality in ``_MUNICIPALITIES`` order: made up, but in the real postcode ranges, so a
+#: letter's window reads like a real one.
+_STREETS: Final[tuple[tuple[tuple[str, ...], ...], ...]] = (
+    (
+        ("Storgatan", "972 31"), ("Kungsgatan", "972 41"), ("Smedjegatan", "972 33"),
+        ("Skeppsbrogatan", "972 38"), ("Hertsövägen", "974 33"), ("Tärnstigen", "974 35"),
+        ("Blåbärsvägen", "973 46"), ("Lingonstigen", "973 47"), ("Lulsundsgatan", "972 52"),
+        ("Mjölkuddsvägen", "972 54"), ("Bergnäsvägen", "975 92"),
+        ("Kyrkbyvägen", "954 33", "Gammelstad"), ("Strandvägen", "956 31", "Råneå"),
+    ),
+    (
+        ("Föreningsgatan", "981 31"), ("Hjalmar Lundbohmsvägen", "981 32"),
+        ("Lombolovägen", "981 37"), ("Högalidsgatan", "981 34"),
+        ("Vittangivägen", "980 10", "Vittangi"),
+    ),
+    (
+        ("Storgatan", "982 31"), ("Lasarettsgatan", "982 32"), ("Malmbergsvägen", "982 36"),
+        ("Bolagsgatan", "983 33", "Malmberget"), ("Kvarngatan", "982 35"),
+    ),
+)
+_TOWNS: Final = ("Luleå", "Kiruna", "Gällivare")
+#: Where the region's hospital units get their post.
+_HOSPITAL_TOWN: Final = {"SLV4": 2, "SLV5": 1}
+#: Share of people with no address in the register (moved, protected, not yet recorded), so
+#: the letters' refusal path shows in the demo; and of those whose post goes to someone else.
+_NO_ADDRESS_SHARE: Final = 0.03
+_CARE_OF_SHARE: Final = 0.03
+
+
+def _street_address(rng: random.Random, place: int) -> PostalAddress:
+    street, code, *town = rng.choice(_STREETS[place])
+    number = f"{street} {rng.randint(1, 60)}"
+    if rng.random() < 0.45:
+        number += f" lgh {rng.randint(11, 15)}{rng.randint(1, 4):02d}"
+    return PostalAddress(street=number, postal_code=code, city=town[0] if town else _TOWNS[place])
+
+
+def _unit_town(unit: Unit) -> int:
+    """The municipality (index) where the unit gets its post."""
+    org, _, suffix = unit.id.partition("-")
+    for place, m in enumerate(_MUNICIPALITIES):
+        if org == m.org or unit.name.removeprefix("Hälsocentralen ") in m.health_centres:
+            return place
+    return _HOSPITAL_TOWN.get(suffix, 0)
+
+
+def _with_addresses(scenario: Scenario, persons: Sequence[_Person], seed: int) -> Scenario:
+    """Postal addresses for every unit and most people, from their own random stream: the
+    rest of the region stays exactly as it was before the demo had addresses."""
+    # The units and the homes are the region's and the same for every seed; people differ.
+    fixed = random.Random("unit-addresses")  # noqa: S311 - synthetic data, not secrets
+    rng = random.Random(f"addresses-{seed}")  # noqa: S311 - synthetic data, not secrets
+    units = tuple(
+        replace(
+            unit,
+            address=PostalAddress(
+                street=f"Box {fixed.randint(100, 9899)}",
+                postal_code=_STREETS[_unit_town(unit)][0][1],
+                city=_TOWNS[_unit_town(unit)],
+            ),
+        )
+        for unit in scenario.units
+    )
+    place_of = {p.id: p.municipality for p in persons}
+    homes: list[list[PostalAddress]] = [[] for _ in _MUNICIPALITIES]
+    for unit in scenario.units:
+        if "-SAB" in unit.id:
+            homes[_unit_town(unit)].append(_street_address(fixed, _unit_town(unit)))
+    relatives = [p.name.split(" ")[0] for p in persons]
+    patients = []
+    for patient in scenario.patients:
+        roll = rng.random()
+        if roll < _NO_ADDRESS_SHARE:
+            patients.append(patient)
+            continue
+        place = place_of[patient.id]
+        address = _street_address(rng, place)
+        if patient.residence == "sarskilt_boende":
+            home = rng.choice(homes[place])
+            street = home.street.split(" lgh ")[0]
+            address = replace(home, street=f"{street} lgh {rng.randint(1001, 1040)}")
+        if roll > 1 - _CARE_OF_SHARE:
+            # Post to a relative (or a guardian) of the same family name.
+            family = patient.name.rsplit(" ", 1)[-1]
+            address = replace(address, care_of=f"{rng.choice(relatives)} {family}")
+        patients.append(replace(patient, address=address))
+    return replace(scenario, units=units, patients=tuple(patients))
+
+
 def demo_scenario(*, people: int = 2000, seed: int = 1, as_of: date) -> Scenario:
     """A synthetic region of ``people`` people on ``as_of``, the same for the same arguments.
 
@@ -1723,4 +1816,5 @@ def demo_scenario(*, people: int = 2000, seed: int = 1, as_of: date) -> Scenario
     """
     if people < 0:
         raise ValueError("people must be zero or more")
-    return _Builder(people, seed, as_of).scenario()
+    builder = _Builder(people, seed, as_of)
+    return _with_addresses(builder.scenario(), builder.persons, seed)

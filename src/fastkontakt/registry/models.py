@@ -31,6 +31,13 @@ from fastkontakt.domain.model import (
     RESIDENCES,
     UNIT_TYPES,
     VISIT_KINDS,
+    PostalAddress,
+)
+from fastkontakt.domain.postal import (
+    CARE_OF_LENGTH,
+    CITY_LENGTH,
+    POSTAL_CODE_LENGTH,
+    STREET_LENGTH,
 )
 
 # Lengths of the text columns; the loader checks them too, because SQLite does not.
@@ -78,14 +85,67 @@ def _period_constraint(name: str, *, open_ended: bool) -> models.CheckConstraint
     return models.CheckConstraint(condition=condition, name=name)
 
 
-class Unit(models.Model):
+class PostalAddressFields(models.Model):
+    """A Swedish postal address in four columns (``domain.model.PostalAddress``): all of
+    street, postcode and post town, or none of them; a c/o line only with them."""
+
+    address_care_of = models.CharField(_("c/o"), max_length=CARE_OF_LENGTH, blank=True)
+    address_street = models.CharField(_("utdelningsadress"), max_length=STREET_LENGTH, blank=True)
+    postal_code = models.CharField(
+        _("postnummer"),
+        max_length=POSTAL_CODE_LENGTH,
+        blank=True,
+        validators=[RegexValidator(r"^[1-9][0-9]{2} [0-9]{2}$", _("Skriv postnumret NNN NN."))],
+    )
+    postal_town = models.CharField(_("postort"), max_length=CITY_LENGTH, blank=True)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(address_street="", postal_code="", postal_town="", address_care_of="")
+                | (~Q(address_street="") & ~Q(postal_code="") & ~Q(postal_town="")),
+                name="%(class)s_address_complete_or_absent",
+            ),
+        ]
+
+    def postal_address(self) -> PostalAddress | None:
+        if not self.address_street:
+            return None
+        return PostalAddress(
+            street=self.address_street,
+            postal_code=self.postal_code,
+            city=self.postal_town,
+            care_of=self.address_care_of or None,
+        )
+
+    def address_columns(self, address: PostalAddress | None) -> None:
+        """Set the four columns from ``address`` (None empties them)."""
+        self.address_care_of = (address.care_of or "") if address else ""
+        self.address_street = address.street if address else ""
+        self.postal_code = address.postal_code if address else ""
+        self.postal_town = address.city if address else ""
+
+
+#: The columns of :class:`PostalAddressFields`, for ``update_fields`` and ``values_list``.
+ADDRESS_COLUMNS = ("address_care_of", "address_street", "postal_code", "postal_town")
+
+
+def address_of(care_of: str, street: str, postal_code: str, town: str) -> PostalAddress | None:
+    """The domain address of the four columns as ``values_list`` reads them."""
+    if not street:
+        return None
+    return PostalAddress(street=street, postal_code=postal_code, city=town, care_of=care_of or None)
+
+
+class Unit(PostalAddressFields):
     hsa_id = models.CharField(_("HSA-id"), max_length=ID_LENGTH, unique=True)
     name = models.CharField(_("namn"), max_length=NAME_LENGTH)
     type = models.CharField(_("typ"), max_length=32, choices=UNIT_TYPE_CHOICES)
     # Not part of the scenario format; the letters and pages show it when it is known.
     phone = models.CharField(_("telefon"), max_length=32, blank=True)
 
-    class Meta:
+    class Meta(PostalAddressFields.Meta):
         verbose_name = _("enhet")
         verbose_name_plural = _("enheter")
 
@@ -150,7 +210,7 @@ class Absence(models.Model):
         return f"{self.start}–{self.end}"
 
 
-class Person(models.Model):
+class Person(PostalAddressFields):
     """A patient or home-care customer, identified by personnummer or samordningsnummer."""
 
     personal_id = models.CharField(
@@ -182,10 +242,11 @@ class Person(models.Model):
     )
     needs = models.JSONField(_("behov"), default=list, blank=True)
 
-    class Meta:
+    class Meta(PostalAddressFields.Meta):
         verbose_name = _("person")
         verbose_name_plural = _("personer")
         constraints = [
+            *PostalAddressFields.Meta.constraints,
             # Twelve ASCII digits also make the database's order of personal_id the same as
             # Python's under any collation, which the keyset pagination of the selectors needs.
             models.CheckConstraint(

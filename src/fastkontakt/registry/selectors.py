@@ -26,6 +26,7 @@ from django.db.models.expressions import RawSQL
 from fastkontakt.domain import model as domain
 from fastkontakt.domain.rules.engine import Directory, Policy, policy_named
 from fastkontakt.registry.models import (
+    ADDRESS_COLUMNS,
     DEFAULT_POLICY,
     Absence,
     Contact,
@@ -42,6 +43,7 @@ from fastkontakt.registry.models import (
     StaffUnit,
     Unit,
     Visit,
+    address_of,
 )
 
 __all__ = [
@@ -64,7 +66,7 @@ MAX_CHUNK_SIZE = 20_000
 # Every dependent row starts with its person's pk (a revision: its plan's pk).
 PersonRow = tuple[
     int, str, str, domain.Residence, date | None, str, bool, int | None, date | None,
-    list[domain.Need],
+    list[domain.Need], str, str, str, str,
 ]
 ContactRow = tuple[
     int, str, domain.ContactKind, int, int, bool, date, date | None, date | None, str
@@ -89,6 +91,7 @@ _PERSON_COLUMNS = (
     "listed_at_id",
     "life_threatening_since",
     "needs",
+    *ADDRESS_COLUMNS,
 )
 
 _R = TypeVar("_R", bound=tuple[Any, ...])
@@ -168,7 +171,8 @@ def directory_get(
         away.setdefault(staff_pk, []).append(domain.Absence(start=start, end=end))
 
     unit_rows = cast(
-        list[tuple[str, str, domain.UnitType]], list(units.values_list("hsa_id", "name", "type"))
+        list[tuple[str, str, domain.UnitType, str, str, str, str]],
+        list(units.values_list("hsa_id", "name", "type", *ADDRESS_COLUMNS)),
     )
     staff_rows = cast(
         list[tuple[int, str, str, domain.Profession, bool, bool, date | None]],
@@ -181,7 +185,15 @@ def directory_get(
     # Sorted in Python, not by the database: its collation need not sort ids like Python does.
     return Directory.of(
         sorted(
-            (domain.Unit(id=hsa_id, name=name, type=type_) for hsa_id, name, type_ in unit_rows),
+            (
+                domain.Unit(
+                    id=hsa_id,
+                    name=name,
+                    type=type_,
+                    address=address_of(care_of, street, code, town),
+                )
+                for hsa_id, name, type_, care_of, street, code, town in unit_rows
+            ),
             key=lambda unit: unit.id,
         ),
         sorted(
@@ -410,7 +422,7 @@ def _patients(
     """Tuples to dataclasses: lookups of unit and staff ids, nothing else."""
     for (
         pk, personal_id, name, residence, residence_from, residence_no_contact_reason,
-        home_health_care, listed_at, since, needs,
+        home_health_care, listed_at, since, needs, care_of, street, postal_code, town,
     ) in rows.persons:
         plan = rows.plans.get(pk)
         stays = rows.stays.get(pk, ())
@@ -425,6 +437,7 @@ def _patients(
             listed_at=None if listed_at is None else units[listed_at],
             life_threatening_since=since,
             needs=tuple(needs),
+            address=address_of(care_of, street, postal_code, town),
             contacts=tuple(
                 domain.Contact(
                     id=external_id,

@@ -18,6 +18,7 @@ urlpatterns = [
     path("konto/logga-ut/", accounts.logout_view, name="logout"),
     path("personer/", people.search, name="search"),
     path("personer/<int:person_pk>/", people.person_detail, name="person"),
+    path("personer/<int:person_pk>/adress/", people.person_address, name="person_address"),
     path("nodatkomst/", people.emergency_access, name="emergency"),
     path("logg/", accesslog.review, name="accesslog"),
     path("arbetslista/", include("fastkontakt.web.views.worklist")),

@@ -1,4 +1,4 @@
-"""Unit → ``Organization``: HSA-id, name, the unit's type and its phone number."""
+"""Unit → ``Organization``: HSA-id, name, the unit's type, its phone number and postal address."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ from fhir.resources.R4B.contactpoint import ContactPoint
 from fhir.resources.R4B.identifier import Identifier
 from fhir.resources.R4B.organization import Organization
 
+from fastkontakt.fhir.mappers.address import address_resource
 from fastkontakt.fhir.mappers.codes import HSA_ID, UNIT_TYPE
 from fastkontakt.registry.models import Unit
 
 
 def organization_resource(unit: Unit) -> Organization:
+    address = unit.postal_address()
     return Organization(
         id=str(unit.pk),
         identifier=[Identifier(use="official", system=HSA_ID, value=unit.hsa_id)],
@@ -26,4 +28,5 @@ def organization_resource(unit: Unit) -> Organization:
         telecom=[ContactPoint(system="phone", value=unit.phone, use="work")]
         if unit.phone
         else None,
+        address=[address_resource(address, use="work")] if address else None,
     )

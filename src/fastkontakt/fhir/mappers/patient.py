@@ -1,4 +1,5 @@
-"""Person → ``Patient``: the personnummer or samordningsnummer, the name, the listing."""
+"""Person → ``Patient``: the personnummer or samordningsnummer, the name, the postal address,
+the listing."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.reference import Reference
 
 from fastkontakt.domain.identifiers import birth_date_of, personal_id_display
+from fastkontakt.fhir.mappers.address import address_resource
 from fastkontakt.fhir.mappers.codes import (
     EXT_HOME_HEALTH_CARE,
     EXT_RESIDENCE,
@@ -55,6 +57,7 @@ def patient_narrative(person: Person) -> Narrative:
 
 def patient_resource(person: Person) -> Patient:
     """Reads ``person``'s own columns only (``listed_at_id``, not the unit)."""
+    address = person.postal_address()
     return Patient(
         id=str(person.pk),
         text=patient_narrative(person),
@@ -62,6 +65,7 @@ def patient_resource(person: Person) -> Patient:
         active=True,
         name=[human_name(person.name)],
         birthDate=birth_date_of(person.personal_id),
+        address=[address_resource(address, use="home")] if address else None,
         generalPractitioner=[Reference(reference=f"Organization/{person.listed_at_id}")]
         if person.listed_at_id
         else None,

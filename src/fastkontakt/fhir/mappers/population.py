@@ -24,6 +24,7 @@ from fhir.resources.R4B.bundle import Bundle
 from fastkontakt.domain import model as domain
 from fastkontakt.domain.errors import DomainError, Problem
 from fastkontakt.domain.model import CONTACT_KINDS, PROFESSIONS, RESIDENCES, UNIT_TYPES, UnitType
+from fastkontakt.fhir.mappers.address import address_json, address_read
 from fastkontakt.fhir.mappers.codes import (
     CONTACT_ROLE,
     COORDINATING,
@@ -163,7 +164,12 @@ def population_read(bundle: Bundle) -> Population:
             if not hsa or not resource.name or not types:
                 problems.append(Problem(path, "Organization kräver HSA-id, namn och enhetstyp"))
                 continue
-            units[i] = domain.Unit(id=hsa, name=str(resource.name), type=cast(UnitType, types[0]))
+            units[i] = domain.Unit(
+                id=hsa,
+                name=str(resource.name),
+                type=cast(UnitType, types[0]),
+                address=address_read(resource.address, f"{path}.address", problems),
+            )
             came_from(i, ("unit", hsa))
         elif kind == "Practitioner":
             hsa = _identifier(resource, (HSA_ID,))
@@ -211,6 +217,7 @@ def population_read(bundle: Bundle) -> Population:
                 "residence": residence,
                 "home_health_care": bool(_ext(resource, EXT_HOME_HEALTH_CARE, "valueBoolean")),
                 "listed": listed,
+                "address": address_read(resource.address, f"{path}.address", problems),
             }
             came_from(i, ("person", number))
         elif kind == "CareTeam":
@@ -298,6 +305,7 @@ def population_read(bundle: Bundle) -> Population:
                 home_health_care=p["home_health_care"],
                 listed_at=units[p["listed"]].id if p["listed"] in units else None,
                 contacts=tuple(contacts.get(i, ())),
+                address=p["address"],
             )
             for i, p in people.items()
         ),
@@ -334,6 +342,7 @@ def population_bundle(scenario: domain.Scenario) -> dict[str, Any]:
                 "identifier": [{"system": HSA_ID, "value": unit.id}],
                 "name": unit.name,
                 "type": [{"coding": [{"system": UNIT_TYPE, "code": unit.type}]}],
+                **({"address": [address_json(unit.address, use="work")]} if unit.address else {}),
             },
         )
     for member in scenario.staff:
@@ -377,6 +386,11 @@ def population_bundle(scenario: domain.Scenario) -> dict[str, Any]:
                 **(
                     {"generalPractitioner": [{"reference": f"urn:uuid:unit-{patient.listed_at}"}]}
                     if patient.listed_at
+                    else {}
+                ),
+                **(
+                    {"address": [address_json(patient.address, use="home")]}
+                    if patient.address
                     else {}
                 ),
             },

@@ -67,7 +67,16 @@ from fastkontakt.domain.errors import DomainError, NotAllowed, Problem
 from fastkontakt.domain.model import Patient, Scenario
 from fastkontakt.domain.model import Staff as StaffSnapshot
 from fastkontakt.domain.rules.engine import Directory
-from fastkontakt.registry.models import Absence, Contact, Person, Sip, Staff, StaffUnit, Unit
+from fastkontakt.registry.models import (
+    ADDRESS_COLUMNS,
+    Absence,
+    Contact,
+    Person,
+    Sip,
+    Staff,
+    StaffUnit,
+    Unit,
+)
 from fastkontakt.registry.selectors import directory_get, referenced_ids, region_policy_get
 from fastkontakt.registry.services.bulk import LOOKUP_CHUNK, batches, insert, lookup, upsert
 from fastkontakt.registry.services.contacts import APPOINTING_ROLES
@@ -75,6 +84,7 @@ from fastkontakt.registry.services.scenario import (
     people_load,
     scenario_format_problems,
     staff_rows,
+    unit_row,
 )
 
 __all__ = [
@@ -380,6 +390,14 @@ def _write(actor: Actor, scenario: Scenario, stored: _Stored, what: str) -> Impo
         key="hsa_id",
         update_fields=["name", "type"],
     )
+    # An Organization without an address leaves the stored one: integrations that never send
+    # addresses must not erase what the units entered themselves.
+    for unit in scenario.units:
+        if unit.address is not None:
+            row = unit_row(unit)
+            Unit.objects.filter(pk=unit_pks[unit.id]).update(
+                **{column: getattr(row, column) for column in ADDRESS_COLUMNS}
+            )
     staff_pks = upsert(
         Staff,
         staff_rows(scenario),

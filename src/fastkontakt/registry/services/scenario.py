@@ -36,10 +36,13 @@ from dataclasses import dataclass
 from fastkontakt.access.accesslog import log_record, log_writes, write_transaction
 from fastkontakt.access.actors import Actor
 from fastkontakt.access.models import Action, Basis
+from fastkontakt.domain import model as domain
 from fastkontakt.domain.errors import DomainError, InvalidScenario, Problem
 from fastkontakt.domain.model import Patient, Scenario
+from fastkontakt.domain.postal import CARE_OF_LENGTH, CITY_LENGTH, STREET_LENGTH
 from fastkontakt.domain.scenario import scenario_from_json, scenario_to_json
 from fastkontakt.registry.models import (
+    ADDRESS_COLUMNS,
     ID_LENGTH,
     NAME_LENGTH,
     Absence,
@@ -106,9 +109,10 @@ def scenario_load(*, scenario: Scenario, actor: Actor | None = None) -> LoadSumm
     unit_pks = dict(
         upsert(
             Unit,
-            (Unit(hsa_id=u.id, name=u.name, type=u.type) for u in scenario.units),
+            (unit_row(u) for u in scenario.units),
             key="hsa_id",
-            update_fields=["name", "type"],
+            # The file's address replaces the stored one, as every other key of the file does.
+            update_fields=["name", "type", *ADDRESS_COLUMNS],
         )
     )
     staff_pks = _load_staff(scenario, unit_pks)
@@ -158,15 +162,23 @@ def _length_problems(scenario: Scenario) -> list[Problem]:
         if value is not None and len(value) > limit:
             problems.append(Problem(path, f"longer than {limit} characters"))
 
+    def check_address(path: str, address: domain.PostalAddress | None) -> None:
+        if address is not None:
+            check(f"{path}.care_of", address.care_of, CARE_OF_LENGTH)
+            check(f"{path}.street", address.street, STREET_LENGTH)
+            check(f"{path}.city", address.city, CITY_LENGTH)
+
     for i, unit in enumerate(scenario.units):
         check(f"units[{i}].id", unit.id, ID_LENGTH)
         check(f"units[{i}].name", unit.name, NAME_LENGTH)
+        check_address(f"units[{i}].address", unit.address)
     for i, staff in enumerate(scenario.staff):
         check(f"staff[{i}].id", staff.id, ID_LENGTH)
         check(f"staff[{i}].name", staff.name, NAME_LENGTH)
     for i, patient in enumerate(scenario.patients):
         path = f"patients[{i}]"
         check(f"{path}.name", patient.name, NAME_LENGTH)
+        check_address(f"{path}.address", patient.address)
         for j, contact in enumerate(patient.contacts):
             check(f"{path}.contacts[{j}].id", contact.id, ID_LENGTH)
             check(f"{path}.contacts[{j}].local_title", contact.local_title, NAME_LENGTH)
@@ -202,6 +214,29 @@ def _ownership_problems(scenario: Scenario) -> list[Problem]:
 
 
 # --- writing ---------------------------------------------------------------------------------
+
+
+def unit_row(unit: domain.Unit) -> Unit:
+    """An unsaved unit row of a scenario's unit (shared with the population import)."""
+    row = Unit(hsa_id=unit.id, name=unit.name, type=unit.type)
+    row.address_columns(unit.address)
+    return row
+
+
+def _person_row(patient: domain.Patient, unit_pks: Mapping[str, int]) -> Person:
+    row = Person(
+        personal_id=patient.id,
+        name=patient.name,
+        residence=patient.residence,
+        residence_from=patient.residence_from,
+        residence_no_contact_reason=patient.residence_no_contact_reason or "",
+        home_health_care=patient.home_health_care,
+        listed_at_id=None if patient.listed_at is None else unit_pks[patient.listed_at],
+        life_threatening_since=patient.life_threatening_since,
+        needs=list(patient.needs),
+    )
+    row.address_columns(patient.address)
+    return row
 
 
 def staff_rows(scenario: Scenario) -> Iterator[Staff]:
@@ -253,20 +288,7 @@ def _load_patients(
     existing = lookup(Person, "personal_id", (p.id for p in scenario.patients))
     person_pks = upsert(
         Person,
-        (
-            Person(
-                personal_id=p.id,
-                name=p.name,
-                residence=p.residence,
-                residence_from=p.residence_from,
-                residence_no_contact_reason=p.residence_no_contact_reason or "",
-                home_health_care=p.home_health_care,
-                listed_at_id=None if p.listed_at is None else unit_pks[p.listed_at],
-                life_threatening_since=p.life_threatening_since,
-                needs=list(p.needs),
-            )
-            for p in scenario.patients
-        ),
+        (_person_row(p, unit_pks) for p in scenario.patients),
         key="personal_id",
         update_fields=[
             "name",
@@ -277,6 +299,7 @@ def _load_patients(
             "listed_at",
             "life_threatening_since",
             "needs",
+            *ADDRESS_COLUMNS,
         ],
     )
     _delete_state(existing.values())

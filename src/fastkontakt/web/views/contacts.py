@@ -301,7 +301,10 @@ def handover_staff_list(request: HttpRequest) -> HttpResponse:
 class HandoverForm(Form):
     reason = forms.ChoiceField(label="Skäl", choices=HANDOVER_REASON_CHOICES)
     effective = DateField(label="Gäller från")
-    relatives = forms.BooleanField(label="Skicka även brev till närstående", required=False)
+    relatives = forms.BooleanField(
+        label="Skicka även en kopia till de närstående som personen har samtyckt till",
+        required=False,
+    )
 
 
 @require_http_methods(["GET", "POST"])

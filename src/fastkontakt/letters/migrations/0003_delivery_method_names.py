@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("letters", "0001_initial"),
+        ("letters", "0002_addresses_consent_writer"),
     ]
 
     operations = [
