@@ -18,6 +18,7 @@ from mozilla_django_oidc import views as oidc_views
 from fastkontakt.access.middleware import second_factor_not_required
 from fastkontakt.fhir import outcomes as fhir_outcomes
 from fastkontakt.web.views import errors as web_errors
+from fastkontakt.web.views import health
 
 admin.site.site_header = "Fast kontakt"
 admin.site.site_title = "Fast kontakt"
@@ -64,6 +65,9 @@ urlpatterns = [
         _public(RedirectView.as_view(url=static("web/favicon.svg"), permanent=True)),
     ),
     path("fhir/", include("fastkontakt.fhir.urls")),
+    path("health/live", _public(health.live), name="health_live"),
+    path("health/ready", _public(health.ready), name="health_ready"),
+    path("metrics", _public(health.metrics), name="metrics"),
     path(
         "oidc/authenticate/",
         _public(_oidc(oidc_views.OIDCAuthenticationRequestView.as_view())),
