@@ -157,6 +157,9 @@ _STATIC_BACKEND = (
     if not DEBUG
     else "django.contrib.staticfiles.storage.StaticFilesStorage"
 )
+if DEBUG:
+    # WhiteNoise serves the sources through the finders and only warns about a missing root.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": _STATIC_BACKEND},
