@@ -4,12 +4,13 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_PEOPLE ?= 2000
+PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := fastkontakt.settings
 
 CHROMIUM ?= /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install browser migrate demo run test lint pytest screenshots bench clean
+.PHONY: install browser migrate demo run test lint pytest screenshots bench bench-scale-out clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,10 +31,11 @@ migrate: install
 demo: migrate
 	$(BIN)/fastkontakt seed-demo --people $(DEMO_PEOPLE)
 
+# One web process (gunicorn) and one worker, started together; Ctrl-C stops both.
 run: demo
 	@$(BIN)/fastkontakt demo-login
-	@echo "Fast kontakt: http://127.0.0.1:8000/"
-	$(BIN)/fastkontakt manage runserver 127.0.0.1:8000
+	@echo "Fast kontakt: http://127.0.0.1:$(PORT)/"
+	$(BIN)/fastkontakt run --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check src tests bench
@@ -52,6 +54,13 @@ test: lint pytest
 
 bench: install
 	$(BIN)/python bench/compliance.py
+
+# Two web processes and two workers behind nginx on PostgreSQL; kills one of each mid-run.
+# Installs Debian's nginx when missing.
+bench-scale-out: install
+	@test -x /usr/sbin/nginx || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx >/dev/null; }
+	$(BIN)/python bench/scale_out.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .hypothesis

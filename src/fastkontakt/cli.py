@@ -448,6 +448,41 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     os.execv(sys.executable, command)  # noqa: S606 - our own interpreter, fixed arguments
 
 
+def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
+    """The one-command demo: one web process and one worker, stopped together (Ctrl-C)."""
+    import signal
+    import subprocess
+    import time
+
+    env = {**os.environ, "FASTKONTAKT_LOG_FORMAT": os.environ.get("FASTKONTAKT_LOG_FORMAT", "text")}
+    me = [sys.executable, "-m", "fastkontakt.cli"]
+    port = str(args.port or os.environ.get("PORT", "8000"))
+    processes = [
+        subprocess.Popen([*me, "serve", "--port", port, "--workers", "1"], env=env),  # noqa: S603
+        subprocess.Popen([*me, "worker"], env=env),  # noqa: S603
+    ]
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        while all(p.poll() is None for p in processes):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=35)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    return EXIT_OK
+
+
 def cmd_worker(args: argparse.Namespace, out: TextIO) -> int:
     _setup_django()
     from fastkontakt.runtime.worker import worker_run
@@ -564,6 +599,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--bind", help="address:port to listen on (overrides --port)")
     serve.add_argument("--workers", type=int, help="gunicorn worker processes (default 2)")
     serve.set_defaults(handler=cmd_serve)
+
+    run = commands.add_parser("run", help="one web process and one worker together (demo)")
+    run.add_argument("--port", type=int, help="port on 127.0.0.1 (default: $PORT or 8000)")
+    run.set_defaults(handler=cmd_run)
 
     worker = commands.add_parser("worker", help="run background jobs and the schedule")
     worker.add_argument("--queues", default="*", help="queues to take jobs from (default: all)")

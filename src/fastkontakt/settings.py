@@ -276,6 +276,12 @@ FASTKONTAKT_EMERGENCY_MINUTES = int(os.environ.get("FASTKONTAKT_EMERGENCY_MINUTE
 # The solver's time limit, in seconds, when a coordinator re-plans a unit (planning.jobs).
 FASTKONTAKT_REPLAN_SECONDS = float(os.environ.get("FASTKONTAKT_REPLAN_SECONDS", 20))
 
+# A handover of more people than this gets its letters from a worker, with progress on the
+# page; smaller ones are written in the request, with the handover.
+FASTKONTAKT_HANDOVER_LETTERS_AT_ONCE = int(
+    os.environ.get("FASTKONTAKT_HANDOVER_LETTERS_AT_ONCE", 20)
+)
+
 # Sessions end after this many seconds without a request, and when the browser closes.
 SESSION_COOKIE_AGE = int(os.environ.get("FASTKONTAKT_SESSION_SECONDS", 30 * 60))
 SESSION_SAVE_EVERY_REQUEST = True

@@ -27,6 +27,7 @@ from fastkontakt.access.actors import Actor
 from fastkontakt.access.selectors import person_read, persons_named_refused_log, persons_read
 from fastkontakt.access.services import InvalidInput
 from fastkontakt.domain.errors import NotAllowed, NotFound
+from fastkontakt.letters.models import LetterJob
 from fastkontakt.letters.services import (
     contact_appoint_with_letter,
     contact_handover_with_letters,
@@ -362,7 +363,9 @@ def handover(request: HttpRequest, staff_pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{len(chosen)} uppdrag är överlämnade och {len(letters)} brev är skapade.",
+                f"{len(chosen)} uppdrag är överlämnade och {len(letters)} brev är skapade."
+                if letters
+                else f"{len(chosen)} uppdrag är överlämnade. Breven skrivs i bakgrunden.",
             )
             return redirect("web:handover_done", handover_pk=done.pk)
     # One group per kind and unit: a successor must work at the contact's unit, so the bulk
@@ -452,7 +455,8 @@ def handover_done(request: HttpRequest, handover_pk: int) -> HttpResponse:
         p.pk for p in persons_read(actor=actor, people=people, what="contact.handover.done")
     }
     items = [i for i in items if i.previous.person_id in readable]
-    return render(request, "web/handover_done.html", {"handover": done, "items": items})
+    job = LetterJob.objects.filter(handover=done).first()
+    return render(request, "web/handover_done.html", {"handover": done, "items": items, "job": job})
 
 
 urlpatterns: list[URLPattern] = [
