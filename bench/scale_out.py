@@ -274,8 +274,11 @@ def main() -> None:
         processes.append(nginx)
         wait_ready(NGINX_PORT)
 
+        # Every 25th job takes a second: the worker is killed in the middle of one of those.
         ids = [
-            str(probe.enqueue(key=f"scale-{n}", seconds=args.job_seconds).id)
+            str(
+                probe.enqueue(key=f"scale-{n}", seconds=1.0 if n % 25 == 0 else args.job_seconds).id
+            )
             for n in range(args.jobs)
         ]
         workers = [
@@ -297,16 +300,18 @@ def main() -> None:
         with Load(cookie, pages, args.clients) as load:
             began = time.monotonic()
             sample_until(began + args.kill_at)
-            # Kill the worker in the middle of a job: wait (briefly) until it is running one.
+            # Kill the worker in the middle of a job: wait until it runs a long one.
             mark = f"{socket.gethostname()[:32]}-{workers[0].pid}-"
-            until = time.monotonic() + 5
+            long_running = DBTaskResult.objects.filter(
+                status="RUNNING", args_kwargs__kwargs__seconds=1.0
+            )
+            until = time.monotonic() + 15
             while time.monotonic() < until and not any(
                 w and w[-1].startswith(mark)
-                for w in DBTaskResult.objects.filter(status="RUNNING").values_list(
-                    "worker_ids", flat=True
-                )
+                for w in long_running.values_list("worker_ids", flat=True)
             ):
-                time.sleep(0.005)
+                time.sleep(0.05)
+            time.sleep(0.2)
             killed_at = time.monotonic()
             # The first web process, master and workers at once (its session), and a worker.
             os.killpg(processes[0].pid, signal.SIGKILL)
