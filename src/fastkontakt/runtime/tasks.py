@@ -24,18 +24,18 @@ logger = logging.getLogger(__name__)
 def nightly_findings(*, slot: str) -> dict[str, int]:
     """Re-evaluate every person's findings for the slot's date.
 
-    Today that is the rules engine over the whole registry (``compliance``); the findings store
-    of issue 14 replaces the body with its nightly refresh, keeping this task and its slot.
+    The work is ``compliance.nightly.findings_nightly``, where the findings store plugs in.
     """
-    from fastkontakt.compliance.selectors import findings_from_registry
+    from fastkontakt.compliance.nightly import findings_nightly
 
     as_of = date.fromisoformat(slot)
     started = time.monotonic()
-    count = sum(1 for _ in findings_from_registry(as_of=as_of))
+    result = findings_nightly(as_of=as_of)
+    count = result.get("findings", 0)
     logger.info(
         "nightly findings %s: %s findings in %.1f s", slot, count, time.monotonic() - started
     )
-    return {"findings": count}
+    return result
 
 
 @task()
