@@ -316,7 +316,7 @@ def main() -> None:
             # The first web process, master and workers at once (its session), and a worker.
             os.killpg(processes[0].pid, signal.SIGKILL)
             os.killpg(workers[0].pid, signal.SIGKILL)
-            sample_until(began + args.duration)
+            sample_until(killed_at + args.duration - args.kill_at)
             ended = time.monotonic()
 
         deadline = time.monotonic() + 180
@@ -354,7 +354,7 @@ def main() -> None:
     print(
         f"Scale-out on PostgreSQL through nginx: 2 web x 2 gunicorn workers, 2 job workers, "
         f"{args.clients} clients, {len(pages)} pages; SIGKILL of one web and one worker at "
-        f"{args.kill_at:.0f} s of {args.duration:.0f} s."
+        f"{killed_at - began:.0f} s of {ended - began:.0f} s (one worker in a job of 1 s)."
     )
     print(f"requests: {len(results)}, failed: {len(failed)} {statuses or ''} {load.errors or ''}")
     print(
