@@ -116,3 +116,9 @@ def test_a_log_line_is_json_with_the_request_and_no_personnummer() -> None:
         "fastkontakt.x",
     )
     assert "0001" not in line
+
+
+@pytest.mark.django_db
+def test_the_favicon_redirects_to_the_static_file() -> None:
+    response = Client().get("/favicon.ico")
+    assert (response.status_code, response["Location"]) == (301, "/static/web/favicon.svg")
