@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.http import HttpRequest, HttpResponse
+from django.test import Client, RequestFactory
 
-from fastkontakt.runtime.logs import JsonFormatter, request_id_var
+from fastkontakt.runtime.logs import JsonFormatter, RequestContextMiddleware, request_id_var
+from tests.access.helpers import make_user
 from tests.database_faults import database_unreachable, in_threads
 
 
@@ -122,3 +124,38 @@ def test_a_log_line_is_json_with_the_request_and_no_personnummer() -> None:
 def test_the_favicon_redirects_to_the_static_file() -> None:
     response = Client().get("/favicon.ico")
     assert (response.status_code, response["Location"]) == (301, "/static/web/favicon.svg")
+
+
+@pytest.mark.django_db
+def test_log_lines_of_a_request_name_its_id_user_and_unit() -> None:
+    # given a handler that writes JSON lines, and a signed-in user's request about unit 7
+    lines: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(self.format(record))
+
+    handler = Collect()
+    handler.setFormatter(JsonFormatter())
+    logger = logging.getLogger("fastkontakt.test")
+    logger.addHandler(handler)
+    request = RequestFactory().get("/arbetslista/?unit=7", HTTP_X_REQUEST_ID="req-12345")
+    request.user = make_user("anna")
+
+    def view(req: HttpRequest) -> HttpResponse:
+        middleware.process_view(req, view, (), {})
+        logger.warning("worklist for 19400101-0001 slow")
+        return HttpResponse("ok")
+
+    middleware = RequestContextMiddleware(view)
+
+    # when
+    try:
+        middleware(request)
+    finally:
+        logger.removeHandler(handler)
+
+    # then
+    entry = json.loads(lines[0])
+    assert (entry["request_id"], entry["user"], entry["unit"]) == ("req-12345", "anna", "7")
+    assert entry["message"] == "worklist for [personnummer] slow"

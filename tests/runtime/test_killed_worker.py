@@ -48,7 +48,7 @@ def test_a_job_survives_a_killed_worker_and_runs_once() -> None:
         "FASTKONTAKT_WORKER_LEASE_SECONDS": "1.5",
         "FASTKONTAKT_LOG_LEVEL": "ERROR",
     }
-    job_id = str(probe.enqueue(key="long", seconds=3.0).id)
+    job_id = str(probe.enqueue(key="long", seconds=1.0).id)
     first = _worker(env)
     try:
         _wait_for(lambda: DBTaskResult.objects.get(id=job_id).status == "RUNNING", 30)

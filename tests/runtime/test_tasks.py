@@ -44,7 +44,7 @@ def test_clean_up_removes_expired_sessions_and_old_emergency_accesses_only(
     result = clean_up.call(slot="2026-12-04")
 
     # then
-    assert result == {"sessions": 1, "emergency_accesses": 1}
+    assert result == {"sessions": 1, "emergency_accesses": 1, "job_results": 0}
     assert Session.objects.count() == 1
     assert EmergencyAccess.objects.get().granted_at > now - timedelta(days=11)
 

@@ -75,6 +75,6 @@ class RequestContextMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             user_var.set(user.get_username())
-        unit = kwargs.get("unit_pk")
-        if unit is not None:
+        unit = kwargs.get("unit_pk") or request.GET.get("unit", "")
+        if str(unit).isdigit():
             unit_var.set(str(unit))

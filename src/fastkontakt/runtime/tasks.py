@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 from django_tasks import task
+from django_tasks_db.models import DBTaskResult
 
 from fastkontakt.access.models import EmergencyAccess
 from fastkontakt.runtime.queue import once
@@ -48,13 +49,17 @@ def reminder_digests(*, slot: str) -> dict[str, int]:
 
 @task()
 def clean_up(*, slot: str) -> dict[str, int]:
-    """Expired sessions, and emergency accesses past their review period (the access log keeps
-    every read made under them)."""
+    """Expired sessions, emergency accesses past their review period (the access log keeps
+    every read made under them), and the results of jobs that succeeded a week ago (failed
+    ones stay for the operators)."""
     now = timezone.now()
     sessions, _ = Session.objects.filter(expire_date__lt=now).delete()
     keep = timedelta(days=settings.FASTKONTAKT_EMERGENCY_RETENTION_DAYS)
     grants, _ = EmergencyAccess.objects.filter(expires_at__lt=now - keep).delete()
-    return {"sessions": sessions, "emergency_accesses": grants}
+    results, _ = (
+        DBTaskResult.objects.successful().filter(finished_at__lt=now - timedelta(days=7)).delete()
+    )
+    return {"sessions": sessions, "emergency_accesses": grants, "job_results": results}
 
 
 @task()
