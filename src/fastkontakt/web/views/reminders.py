@@ -9,12 +9,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from fastkontakt.reminders.services import mail_preference_get, mail_preference_set
+from fastkontakt.web.forms import Form
 
 OFF = "av"
 HOURS = [(str(h), f"kl. {h:02d}.00") for h in range(24)]
 
 
-class MailSettingsForm(forms.Form):
+class MailSettingsForm(Form):
     hour = forms.ChoiceField(label="Skicka påminnelsen", choices=[*HOURS, (OFF, "Aldrig")])
 
 
