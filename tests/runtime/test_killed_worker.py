@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from django.db import connection
@@ -44,7 +45,8 @@ def test_a_job_survives_a_killed_worker_and_runs_once() -> None:
     s = connection.settings_dict
     env = {
         **os.environ,
-        "DATABASE_URL": f"postgres://{s['USER']}@{s['HOST']}:{s['PORT']}/{s['NAME']}",
+        "DATABASE_URL": f"postgres://{quote(s['USER'])}:{quote(s['PASSWORD'] or '')}"
+        f"@{s['HOST']}:{s['PORT']}/{s['NAME']}",
         "FASTKONTAKT_WORKER_LEASE_SECONDS": "1.5",
         "FASTKONTAKT_LOG_LEVEL": "ERROR",
     }
