@@ -159,3 +159,12 @@ def test_log_lines_of_a_request_name_its_id_user_and_unit() -> None:
     entry = json.loads(lines[0])
     assert (entry["request_id"], entry["user"], entry["unit"]) == ("req-12345", "anna", "7")
     assert entry["message"] == "worklist for [personnummer] slow"
+
+
+@pytest.mark.django_db
+def test_metrics_still_answer_when_the_database_is_down(tmp_path: Path) -> None:
+    client = Client(raise_request_exception=False)
+    with database_unreachable(tmp_path):
+        [response] = in_threads(lambda: client.get("/metrics"))
+    assert response.status_code == 200
+    assert "fastkontakt_database_up 0.0" in response.content.decode()

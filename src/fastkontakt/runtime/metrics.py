@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 
+from django.db import DatabaseError
 from django.db.models import Count, Min
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -65,6 +66,16 @@ class DatabaseCollector(Collector):
     """The queue, the mail and the schedule, read from the database at each scrape."""
 
     def collect(self):  # type: ignore[no-untyped-def]
+        try:
+            families = list(self._from_database())
+        except DatabaseError:
+            # Metrics still answer when the database does not: that is when they matter.
+            yield GaugeMetricFamily("fastkontakt_database_up", "The database answers", value=0)
+            return
+        yield GaugeMetricFamily("fastkontakt_database_up", "The database answers", value=1)
+        yield from families
+
+    def _from_database(self) -> Iterator[GaugeMetricFamily]:
         from fastkontakt.reminders.models import OutgoingMail
 
         now = timezone.now()
