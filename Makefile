@@ -13,7 +13,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 LETTERS_PNG ?= var/letters-png
 
-.PHONY: install browser migrate demo run test lint pytest screenshots bench clean letters-png
+.PHONY: install browser migrate demo run test lint pytest screenshots bench bench-scale-out clean letters-png
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,10 +38,11 @@ migrate: install
 demo: migrate
 	$(BIN)/fastkontakt seed-demo --people $(DEMO_PEOPLE)
 
+# One web process (gunicorn) and one worker, started together; Ctrl-C stops both.
 run: demo
 	@$(BIN)/fastkontakt demo-login
 	@echo "Fast kontakt: http://127.0.0.1:$(PORT)/"
-	$(BIN)/fastkontakt manage runserver 127.0.0.1:$(PORT)
+	$(BIN)/fastkontakt run --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check src tests bench
@@ -66,6 +67,13 @@ letters-png: install
 
 bench: install
 	$(BIN)/python bench/compliance.py
+
+# Two web processes and two workers behind nginx on PostgreSQL; kills one of each mid-run.
+# Installs Debian's nginx when missing.
+bench-scale-out: install
+	@test -x /usr/sbin/nginx || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx >/dev/null; }
+	$(BIN)/python bench/scale_out.py
 
 clean:
 	rm -rf $(VENV) var node_modules .mypy_cache .ruff_cache .hypothesis

@@ -239,9 +239,7 @@ def cmd_accesslog_verify(args: argparse.Namespace, out: TextIO) -> int:
             return EXIT_INVALID
     result = accesslog_verify(checkpoint=checkpoint)
     if result.ok:
-        out.write(
-            f"Åtkomstloggen är hel: {result.entries} poster i {len(result.heads)} kedjor\n"
-        )
+        out.write(f"Åtkomstloggen är hel: {result.entries} poster i {len(result.heads)} kedjor\n")
         for chain, (seq, head) in sorted(result.heads.items()):
             out.write(f"  kedja {chain}: post {seq}, kedjevärde {head}\n")
         if path is not None:
@@ -264,8 +262,11 @@ def cmd_accesslog_partitions(args: argparse.Namespace, out: TextIO) -> int:
     from fastkontakt.access.accesslog import accesslog_partitions_ensure
 
     created = accesslog_partitions_ensure(months_ahead=args.months)
-    out.write(f"{len(created)} nya månadspartitioner" + (f": {', '.join(created)}" if created
-              else "") + "\n")
+    out.write(
+        f"{len(created)} nya månadspartitioner"
+        + (f": {', '.join(created)}" if created else "")
+        + "\n"
+    )
     return EXIT_OK
 
 
@@ -421,9 +422,78 @@ def cmd_plan_report(args: argparse.Namespace, out: TextIO) -> int:
         out.write("Kund  Besök  Personal  Gräns  Av FOK\n")
         for c in included:
             share = show(c.fok_share, True)
-            out.write(
-                f"{c.customer}  {c.visits}  {c.distinct_staff}  {c.lower_bound}  {share}\n"
-            )
+            out.write(f"{c.customer}  {c.visits}  {c.distinct_staff}  {c.lower_bound}  {share}\n")
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
+    """Replace this process by gunicorn with the repository's settings (runtime.gunicorn_conf):
+    signals (Ctrl-C, SIGTERM, SIGHUP for a graceful reload) go straight to its master."""
+    if args.port is not None:
+        os.environ["PORT"] = str(args.port)
+    if args.bind:
+        os.environ["FASTKONTAKT_BIND"] = args.bind
+    if args.workers is not None:
+        os.environ["WEB_CONCURRENCY"] = str(args.workers)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fastkontakt.settings")
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-c",
+        "python:fastkontakt.runtime.gunicorn_conf",
+        "fastkontakt.wsgi:application",
+    ]
+    out.flush()
+    os.execv(sys.executable, command)  # noqa: S606 - our own interpreter, fixed arguments
+
+
+def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
+    """The one-command demo: one web process and one worker, stopped together (Ctrl-C)."""
+    import signal
+    import subprocess
+    import time
+
+    env = {**os.environ, "FASTKONTAKT_LOG_FORMAT": os.environ.get("FASTKONTAKT_LOG_FORMAT", "text")}
+    me = [sys.executable, "-m", "fastkontakt.cli"]
+    port = str(args.port or os.environ.get("PORT", "8000"))
+    processes = [
+        subprocess.Popen([*me, "serve", "--port", port, "--workers", "1"], env=env),  # noqa: S603
+        subprocess.Popen([*me, "worker"], env=env),  # noqa: S603
+    ]
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        while all(p.poll() is None for p in processes):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=35)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    return EXIT_OK
+
+
+def cmd_worker(args: argparse.Namespace, out: TextIO) -> int:
+    _setup_django()
+    from fastkontakt.runtime.worker import worker_run
+
+    worker_run(
+        queues=args.queues,
+        interval=args.interval,
+        schedule=not args.no_schedule,
+        batch=args.batch,
+        max_tasks=args.max_tasks,
+    )
     return EXIT_OK
 
 
@@ -523,6 +593,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="the user has lost the code app: remove it so that a new one can be set up",
     )
     enrolment.set_defaults(handler=cmd_enrolment_code)
+
+    serve = commands.add_parser("serve", help="run the web application under gunicorn")
+    serve.add_argument("--port", type=int, help="port on 127.0.0.1 (default: $PORT or 8000)")
+    serve.add_argument("--bind", help="address:port to listen on (overrides --port)")
+    serve.add_argument("--workers", type=int, help="gunicorn worker processes (default 2)")
+    serve.set_defaults(handler=cmd_serve)
+
+    run = commands.add_parser("run", help="one web process and one worker together (demo)")
+    run.add_argument("--port", type=int, help="port on 127.0.0.1 (default: $PORT or 8000)")
+    run.set_defaults(handler=cmd_run)
+
+    worker = commands.add_parser("worker", help="run background jobs and the schedule")
+    worker.add_argument("--queues", default="*", help="queues to take jobs from (default: all)")
+    worker.add_argument("--interval", type=float, default=1.0, help="seconds between polls")
+    worker.add_argument("--no-schedule", action="store_true", help="do not run the schedule")
+    worker.add_argument("--batch", action="store_true", help="stop when the queue is empty")
+    worker.add_argument("--max-tasks", type=int, help="stop after this many jobs")
+    worker.set_defaults(handler=cmd_worker)
 
     commands.add_parser("manage", help="run a Django management command", add_help=False)
     return parser

@@ -60,18 +60,27 @@ INSTALLED_APPS = [
     "axes",
     "mozilla_django_oidc",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "fastkontakt.registry",
     "fastkontakt.compliance",
     "fastkontakt.access",
     "fastkontakt.letters",
     "fastkontakt.planning",
     "fastkontakt.fhir",
+    "fastkontakt.runtime",
+    "fastkontakt.reminders",
 ]
 
 MIDDLEWARE = [
-    # Outermost, so that every answer has the headers, error pages included.
+    # Outermost: every request is counted and timed, and every log line carries its id.
+    "fastkontakt.runtime.metrics.MetricsMiddleware",
+    "fastkontakt.runtime.logs.RequestContextMiddleware",
+    # So that every answer has the headers, error pages included.
     "fastkontakt.web.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files straight from the web process, compressed and with hashed names.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     # One access-log action per request; everything that reads person data runs inside it.
     "fastkontakt.access.middleware.AccessScopeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -152,7 +161,74 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT = Path(os.environ.get("FASTKONTAKT_STATIC_ROOT", DATA_DIR / "static"))
+# Production serves what `fastkontakt manage collectstatic` wrote: gzip and brotli copies and
+# names with a content hash, cached for a year. Development serves the sources as they are.
+_STATIC_BACKEND = (
+    "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    if not DEBUG
+    else "django.contrib.staticfiles.storage.StaticFilesStorage"
+)
+if DEBUG:
+    # WhiteNoise serves the sources through the finders and only warns about a missing root.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": _STATIC_BACKEND},
+}
+
+# --- Background work: Django's tasks API (django-tasks) on the database (ADR 0017).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A worker renews its lease this often (a third of it); a running job whose worker has not
+# renewed for this long is put back on the queue.
+FASTKONTAKT_WORKER_LEASE_SECONDS = float(os.environ.get("FASTKONTAKT_WORKER_LEASE_SECONDS", 30))
+# A job is tried this many times (database errors, lost workers) before it fails for good.
+FASTKONTAKT_JOB_MAX_ATTEMPTS = int(os.environ.get("FASTKONTAKT_JOB_MAX_ATTEMPTS", 5))
+# Emergency accesses are kept this long after they lapse, for review; the access log keeps
+# every read made under them for its own period.
+FASTKONTAKT_EMERGENCY_RETENTION_DAYS = int(
+    os.environ.get("FASTKONTAKT_EMERGENCY_RETENTION_DAYS", 730)
+)
+
+# --- Mail (reminder digests, ADR 0017). FASTKONTAKT_SMTP_URL, e.g.
+# smtp://user:password@mail.region.se:587?starttls or smtps://...:465; without it Django's
+# EMAIL_* variables apply (and in development mail is written to the console).
+_SMTP_URL = os.environ.get("FASTKONTAKT_SMTP_URL", "")
+if _SMTP_URL:
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    _smtp = urlsplit(_SMTP_URL)
+    if _smtp.scheme not in {"smtp", "smtps"}:
+        raise ImproperlyConfigured("FASTKONTAKT_SMTP_URL ska börja med smtp:// eller smtps://")
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _smtp.hostname or "localhost"
+    EMAIL_PORT = _smtp.port or (465 if _smtp.scheme == "smtps" else 25)
+    EMAIL_HOST_USER = unquote(_smtp.username or "")
+    EMAIL_HOST_PASSWORD = unquote(_smtp.password or "")
+    EMAIL_USE_SSL = _smtp.scheme == "smtps"
+    EMAIL_USE_TLS = "starttls" in parse_qs(_smtp.query, keep_blank_values=True)
+else:
+    EMAIL_BACKEND = os.environ.get(
+        "DJANGO_EMAIL_BACKEND",
+        "django.core.mail.backends.smtp.EmailBackend"
+        if PRODUCTION
+        else "django.core.mail.backends.console.EmailBackend",
+    )
+    EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+    EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", 25))
+EMAIL_TIMEOUT = int(os.environ.get("FASTKONTAKT_SMTP_TIMEOUT", 20))
+DEFAULT_FROM_EMAIL = os.environ.get("FASTKONTAKT_MAIL_FROM", "Fast kontakt <noreply@localhost>")
+# Links in mail point here (no request to take the host from).
+FASTKONTAKT_BASE_URL = os.environ.get("FASTKONTAKT_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The hour (0-23, local time) a digest goes out unless the user chose another.
+FASTKONTAKT_DIGEST_DEFAULT_HOUR = int(os.environ.get("FASTKONTAKT_DIGEST_DEFAULT_HOUR", 7))
+
+# --- Health and metrics (ADR 0018). /metrics answers these addresses (a direct connection,
+# not through a proxy) or a request with "Authorization: Bearer <token>".
+FASTKONTAKT_METRICS_TOKEN = os.environ.get("FASTKONTAKT_METRICS_TOKEN", "")
+FASTKONTAKT_METRICS_ADDRESSES = [
+    a for a in os.environ.get("FASTKONTAKT_METRICS_ADDRESSES", "127.0.0.1,::1").split(",") if a
+]
 
 # --- Login: password, then a second factor (TOTP); or the region's OpenID Connect provider.
 LOGIN_URL = "web:login"
@@ -212,6 +288,12 @@ FASTKONTAKT_EMERGENCY_MINUTES = int(os.environ.get("FASTKONTAKT_EMERGENCY_MINUTE
 # The solver's time limit, in seconds, when a coordinator re-plans a unit (planning.jobs).
 FASTKONTAKT_REPLAN_SECONDS = float(os.environ.get("FASTKONTAKT_REPLAN_SECONDS", 20))
 
+# A handover of more people than this gets its letters from a worker, with progress on the
+# page; smaller ones are written in the request, with the handover.
+FASTKONTAKT_HANDOVER_LETTERS_AT_ONCE = int(
+    os.environ.get("FASTKONTAKT_HANDOVER_LETTERS_AT_ONCE", 20)
+)
+
 # Sessions end after this many seconds without a request, and when the browser closes.
 SESSION_COOKIE_AGE = int(os.environ.get("FASTKONTAKT_SESSION_SECONDS", 30 * 60))
 SESSION_SAVE_EVERY_REQUEST = True
@@ -267,9 +349,21 @@ if PRODUCTION:
     if _flag("DJANGO_BEHIND_TLS_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# One JSON object per line with the request id, user and unit (runtime.logs); "text" for
+# reading by eye.
+_LOG_FORMAT = os.environ.get("FASTKONTAKT_LOG_FORMAT", "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "fastkontakt.runtime.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if _LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("FASTKONTAKT_LOG_LEVEL", "WARNING")},
 }

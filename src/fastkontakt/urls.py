@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponsePermanentRedirect
 from django.http.response import HttpResponseBase
 from django.templatetags.static import static
 from django.urls import include, path
@@ -18,6 +18,7 @@ from mozilla_django_oidc import views as oidc_views
 from fastkontakt.access.middleware import second_factor_not_required
 from fastkontakt.fhir import outcomes as fhir_outcomes
 from fastkontakt.web.views import errors as web_errors
+from fastkontakt.web.views import health
 
 admin.site.site_header = "Fast kontakt"
 admin.site.site_title = "Fast kontakt"
@@ -50,6 +51,12 @@ def server_error(request: HttpRequest) -> HttpResponseBase:
 
 handler500 = server_error
 
+
+def favicon(request: HttpRequest) -> HttpResponseBase:
+    # Resolved per request: in production the name has a content hash, known only once
+    # `collectstatic` has run (after the URLs are first loaded, by `migrate`'s checks).
+    return HttpResponsePermanentRedirect(static("web/favicon.svg"))
+
 urlpatterns = [
     path("", include("fastkontakt.web.urls")),
     # The admin signs in through the site's login, with its second factor.
@@ -59,11 +66,11 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     # Browsers ask for it on pages that name no icon (the admin's).
-    path(
-        "favicon.ico",
-        _public(RedirectView.as_view(url=static("web/favicon.svg"), permanent=True)),
-    ),
+    path("favicon.ico", _public(favicon)),
     path("fhir/", include("fastkontakt.fhir.urls")),
+    path("health/live", _public(health.live), name="health_live"),
+    path("health/ready", _public(health.ready), name="health_ready"),
+    path("metrics", _public(health.metrics), name="metrics"),
     path(
         "oidc/authenticate/",
         _public(_oidc(oidc_views.OIDCAuthenticationRequestView.as_view())),

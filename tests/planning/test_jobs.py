@@ -3,7 +3,6 @@ and never blocked for long by a job a dead process left behind."""
 
 from __future__ import annotations
 
-import threading
 import time
 from datetime import timedelta
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from fastkontakt.access.actors import Actor, actor_for_user
 from fastkontakt.access.models import Role
@@ -22,6 +22,7 @@ from fastkontakt.planning.selectors import hm, plan_changes_get, plan_get, plann
 from fastkontakt.planning.services import STALE_MESSAGE, plan_store, replan_request
 from fastkontakt.planning.solving import SolverFailed
 from fastkontakt.registry.models import Absence
+from fastkontakt.runtime.worker import worker_run
 from tests.access.helpers import make_user
 from tests.planning.builders import DAYS, World, build_world
 
@@ -339,16 +340,36 @@ def test_progress_runs_to_the_time_limit_then_creeps_short_of_storing() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_job_runs_in_a_background_thread_after_the_commit() -> None:
+def test_the_job_goes_on_the_queue_after_the_commit_and_a_worker_runs_it() -> None:
     # given
     w, base = planned_world()
 
-    # when the request's transaction commits (no test transaction around it here)
+    # when the request's transaction commits (no test transaction around it here), and a
+    # worker empties the queue
     job = replan_request(actor=coordinator(w), unit_pk=w.unit.pk, with_absence=False)
-    thread = next(t for t in threading.enumerate() if t.name == f"planjob-{job.pk}")
-    thread.join(timeout=60)
+    queued = DBTaskResult.objects.get()
+    worker_run(batch=True, schedule=False, interval=0)
 
     # then
     job.refresh_from_db()
-    assert (thread.is_alive(), job.status, job.progress) == (False, "done", 100)
+    queued.refresh_from_db()
+    assert queued.args_kwargs == {"args": [], "kwargs": {"job_pk": job.pk}}
+    assert (queued.status, job.status, job.progress) == ("SUCCESSFUL", "done", 100)
     assert m.PlanRun.objects.get(status="current").pk == job.result_run_id
+
+
+@pytest.mark.django_db
+def test_a_job_left_running_by_a_killed_worker_is_taken_over_by_the_next_run() -> None:
+    # given a job whose worker died while planning: running, heartbeat gone quiet
+    w, base = planned_world()
+    job = m.PlanJob.objects.create(unit=w.unit, created_by_name="x", time_limit=1)
+    m.PlanJob.objects.filter(pk=job.pk).update(
+        status="running", heartbeat_at=timezone.now() - jobs.RETAKE_AFTER - timedelta(seconds=1)
+    )
+
+    # when the queue runs the task again
+    jobs.planjob_run(job_pk=job.pk)
+
+    # then
+    job.refresh_from_db()
+    assert (job.status, job.progress) == ("done", 100)

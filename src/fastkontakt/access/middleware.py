@@ -59,8 +59,11 @@ class SecondFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         # A caller's id is kept (to follow one request across systems) only if it looks like one.
+        # runtime.logs.RequestContextMiddleware (outermost) gave it one already: the same id in
+        # the log lines and the access log.
         given = request.headers.get("X-Request-ID", "")
-        request.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex  # type: ignore[attr-defined]
+        if not getattr(request, "request_id", ""):
+            request.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex  # type: ignore[attr-defined]
         response = self.get_response(request)
         response["X-Request-ID"] = request.request_id  # type: ignore[attr-defined]
         return response

@@ -12,6 +12,7 @@ their contacts, and the letter with its PDF is still the record of what was sent
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +21,7 @@ from fastkontakt.domain import vocabulary
 from fastkontakt.registry.models import (
     NAME_LENGTH,
     Contact,
+    Handover,
     HandoverItem,
     Person,
     PostalAddressFields,
@@ -185,3 +187,48 @@ class Letter(models.Model):
     def __str__(self) -> str:
         # No personnummer and no name: this shows up in logs and the admin's history.
         return f"brev {self.pk}"
+
+
+class LetterJob(models.Model):
+    """The letters of a large handover, written by a worker (``letters.tasks``).
+
+    Written in the handover's own transaction, so the duty to tell the people is stored with
+    the handover itself; the page shows ``done`` of ``total`` while the worker writes.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("i kö")
+        RUNNING = "running", _("skriver")
+        DONE = "done", _("klar")
+        FAILED = "failed", _("misslyckades")
+
+    handover = models.OneToOneField(
+        Handover, on_delete=models.CASCADE, related_name="letter_job", verbose_name=_("överlämning")
+    )
+    relatives = models.BooleanField(_("även till anhöriga"), default=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("beställd av"),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    total = models.PositiveIntegerField(_("personer"))
+    done = models.PositiveIntegerField(_("klara"), default=0)
+    letters = models.PositiveIntegerField(_("brev"), default=0)
+    heartbeat_at = models.DateTimeField(_("senaste livstecken"), null=True, blank=True)
+    message = models.CharField(_("meddelande"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("brevjobb")
+        verbose_name_plural = _("brevjobb")
+
+    def __str__(self) -> str:
+        return f"{self.handover_id}: {self.done}/{self.total} ({self.status})"
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else int(100 * self.done / self.total)

@@ -19,14 +19,18 @@ person be informed; a relative's copy is a courtesy that does not replace it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date
+from collections.abc import Sequence, Set
+from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from fastkontakt.access.accesslog import write_transaction
-from fastkontakt.access.actors import Actor, require_role
+from fastkontakt.access.accesslog import access_scope, write_transaction
+from fastkontakt.access.actors import Actor, actor_for_user, require_role
 from fastkontakt.access.selectors import person_read
 from fastkontakt.access.services import InvalidInput, person_write_log
 from fastkontakt.domain.errors import NotFound, Problem
@@ -36,6 +40,7 @@ from fastkontakt.letters.models import (
     ConsentMethod,
     DeliveryMethod,
     Letter,
+    LetterJob,
     Recipient,
     RelativeConsent,
 )
@@ -200,13 +205,43 @@ def contact_appoint_with_letter(*, actor: Actor, **appointment: Any) -> tuple[Co
 def contact_handover_with_letters(
     *, actor: Actor, relatives: bool, **handover: Any
 ) -> tuple[Handover, list[Letter]]:
-    """Hand over (``contact_handover`` with ``handover``) and write the letters to the people."""
+    """Hand over (``contact_handover`` with ``handover``) and write the letters to the people.
+
+    A handover of more than ``FASTKONTAKT_HANDOVER_LETTERS_AT_ONCE`` people gets its letters
+    from a worker instead (a ``LetterJob`` stored with the handover, queued after the commit),
+    so that the page answers at once; the letters list returned is then empty.
+    """
     with write_transaction():
         done = contact_handover(actor=actor, **handover)
-        return done, letters_for_handover(actor=actor, handover_pk=done.pk, relatives=relatives)
+        people = (
+            HandoverItem.objects.filter(handover_id=done.pk)
+            .values("successor__person_id")
+            .distinct()
+            .count()
+        )
+        if people <= settings.FASTKONTAKT_HANDOVER_LETTERS_AT_ONCE:
+            letters = letters_for_handover(actor=actor, handover_pk=done.pk, relatives=relatives)
+            return done, letters
+        job = LetterJob.objects.create(
+            handover=done,
+            relatives=relatives,
+            user_id=actor.user_id,
+            total=people,
+            message="I kö.",
+        )
+        transaction.on_commit(lambda: _letters_in_background(job.pk))
+        return done, []
 
 
-def letters_for_handover(*, actor: Actor, handover_pk: int, relatives: bool) -> list[Letter]:
+def _letters_in_background(job_pk: int) -> None:
+    from fastkontakt.letters.tasks import handover_letters
+
+    handover_letters.enqueue(job_pk=job_pk)
+
+
+def letters_for_handover(
+    *, actor: Actor, handover_pk: int, relatives: bool, person_pks: Set[int] | None = None
+) -> list[Letter]:
     """One letter per person in the handover, naming every contact they got from it and who
     had each before; with ``relatives``, a copy to each relative the person has consented to
     (people without a consent get none: the person's own letter is what the law asks for).
@@ -214,6 +249,8 @@ def letters_for_handover(*, actor: Actor, handover_pk: int, relatives: bool) -> 
     Safe to call again: letters already written for this handover are returned as they are,
     and only missing ones (say, the relatives' copies asked for later) are written. All or
     nothing: a person outside the actor's care relationships refuses the whole call.
+    ``person_pks`` limits the call to those people (a worker writes a large handover's letters
+    a part at a time).
     """
     if not Handover.objects.filter(pk=handover_pk).exists():
         raise NotFound(HANDOVER_NOT_FOUND)
@@ -224,7 +261,9 @@ def letters_for_handover(*, actor: Actor, handover_pk: int, relatives: bool) -> 
     )
     by_person: dict[int, list[HandoverItem]] = {}
     for item in items:
-        by_person.setdefault(item.successor.person_id, []).append(item)
+        if person_pks is None or item.successor.person_id in person_pks:
+            by_person.setdefault(item.successor.person_id, []).append(item)
+    items = [item for person_items in by_person.values() for item in person_items]
     people = {
         pk: person_read(actor=actor, person_pk=pk, what="letter.handover") for pk in by_person
     }
@@ -481,3 +520,75 @@ def relative_consent_withdraw(
         consent.save(update_fields=["withdrawn_on"])
         person_write_log(actor=actor, person=person, unit=consent.unit, what="consent.withdraw")
     return consent
+
+
+# --- a large handover's letters, by a worker ---------------------------------------------------
+
+LETTER_JOB_CHUNK = 25
+# A running job without a sign of life for this long was left by a killed worker.
+LETTER_JOB_RETAKE_AFTER = timedelta(seconds=60)
+
+
+def letterjob_run(*, job_pk: int) -> LetterJob:
+    """Write the letters of the job's handover, a part at a time, with progress; safe to run
+    twice (letters already written are kept, as ``letters_for_handover`` does) and taken over
+    from a worker that died. The letters are written as the user who made the handover."""
+    now = timezone.now()
+    claimed = (
+        LetterJob.objects.filter(pk=job_pk)
+        .filter(
+            Q(status=LetterJob.Status.QUEUED)
+            | Q(status=LetterJob.Status.RUNNING, heartbeat_at__lt=now - LETTER_JOB_RETAKE_AFTER)
+        )
+        .update(status=LetterJob.Status.RUNNING, heartbeat_at=now, message="Skriver breven.")
+    )
+    job = LetterJob.objects.get(pk=job_pk)
+    if not claimed:
+        return job
+    try:
+        if job.user_id is None:
+            raise NotFound("Användaren som gjorde överlämningen finns inte längre.")
+        user = get_user_model().objects.get(pk=job.user_id)
+        actor = actor_for_user(user, request_id=f"letterjob-{job_pk}")
+        person_pks = sorted(
+            set(
+                HandoverItem.objects.filter(handover_id=job.handover_id).values_list(
+                    "successor__person_id", flat=True
+                )
+            )
+        )
+        letters = 0
+        for start in range(0, len(person_pks), LETTER_JOB_CHUNK):
+            chunk = set(person_pks[start : start + LETTER_JOB_CHUNK])
+            with access_scope():
+                letters += len(
+                    letters_for_handover(
+                        actor=actor,
+                        handover_pk=job.handover_id,
+                        relatives=job.relatives,
+                        person_pks=chunk,
+                    )
+                )
+            done = min(len(person_pks), start + LETTER_JOB_CHUNK)
+            LetterJob.objects.filter(pk=job_pk).update(
+                done=done,
+                letters=letters,
+                heartbeat_at=timezone.now(),
+                message=f"{done} av {len(person_pks)} personer klara.",
+            )
+        LetterJob.objects.filter(pk=job_pk).update(
+            status=LetterJob.Status.DONE, message=f"Klart: {letters} brev skrivna."
+        )
+    except (OperationalError, InterfaceError):
+        # The queue tries the task again with back-off (runtime.queue); let it claim the job.
+        LetterJob.objects.filter(pk=job_pk).update(status=LetterJob.Status.QUEUED)
+        raise
+    except Exception:
+        LetterJob.objects.filter(pk=job_pk).update(
+            status=LetterJob.Status.FAILED,
+            message="Breven kunde inte skrivas klart. Överlämningen gäller; skriv de brev som "
+            "saknas från personernas sidor eller kontakta systemförvaltningen.",
+        )
+        raise
+    job.refresh_from_db()
+    return job

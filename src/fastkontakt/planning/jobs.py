@@ -1,42 +1,44 @@
-"""Re-planning in the background of the web process, with progress, safe to run twice.
+"""Re-planning on the queue (``fastkontakt worker``), with progress, safe to run twice.
 
 How a job runs:
 
 1. ``services.planjob_enqueue`` writes a ``PlanJob`` row (``queued``) in the request's
-   transaction and asks ``transaction.on_commit`` to call :func:`planjob_start`, which starts a
-   daemon thread running :func:`planjob_run` with the job's id. Nothing starts if the
+   transaction and asks ``transaction.on_commit`` to call :func:`planjob_start`, which puts
+   the task :data:`replan` with the job's id on the queue (ADR 0017). Nothing is queued if the
    transaction rolls back.
-2. :func:`planjob_run` *claims* the job with one conditional ``UPDATE ... WHERE status =
-   'queued'``; only one caller can turn it to ``running``, so a second run (a retry, a second
-   thread, another process) does nothing.
+2. A worker runs :func:`planjob_run`, which *claims* the job with one conditional ``UPDATE ...
+   WHERE status = 'queued'``; only one caller can turn it to ``running``, so a second run (a
+   retry, a second worker) does nothing. A job left ``running`` by a worker that was killed
+   (its heartbeat older than ``RETAKE_AFTER``) is claimed again when the queue hands the task
+   to another worker: the plan is made from the start, as nothing of it was stored.
 3. It reads the unit's planning data and its current plan, and runs the domain planner with
    ``previous_plan`` so that as little as possible changes. The planner runs in a spawned child
-   process (``planning.solving``: OR-Tools holds the interpreter lock while it searches, so a
-   thread would freeze the web process); this thread wakes every second to write the progress
+   process (``planning.solving``: OR-Tools holds the interpreter lock while it searches, so the
+   worker's lease thread would stop too); the worker wakes every second to write the progress
    (time against the time limit: the planner has no progress callback) and the heartbeat.
 4. It stores the new plan and marks the job ``done`` in one transaction, the latter with
    ``UPDATE ... WHERE status = 'running'``: if the job was meanwhile declared dead (below),
    nothing is stored. Any error marks the job ``failed`` with a Swedish message; the
    traceback goes to the log, not the page.
 
-A process that dies (restart, deploy, crash) leaves its job ``queued`` or ``running`` with a
-heartbeat that stops moving. After ``PlanJob.STALE_AFTER`` without one, the pages show it as
-interrupted and the next request for the unit marks it ``failed``, so it never blocks a new
-job for more than that. There is no retry of its own: the coordinator presses the button again.
+A worker that dies leaves its job ``running`` with a heartbeat that stops moving; the queue
+hands the task to another worker once the dead one's lease lapses (``runtime.queue``), and that
+one takes the job over. If no worker does within ``PlanJob.STALE_AFTER`` (none is running), the
+pages show it as interrupted and the next request for the unit marks it ``failed``, so it never
+blocks a new job for more than that.
 
-The planner runs with one worker: the second core stays with the requests. Its process is
-spawned, not forked, so nothing of the threaded server is copied into it.
+The planner runs with one search worker. Its process is spawned, not forked.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from datetime import date, timedelta
 
-from django.db import connections
+from django.db.models import Q
 from django.utils import timezone
+from django_tasks import task
 
 from fastkontakt.access.accesslog import write_transaction
 from fastkontakt.access.actors import Actor
@@ -61,30 +63,30 @@ SOLVING_TO = 94
 STORING = 96
 
 
+# A running job without a heartbeat for this long was left by a killed worker: the task's next
+# run takes it over. Progress is written every TICK_SECONDS while the planner runs.
+RETAKE_AFTER = timedelta(seconds=15)
+
+
 class Interrupted(Exception):
     """The job stopped being ours (declared dead while it ran): store nothing."""
 
 
-def planjob_start(*, job_pk: int) -> threading.Thread:
-    """Run the job in a daemon thread of this process (called after the commit)."""
-    thread = threading.Thread(
-        target=_run_in_thread, kwargs={"job_pk": job_pk}, name=f"planjob-{job_pk}", daemon=True
-    )
-    thread.start()
-    return thread
+@task(queue_name="default")
+def replan(*, job_pk: int) -> None:
+    """The queue's task for a plan job: takes the job's id, safe to run twice."""
+    planjob_run(job_pk=job_pk)
 
 
-def _run_in_thread(*, job_pk: int) -> None:
-    try:
-        planjob_run(job_pk=job_pk)
-    finally:
-        # The thread's own database connections; Django opens one per thread.
-        connections.close_all()
+def planjob_start(*, job_pk: int) -> str:
+    """Put the job on the queue (called after the commit); returns the queue's job id."""
+    return str(replan.enqueue(job_pk=job_pk).id)
 
 
 def _claim(job_pk: int) -> bool:
     now = timezone.now()
-    claimed = m.PlanJob.objects.filter(pk=job_pk, status=m.PlanJob.Status.QUEUED).update(
+    left = Q(status=m.PlanJob.Status.RUNNING, heartbeat_at__lt=now - RETAKE_AFTER)
+    claimed = m.PlanJob.objects.filter(Q(status=m.PlanJob.Status.QUEUED) | left, pk=job_pk).update(
         status=m.PlanJob.Status.RUNNING,
         started_at=now,
         heartbeat_at=now,

@@ -6,7 +6,7 @@ Each area's view module ends with its own ``urlpatterns``; they are included her
 
 from django.urls import include, path
 
-from fastkontakt.web.views import accesslog, accounts, people
+from fastkontakt.web.views import accesslog, accounts, people, reminders
 
 app_name = "web"
 
@@ -21,6 +21,7 @@ urlpatterns = [
     path("personer/<int:person_pk>/adress/", people.person_address, name="person_address"),
     path("nodatkomst/", people.emergency_access, name="emergency"),
     path("logg/", accesslog.review, name="accesslog"),
+    path("konto/paminnelser/", reminders.mail_settings, name="mail_settings"),
     path("arbetslista/", include("fastkontakt.web.views.worklist")),
     path("kontakter/", include("fastkontakt.web.views.contacts")),
     path("vard/", include("fastkontakt.web.views.care")),

@@ -28,6 +28,7 @@ from fastkontakt.access.selectors import person_read, persons_named_refused_log,
 from fastkontakt.access.services import InvalidInput
 from fastkontakt.domain.errors import NotAllowed, NotFound
 from fastkontakt.domain.vocabulary import count_phrase
+from fastkontakt.letters.models import LetterJob
 from fastkontakt.letters.services import (
     contact_appoint_with_letter,
     contact_handover_with_letters,
@@ -373,7 +374,11 @@ def handover(request: HttpRequest, staff_pk: int) -> HttpResponse:
             messages.success(
                 request,
                 f"{count_phrase(len(chosen), 'uppdrag är överlämnat', 'uppdrag är överlämnade')}"
-                f" och {count_phrase(len(letters), 'brev är skapat', 'brev är skapade')}.",
+                + (
+                    f" och {count_phrase(len(letters), 'brev är skapat', 'brev är skapade')}."
+                    if letters
+                    else ". Breven skrivs i bakgrunden."
+                ),
             )
             return redirect("web:handover_done", handover_pk=done.pk)
     # One group per kind and unit: a successor must work at the contact's unit, so the bulk
@@ -463,7 +468,8 @@ def handover_done(request: HttpRequest, handover_pk: int) -> HttpResponse:
         p.pk for p in persons_read(actor=actor, people=people, what="contact.handover.done")
     }
     items = [i for i in items if i.previous.person_id in readable]
-    return render(request, "web/handover_done.html", {"handover": done, "items": items})
+    job = LetterJob.objects.filter(handover=done).first()
+    return render(request, "web/handover_done.html", {"handover": done, "items": items, "job": job})
 
 
 urlpatterns: list[URLPattern] = [

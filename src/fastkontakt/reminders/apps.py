@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RemindersConfig(AppConfig):
+    name = "fastkontakt.reminders"
+    verbose_name = "Påminnelser"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RuntimeConfig(AppConfig):
+    name = "fastkontakt.runtime"
+    verbose_name = "Drift"
