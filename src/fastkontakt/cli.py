@@ -239,9 +239,7 @@ def cmd_accesslog_verify(args: argparse.Namespace, out: TextIO) -> int:
             return EXIT_INVALID
     result = accesslog_verify(checkpoint=checkpoint)
     if result.ok:
-        out.write(
-            f"Åtkomstloggen är hel: {result.entries} poster i {len(result.heads)} kedjor\n"
-        )
+        out.write(f"Åtkomstloggen är hel: {result.entries} poster i {len(result.heads)} kedjor\n")
         for chain, (seq, head) in sorted(result.heads.items()):
             out.write(f"  kedja {chain}: post {seq}, kedjevärde {head}\n")
         if path is not None:
@@ -264,8 +262,11 @@ def cmd_accesslog_partitions(args: argparse.Namespace, out: TextIO) -> int:
     from fastkontakt.access.accesslog import accesslog_partitions_ensure
 
     created = accesslog_partitions_ensure(months_ahead=args.months)
-    out.write(f"{len(created)} nya månadspartitioner" + (f": {', '.join(created)}" if created
-              else "") + "\n")
+    out.write(
+        f"{len(created)} nya månadspartitioner"
+        + (f": {', '.join(created)}" if created else "")
+        + "\n"
+    )
     return EXIT_OK
 
 
@@ -278,6 +279,19 @@ def cmd_accesslog_grants(args: argparse.Namespace, out: TextIO) -> int:
     except ValueError:
         print("Rollnamnet får bara innehålla bokstäver, siffror och _.", file=sys.stderr)
         return EXIT_INVALID
+    return EXIT_OK
+
+
+def cmd_findings_refresh(args: argparse.Namespace, out: TextIO) -> int:
+    """The nightly refresh of everyone's stored findings (ADR 0020)."""
+    _setup_django()
+    from fastkontakt.compliance.store import findings_refresh_everyone
+
+    result = findings_refresh_everyone(as_of=args.as_of)
+    out.write(
+        f"{result.people} personer omräknade: {result.added} nya avvikelser, "
+        f"{result.resolved} åtgärdade, {result.updated} ändrade\n"
+    )
     return EXIT_OK
 
 
@@ -421,9 +435,7 @@ def cmd_plan_report(args: argparse.Namespace, out: TextIO) -> int:
         out.write("Kund  Besök  Personal  Gräns  Av FOK\n")
         for c in included:
             share = show(c.fok_share, True)
-            out.write(
-                f"{c.customer}  {c.visits}  {c.distinct_staff}  {c.lower_bound}  {share}\n"
-            )
+            out.write(f"{c.customer}  {c.visits}  {c.distinct_staff}  {c.lower_bound}  {share}\n")
     return EXIT_OK
 
 
@@ -479,6 +491,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     grants.add_argument("role")
     grants.set_defaults(handler=cmd_accesslog_grants)
+
+    findings = commands.add_parser("findings", help="the stored findings of the registry")
+    findings_commands = findings.add_subparsers(dest="findings_command", required=True)
+    refresh = findings_commands.add_parser(
+        "refresh", help="evaluate everyone again and store what changed (the nightly job)"
+    )
+    refresh.add_argument("--as-of", type=_iso_date, help="evaluation day (default: today)")
+    refresh.set_defaults(handler=cmd_findings_refresh)
 
     planning = commands.add_parser("plan", help="plan home-care visits (no database)")
     planning.add_argument("file", help="instance file ('-' for standard input)")
