@@ -282,6 +282,19 @@ def cmd_accesslog_grants(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_findings_refresh(args: argparse.Namespace, out: TextIO) -> int:
+    """The nightly refresh of everyone's stored findings (ADR 0020)."""
+    _setup_django()
+    from fastkontakt.compliance.store import findings_refresh_everyone
+
+    result = findings_refresh_everyone(as_of=args.as_of)
+    out.write(
+        f"{result.people} personer omräknade: {result.added} nya avvikelser, "
+        f"{result.resolved} åtgärdade, {result.updated} ändrade\n"
+    )
+    return EXIT_OK
+
+
 def cmd_api_client(args: argparse.Namespace, out: TextIO) -> int:
     """Create a FHIR API client and print its token, which is shown this once only."""
     _setup_django()
@@ -549,6 +562,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     grants.add_argument("role")
     grants.set_defaults(handler=cmd_accesslog_grants)
+
+    findings = commands.add_parser("findings", help="the stored findings of the registry")
+    findings_commands = findings.add_subparsers(dest="findings_command", required=True)
+    refresh = findings_commands.add_parser(
+        "refresh", help="evaluate everyone again and store what changed (the nightly job)"
+    )
+    refresh.add_argument("--as-of", type=_iso_date, help="evaluation day (default: today)")
+    refresh.set_defaults(handler=cmd_findings_refresh)
 
     planning = commands.add_parser("plan", help="plan home-care visits (no database)")
     planning.add_argument("file", help="instance file ('-' for standard input)")

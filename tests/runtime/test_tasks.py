@@ -1,8 +1,8 @@
-"""The scheduled jobs: clean-up keeps what is still needed; the nightly job evaluates."""
+"""The scheduled jobs: clean-up keeps what is still needed; the nightly job refreshes findings."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
@@ -10,6 +10,8 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from fastkontakt.access.models import EmergencyAccess
+from fastkontakt.compliance.models import FindingsRefresh, StoredFinding
+from fastkontakt.registry.models import Person
 from fastkontakt.runtime.tasks import clean_up, nightly_findings
 from tests.access.helpers import make_user
 from tests.compliance.test_worklists import load
@@ -50,6 +52,15 @@ def test_clean_up_removes_expired_sessions_and_old_emergency_accesses_only(
 
 
 @pytest.mark.django_db
-def test_the_nightly_job_evaluates_every_person_on_the_slots_date() -> None:
+def test_the_nightly_job_refreshes_every_persons_findings_on_the_slots_date() -> None:
+    # given: a load stores findings for the real today
     load()
-    assert nightly_findings.call(slot="2026-11-22") == {"findings": 11}
+
+    # when
+    result = nightly_findings.call(slot="2026-11-22")
+
+    # then: the store holds the engine's findings on the slot's date
+    assert result["people"] == Person.objects.count()
+    current = StoredFinding.objects.filter(resolved_on=None)
+    assert current.count() == 11
+    assert FindingsRefresh.objects.get().as_of == date(2026, 11, 22)

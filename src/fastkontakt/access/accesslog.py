@@ -30,7 +30,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -198,6 +198,50 @@ class _Scope:
 class _WriteTransaction:
     #: The write entries of the open write transaction, one per person, appended before commit.
     staged: dict[str, LogRecord] = field(default_factory=dict)
+    #: People whose derived data the write changes without writing them (a staff member who
+    #: leaves changes the findings of everyone they are a contact of), with the action.
+    affected: dict[str, str] = field(default_factory=dict)
+    #: The write changes what everyone's derived data depends on (a load, a policy).
+    everyone: bool = False
+
+    def changes(self) -> dict[str, str] | None:
+        """Who the write touched and by which action; None for everyone."""
+        if self.everyone:
+            return None
+        return {**self.affected, **{pid: r.what for pid, r in self.staged.items()}}
+
+
+#: What must follow every write inside its transaction, before it commits: the findings store
+#: (``compliance``, ADR 0020) registers its refresh here, so that no service can write a person
+#: and leave their findings behind. Called with who the write touched (None: everyone).
+WriteHook = Callable[[Mapping[str, str] | None], None]
+_write_hooks: list[WriteHook] = []
+
+
+def write_hook_add(hook: WriteHook) -> None:
+    """Run ``hook`` inside every write transaction, just before it commits."""
+    if hook not in _write_hooks:
+        _write_hooks.append(hook)
+
+
+def write_affects(personal_ids: Iterable[str] | None, *, what: str) -> None:
+    """Tell the open write transaction that it changes the derived data of ``personal_ids``
+    (None: of everyone) although it writes none of their own rows, e.g. a staff member's
+    employment end. Outside a write transaction the hooks run at once."""
+    write = _write.get()
+    if write is None:
+        _run_write_hooks(None if personal_ids is None else dict.fromkeys(personal_ids, what))
+        return
+    if personal_ids is None:
+        write.everyone = True
+        return
+    for pid in personal_ids:
+        write.affected.setdefault(pid, what)
+
+
+def _run_write_hooks(changes: Mapping[str, str] | None) -> None:
+    for hook in _write_hooks:
+        hook(changes)
 
 
 _scope: ContextVar[_Scope | None] = ContextVar("fastkontakt_access_scope", default=None)
@@ -237,7 +281,9 @@ def log_writes(records: Iterable[LogRecord]) -> None:
     write = _write.get()
     if write is None:
         # A write outside a service's transaction (the demo loader): logged where it stands.
-        accesslog_append(records=list(records))
+        done = list(records)
+        accesslog_append(records=done)
+        _run_write_hooks({r.personal_id: r.what for r in done})
         return
     for record in records:
         write.staged.setdefault(record.personal_id, record)
@@ -249,13 +295,18 @@ def write_transaction() -> Iterator[None]:
     outer = _write.get()
     if outer is not None:
         before = set(outer.staged)
+        affected_before = set(outer.affected)
+        everyone_before = outer.everyone
         try:
             with transaction.atomic():
                 yield
         except BaseException:
-            # Rolled back to the savepoint: so are the writes it logged.
+            # Rolled back to the savepoint: so are the writes it logged and touched.
             for pid in set(outer.staged) - before:
                 del outer.staged[pid]
+            for pid in set(outer.affected) - affected_before:
+                del outer.affected[pid]
+            outer.everyone = everyone_before
             raise
         return
     write = _WriteTransaction()
@@ -263,6 +314,7 @@ def write_transaction() -> Iterator[None]:
     try:
         with transaction.atomic(durable=True):
             yield
+            _run_write_hooks(write.changes())
             scope = _scope.get()
             done = scope.written if scope is not None else set()
             accesslog_append(records=[r for pid, r in write.staged.items() if pid not in done])

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from fastkontakt.access.accesslog import write_transaction
+from fastkontakt.access.accesslog import write_affects, write_transaction
 from fastkontakt.access.actors import Actor, system_actor
 from fastkontakt.access.services import InvalidInput, person_write_log
 from fastkontakt.domain.continuity import ContinuityReport, continuity_report
@@ -36,6 +36,7 @@ from fastkontakt.planning.selectors import (
     planning_unit_get,
 )
 from fastkontakt.registry.models import Absence, Contact, HomeCareDecision, Person, Staff, Unit
+from fastkontakt.registry.selectors import personal_ids_of_staff
 
 DEFAULT_REPLAN_SECONDS = 20.0
 MAX_ABSENCE_DAYS = 366
@@ -284,6 +285,7 @@ def replan_request(
         absence = Absence.objects.create(
             staff_id=absence_staff_pk, start=absence_start, end=absence_end
         )
+        write_affects(personal_ids_of_staff(staff_pk=absence_staff_pk), what="staff.absence")
     return planjob_enqueue(actor=actor, unit=unit, absence=absence)
 
 

@@ -48,6 +48,7 @@ from fastkontakt.registry.models import (
 
 __all__ = [
     "PersonRows",
+    "personal_ids_of_staff",
     "PersonSnapshots",
     "directory_get",
     "patient_snapshots",
@@ -146,6 +147,16 @@ def region_policy_get() -> Policy:
 
 
 # --- units and staff -------------------------------------------------------------------------
+
+
+def personal_ids_of_staff(*, staff_pk: int) -> list[str]:
+    """The people whose contacts the staff member holds or has held: those whose findings a
+    change of the staff member (an absence, whether they are selectable) can change."""
+    return list(
+        Person.objects.filter(contacts__staff_id=staff_pk)
+        .distinct()
+        .values_list("personal_id", flat=True)
+    )
 
 
 def directory_get(

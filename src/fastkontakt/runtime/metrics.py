@@ -30,7 +30,7 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
-from fastkontakt.runtime.models import ScheduleSlot
+from fastkontakt.compliance.models import FindingsRefresh
 
 REQUESTS = Counter(
     "fastkontakt_http_requests_total", "HTTP requests by view and status", ["view", "status"]
@@ -102,16 +102,16 @@ class DatabaseCollector(Collector):
         for row in OutgoingMail.objects.values("status").annotate(n=Count("id")).order_by():
             mail.add_metric([row["status"]], row["n"])
         yield mail
-        nightly = (
-            ScheduleSlot.objects.filter(name="nightly-findings")
-            .order_by("-claimed_at")
-            .values_list("claimed_at", flat=True)
+        refreshed = (
+            FindingsRefresh.objects.exclude(finished=None)
+            .order_by("-finished")
+            .values_list("finished", flat=True)
             .first()
         )
         yield GaugeMetricFamily(
             "fastkontakt_findings_age_seconds",
-            "Time since the nightly re-evaluation of findings was last started",
-            value=_age(nightly, now),
+            "Time since the findings store was last refreshed for everyone",
+            value=_age(refreshed, now),
         )
 
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from fastkontakt.access.accesslog import log_record, log_writes, write_transaction
+from fastkontakt.access.accesslog import log_record, log_writes, write_affects, write_transaction
 from fastkontakt.access.actors import Actor
 from fastkontakt.access.models import Action, Basis
 from fastkontakt.domain import model as domain
@@ -129,6 +129,8 @@ def scenario_load(*, scenario: Scenario, actor: Actor | None = None) -> LoadSumm
             )
             for patient in scenario.patients
         )
+    # Units, staff and perhaps the policy changed: anyone's findings may have.
+    write_affects(None, what="scenario.load")
     return LoadSummary(
         units=len(scenario.units),
         staff=len(scenario.staff),

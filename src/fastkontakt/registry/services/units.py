@@ -13,12 +13,13 @@ page shows the current state.
 
 from __future__ import annotations
 
-from fastkontakt.access.accesslog import write_transaction
+from fastkontakt.access.accesslog import write_affects, write_transaction
 from fastkontakt.access.actors import Actor, require_role
 from fastkontakt.access.models import Role
 from fastkontakt.access.services import InvalidInput
 from fastkontakt.domain.errors import Problem
 from fastkontakt.registry.models import NAME_LENGTH, Staff, StaffUnit, Unit, UnitLocalTitle
+from fastkontakt.registry.selectors import personal_ids_of_staff
 
 __all__ = [
     "ELIGIBILITY_ROLES",
@@ -103,4 +104,5 @@ def staff_eligible_set(*, actor: Actor, unit_pk: int, staff_pk: int, eligible: b
     if staff.eligible != eligible:
         staff.eligible = eligible
         staff.save(update_fields=["eligible"])
+        write_affects(personal_ids_of_staff(staff_pk=staff.pk), what="staff.eligible")
     return staff
