@@ -75,7 +75,21 @@ NOT_PAGES = {
     "admin:login": "redirects to the site's login",
     "admin:otp_totp_totpdevice_qrcode": "an SVG image, not a page",
     "admin:password_change_done": "after a password change only",
+    "web:consent_withdraw": "POST only; answers with the consent page, which is walked",
+    "web:person_address": "POST only; the form is on the person page, which is walked",
+    # Rows that only a running worker writes; their lists and add forms are walked.
+    "admin:django_tasks_database_dbtaskresult_change": "a job result: written by a worker",
+    "admin:django_tasks_database_dbtaskresult_delete": "a job result: written by a worker",
+    "admin:django_tasks_database_dbtaskresult_history": "a job result: written by a worker",
+    "admin:reminders_outgoingmail_change": "a reminder mail: written by the daily job",
+    "admin:reminders_outgoingmail_delete": "a reminder mail: written by the daily job",
+    "admin:reminders_outgoingmail_history": "a reminder mail: written by the daily job",
 }
+
+#: Third-party admin pages whose labels and help texts are hard-coded English (django-otp,
+#: django-axes, django-tasks-db): checked by axe, but their text is a known gap
+#: (tests/web/test_screen_text.py has the strict expected failure that records it).
+THIRD_PARTY_ADMIN = ("/admin/otp_totp/", "/admin/axes/", "/admin/django_tasks_database/")
 
 
 SIDEWAYS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
@@ -329,6 +343,8 @@ def _site_pages(d: Demo, handover: Handover | None, letter: Letter | None) -> li
         ("arbetsbelastning-kommunal", f"/arbetsbelastning/{d.municipal.pk}/"),
         ("arbetsbelastning-medarbetare", f"/arbetsbelastning/medarbetare/{d.colleague.pk}/"),
         ("brev", f"/brev/person/{d.person.pk}/"),
+        ("brev-samtycke", f"/brev/person/{d.person.pk}/samtycke/"),
+        ("paminnelser", "/konto/paminnelser/"),
         ("planering", "/planering/"),
         ("planering-plan", f"/planering/{d.home_care.pk}/"),
         ("planering-kunder", f"/planering/{d.home_care.pk}/kunder/"),
@@ -713,7 +729,9 @@ def test_no_page_shows_a_rule_id_or_a_personnummer_without_hyphen(walk: Walk) ->
     problems = [
         f"{seen.path} ({seen.label}, {seen.role}): " + "; ".join(dict.fromkeys(found))
         for seen in walk.pages
-        if seen.checked and (found := screen_text_problems(seen.text))
+        if seen.checked
+        and not seen.path.startswith(THIRD_PARTY_ADMIN)
+        and (found := screen_text_problems(seen.text))
     ]
 
     # then

@@ -114,7 +114,7 @@ def test_a_rule_refuses_a_nurse_replacing_the_physician_when_life_threatening(
 
     # when: a nurse, offered last with the reason she cannot be chosen, is chosen anyway
     refused = demo.page.locator("#candidates li.refused", has_text="sjuksköterska").first
-    assert "life-threatening-physician" in refused.inner_text()
+    assert "Läkare som fast vårdkontakt vid livshotande tillstånd" in refused.inner_text()
     refused.locator("input[type=radio]").check()
     demo.page.get_by_role("button", name="Utse", exact=True).click()
 
@@ -123,7 +123,7 @@ def test_a_rule_refuses_a_nurse_replacing_the_physician_when_life_threatening(
     alert.wait_for()
     assert "Utnämningen kan inte sparas" in alert.inner_text()
     assert "legitimerad läkare" in alert.inner_text()
-    assert "life-threatening-physician" in alert.inner_text()
+    assert "Läkare som fast vårdkontakt vid livshotande tillstånd" in alert.inner_text()
     # the form keeps the choice, so the manager sees whom the refusal is about
     kept = demo.page.locator("#candidates input[type=radio]:checked")
     assert kept.count() == 1

@@ -123,7 +123,10 @@ def test_the_consent_page_refuses_missing_facts_in_swedish(
     page = _text(response.content)
     assert response.status_code == 200
     assert "Ange den närståendes namn." in page
-    assert "Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-12-01." in page
+    assert (
+        "”Dag då personen lämnade samtycket”: skriv datumet som år-månad-dag, till exempel "
+        "2026-12-01 (”12/2/2025” går inte att läsa som ett datum)." in page
+    )
     assert "Välj ett av alternativen." in page
     assert RelativeConsent.objects.count() == 0
 

@@ -81,5 +81,5 @@ def test_make_run_serves_on_port(port: str | None, expected: str) -> None:
         [make, "-n", "run"], cwd=ROOT, capture_output=True, text=True, check=True, env=env
     )
     # then the server and the printed address use that port
-    assert f"runserver 127.0.0.1:{expected}" in result.stdout
+    assert f"fastkontakt run --port {expected}" in result.stdout
     assert f"http://127.0.0.1:{expected}/" in result.stdout
