@@ -467,7 +467,12 @@ def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
     import subprocess
     import time
 
-    env = {**os.environ, "FASTKONTAKT_LOG_FORMAT": os.environ.get("FASTKONTAKT_LOG_FORMAT", "text")}
+    # The demo stops at Ctrl-C within seconds: no half-minute grace for requests in flight.
+    env = {
+        "FASTKONTAKT_LOG_FORMAT": "text",
+        "FASTKONTAKT_GRACEFUL_TIMEOUT": "3",
+        **os.environ,
+    }
     me = [sys.executable, "-m", "fastkontakt.cli"]
     port = str(args.port or os.environ.get("PORT", "8000"))
     processes = [
