@@ -13,8 +13,12 @@ from hypothesis import strategies as st
 
 from fastkontakt.access.actors import Actor, actor_for_user
 from fastkontakt.access.models import Role
-from fastkontakt.compliance.models import FindingsRefresh, StoredFinding
-from fastkontakt.compliance.store import findings_refresh, findings_refresh_everyone
+from fastkontakt.compliance.models import FindingOwner, FindingsRefresh, StoredFinding
+from fastkontakt.compliance.store import (
+    findings_refresh,
+    findings_refresh_everyone,
+    owner_types_text,
+)
 from fastkontakt.compliance.worklists import worklist_rows
 from fastkontakt.domain.errors import DomainError
 from fastkontakt.domain.rules.engine import evaluate_patient
@@ -27,7 +31,8 @@ from fastkontakt.registry.services.contacts import contact_appoint, contact_end
 from fastkontakt.registry.services.units import staff_eligible_set
 from tests.access.helpers import make_user
 
-Row = tuple[str, str, str, date | None, str, str, str, int | None]
+Units = tuple[tuple[str, str], ...]
+Row = tuple[str, str, str, date | None, str, str, str, int | None, str, Units]
 
 
 def _fresh(as_of: date) -> Counter[Row]:
@@ -51,15 +56,33 @@ def _fresh(as_of: date) -> Counter[Row]:
                     row.source,
                     row.kind or "",
                     row.staff_pk,
+                    owner_types_text(row.owners.types),
+                    tuple(sorted((u, c or "") for u, c in row.owners.units.items())),
                 )
             ] += 1
     return rows
 
 
 def _stored() -> Counter[Row]:
+    """The store's current findings, with the units that own each one's fix."""
+    units: dict[int, list[tuple[str, str]]] = {}
+    for finding, unit, contact in FindingOwner.objects.filter(
+        finding__resolved_on__isnull=True
+    ).values_list("finding_id", "unit_id", "contact"):
+        units.setdefault(finding, []).append((unit, contact))
     return Counter(
-        StoredFinding.objects.filter(resolved_on__isnull=True).values_list(
-            "person__personal_id", "rule", "contact", "due", "message", "source", "kind", "staff_id"
+        (*row[1:], tuple(sorted(units.get(row[0], ()))))
+        for row in StoredFinding.objects.filter(resolved_on__isnull=True).values_list(
+            "pk",
+            "person__personal_id",
+            "rule",
+            "contact",
+            "due",
+            "message",
+            "source",
+            "kind",
+            "staff_id",
+            "owner_types",
         )
     )
 

@@ -1,7 +1,7 @@
 """Caseloads: what a staff member holds and what is due, and who a unit can appoint.
 
 - :func:`staff_caseload_get`: a staff member's current contacts (person, kind, unit, since,
-  informed) and the findings of the rules engine that concern them, attributed to staff
+  informed) and the stored findings that concern them, attributed to staff
   exactly as the unit worklist attributes them (``worklists``: a finding about one of their
   contacts, or a duty of the fast omsorgskontakt they are). The people are patient data: only
   those the actor may read are shown, and each is logged (``persons_read``).
@@ -28,12 +28,11 @@ from django.utils import timezone
 from fastkontakt.access.actors import Actor, require_role
 from fastkontakt.access.models import Role
 from fastkontakt.access.selectors import persons_read
-from fastkontakt.compliance.worklists import GROUPS, WorklistRow, worklist_rows
+from fastkontakt.compliance.models import StoredFinding
+from fastkontakt.compliance.worklists import GROUPS, WorklistRow, stored_rows
 from fastkontakt.domain.errors import NotAllowed, NotFound
 from fastkontakt.domain.model import CONTACT_KINDS
-from fastkontakt.domain.rules.engine import Policy, evaluate_patient
 from fastkontakt.registry.models import Contact, Staff, StaffUnit, Unit, UnitLocalTitle
-from fastkontakt.registry.selectors import directory_get, person_snapshot_list, region_policy_get
 
 __all__ = [
     "CASELOAD_ROLES",
@@ -125,15 +124,13 @@ class UnitCaseload:
     unit_type: str = ""
 
 
-def staff_caseload_get(
-    *, actor: Actor, staff_pk: int, as_of: date | None = None, policy: Policy | None = None
-) -> StaffCaseload:
+def staff_caseload_get(*, actor: Actor, staff_pk: int, as_of: date | None = None) -> StaffCaseload:
     """The staff member's current contacts and the findings that concern them on ``as_of``.
 
     The staff member themself may see it, and whoever holds a role of :data:`CASELOAD_ROLES`
     at a unit where they work. Raises ``NotFound`` for an unknown staff member and for one
     who works at none of the actor's units, and ``NotAllowed`` for anyone else (a colleague
-    without a leading role). ``policy`` defaults to the region's.
+    without a leading role). The findings are read from the findings store (ADR 0020).
     """
     as_of = as_of or timezone.localdate()
     staff = Staff.objects.filter(pk=staff_pk).first()
@@ -165,21 +162,14 @@ def staff_caseload_get(
     }
     shown = [c for c in current if c.person_id in readable]
 
-    # The rules over everyone the staff member is a contact of (one read per table, as the
-    # worklist does), keeping the findings that concern them for people the actor may read.
-    chosen = policy if policy is not None else region_policy_get()
-    of_staff = Contact.objects.filter(staff=staff).filter(_current(as_of)).values("person_id")
-    snapshots = person_snapshot_list(where=Q(pk__in=of_staff))
-    directory = directory_get()
-    deadlines: list[WorklistRow] = []
-    for person_pk, patient in zip(snapshots.person_pks, snapshots.patients, strict=True):
-        if person_pk not in readable:
-            continue
-        findings = evaluate_patient(patient, directory, as_of=as_of, policy=chosen)
-        # The worklist's own attribution of findings to staff: a copy could drift and make a
-        # staff page disagree with the unit's worklist.
-        rows = worklist_rows(person_pk, patient, findings, directory, snapshots.staff_pks, as_of)
-        deadlines.extend(row for row in rows if row.staff_pk == staff.pk)
+    # The stored findings that concern the staff member (attributed as on the unit worklist,
+    # by the store's refresh), for people the actor may read.
+    deadlines = stored_rows(
+        StoredFinding.objects.filter(
+            resolved_on__isnull=True, staff=staff, person_id__in=sorted(readable)
+        ),
+        as_of,
+    )
     deadlines.sort(
         key=lambda r: (GROUPS.index(r.group), r.due or date.min, r.name, r.rule, r.contact or "")
     )

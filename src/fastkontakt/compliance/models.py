@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from fastkontakt.registry.models import Person, Staff
+from fastkontakt.registry.models import Person, Staff, Unit
 
 
 class StoredFinding(models.Model):
@@ -35,6 +35,9 @@ class StoredFinding(models.Model):
         related_name="+",
         verbose_name="medarbetare",
     )
+    #: Unit types every unit of which owns the fix, as ",type,type," ("" for none); the
+    #: units that own it by name are :class:`FindingOwner` rows (``compliance.resolutions``).
+    owner_types = models.CharField("ansvariga enhetstyper", max_length=200, blank=True, default="")
     first_seen = models.DateField("först funnen")
     resolved_on = models.DateField("åtgärdad", null=True, blank=True)
     #: What resolved it: the action that wrote the person ("contact.appoint"), or
@@ -59,6 +62,31 @@ class StoredFinding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule} ({self.person_id})"
+
+
+class FindingOwner(models.Model):
+    """A unit that owns the fix of a current finding, with the contact its form is about."""
+
+    finding = models.ForeignKey(
+        StoredFinding, on_delete=models.CASCADE, related_name="owners", verbose_name="avvikelse"
+    )
+    unit = models.ForeignKey(
+        Unit,
+        to_field="hsa_id",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="enhet",
+    )
+    #: The engine's id of the contact the unit's form is about ("" for none).
+    contact = models.CharField("kontakt", max_length=64, blank=True, default="")
+
+    class Meta:
+        verbose_name = "ansvarig enhet"
+        verbose_name_plural = "ansvariga enheter"
+        indexes = [models.Index(fields=["unit", "finding"], name="finding_owner_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} ({self.finding_id})"
 
 
 class FindingsRefresh(models.Model):

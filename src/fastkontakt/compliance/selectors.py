@@ -1,7 +1,9 @@
-"""Findings over the registry: its people as domain snapshots, through the one rules engine.
+"""Findings over the registry.
 
-The engine is the same one that checks scenario files (``fastkontakt compliance FILE``), so the
-registry and a file with the same data always give the same findings.
+:func:`findings_from_registry` runs the one rules engine over every person (the engine that
+checks scenario files, ``fastkontakt compliance FILE``, so the registry and a file with the same
+data give the same findings); :func:`findings_for_person` reads the findings store, which every
+write and the nightly refresh keep equal to the engine (ADR 0020).
 """
 
 from __future__ import annotations
@@ -9,13 +11,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from fastkontakt.domain.rules.engine import Finding, Policy, evaluate, evaluate_patient
+from django.db.models import F
+
+from fastkontakt.compliance.models import StoredFinding
+from fastkontakt.domain.rules.engine import Finding, Policy, evaluate
+from fastkontakt.registry.models import Person
 from fastkontakt.registry.selectors import (
     DEFAULT_CHUNK_SIZE,
     directory_get,
     patient_snapshots,
-    person_get_snapshot,
-    referenced_ids,
     region_policy_get,
 )
 
@@ -35,14 +39,22 @@ def findings_from_registry(
     return evaluate(patient_snapshots(chunk_size=chunk_size), directory, as_of=as_of, policy=chosen)
 
 
-def findings_for_person(
-    *, personal_id: str, as_of: date, policy: Policy | None = None
-) -> list[Finding]:
-    """Every finding for one person (raises ``Person.DoesNotExist``)."""
-    chosen = policy if policy is not None else region_policy_get()
-    patient = person_get_snapshot(personal_id=personal_id)
-    # Rules only look up the units and staff the person's own data names, so a directory of
-    # those is enough and spares reading every staff member of the region for one person.
-    units, staff = referenced_ids(patient)
-    directory = directory_get(unit_ids=units, staff_ids=staff)
-    return evaluate_patient(patient, directory, as_of=as_of, policy=chosen)
+def findings_for_person(*, personal_id: str, as_of: date) -> list[Finding]:
+    """One person's current findings, read from the findings store (ADR 0020), sorted as the
+    engine sorts them; ``overdue`` is computed from ``as_of``. Raises ``Person.DoesNotExist``."""
+    person_pk = Person.objects.values_list("pk", flat=True).get(personal_id=personal_id)
+    stored = StoredFinding.objects.filter(person_id=person_pk, resolved_on__isnull=True).order_by(
+        "rule", F("due").asc(nulls_first=True), "contact", "ordinal"
+    )
+    return [
+        Finding(
+            rule=f.rule,
+            patient=personal_id,
+            contact=f.contact or None,
+            due=f.due,
+            overdue=f.due is not None and f.due < as_of,
+            message=f.message,
+            source=f.source,
+        )
+        for f in stored
+    ]

@@ -26,9 +26,10 @@ from datetime import date
 from django.db.models import Q
 from django.utils import timezone
 
-from fastkontakt.compliance.models import FindingsRefresh, StoredFinding
+from fastkontakt.compliance.models import FindingOwner, FindingsRefresh, StoredFinding
 from fastkontakt.compliance.worklists import WorklistRow, worklist_rows
-from fastkontakt.domain.rules.engine import Policy, evaluate_patient
+from fastkontakt.domain.model import Patient
+from fastkontakt.domain.rules.engine import Directory, Policy, evaluate_patient
 from fastkontakt.registry.models import Person
 from fastkontakt.registry.selectors import (
     directory_get,
@@ -44,7 +45,9 @@ CHUNK = 1000
 REFRESH_ACTION = "findings.refresh"
 
 _Key = tuple[int, str, str, int]
-_FIELDS = ("due", "message", "source", "policy", "kind", "staff_id")
+_FIELDS = ("due", "message", "source", "policy", "kind", "staff_id", "owner_types")
+#: The units owning a finding's fix by name: (HSA-id, contact id or ""), sorted.
+_Units = tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,9 +120,9 @@ def _chunks(personal_ids: Collection[str] | None) -> Iterator[list[int]]:
         after = 0
         while True:
             pks = list(
-                Person.objects.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)[
-                    :CHUNK
-                ]
+                Person.objects.filter(pk__gt=after)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:CHUNK]
             )
             if not pks:
                 return
@@ -145,21 +148,55 @@ def _refresh_chunk(
         units |= more_units
         staff |= more_staff
     directory = directory_get(unit_ids=units, staff_ids=staff)
+    wanted = findings_wanted(
+        people.person_pks, people.patients, directory, people.staff_pks, day, policy
+    )
+    personal_ids = dict(zip(people.person_pks, (p.id for p in people.patients), strict=True))
+    return findings_apply(pks, wanted, personal_ids, day, policy.name, resolved_by)
+
+
+def findings_wanted(
+    person_pks: Sequence[int],
+    patients: Sequence[Patient],
+    directory: Directory,
+    staff_pks: Mapping[str, int],
+    day: date,
+    policy: Policy,
+) -> dict[_Key, WorklistRow]:
+    """What the store should hold for these people: the engine's findings on ``day`` as
+    worklist rows (with their attribution and owners), keyed by (person pk, rule, contact,
+    ordinal)."""
     wanted: dict[_Key, WorklistRow] = {}
-    for pk, patient in zip(people.person_pks, people.patients, strict=True):
+    for pk, patient in zip(person_pks, patients, strict=True):
         findings = evaluate_patient(patient, directory, as_of=day, policy=policy)
         seen = Counter[tuple[str, str]]()
-        for row in worklist_rows(pk, patient, findings, directory, people.staff_pks, day):
+        for row in worklist_rows(pk, patient, findings, directory, staff_pks, day):
             contact = row.contact or ""
             ordinal = seen[(row.rule, contact)]
             seen[(row.rule, contact)] += 1
             wanted[(pk, row.rule, contact, ordinal)] = row
-    personal_ids = dict(zip(people.person_pks, (p.id for p in people.patients), strict=True))
+    return wanted
 
+
+def findings_apply(
+    pks: Sequence[int],
+    wanted: Mapping[_Key, WorklistRow],
+    personal_ids: Mapping[int, str],
+    day: date,
+    policy: str,
+    resolved_by: Mapping[str, str],
+) -> RefreshResult:
+    """Bring the stored current findings of the people ``pks`` in line with ``wanted``
+    (:func:`findings_wanted`), writing only what changed."""
     stored = {
         (f.person_id, f.rule, f.contact, f.ordinal): f
         for f in StoredFinding.objects.filter(person_id__in=pks, resolved_on__isnull=True)
     }
+    stored_units: dict[int, list[tuple[str, str]]] = {}
+    for finding_pk, unit, contact in FindingOwner.objects.filter(
+        finding__person_id__in=pks, finding__resolved_on__isnull=True
+    ).values_list("finding_id", "unit_id", "contact"):
+        stored_units.setdefault(finding_pk, []).append((unit, contact))
     added = [
         StoredFinding(
             person_id=key[0],
@@ -167,12 +204,13 @@ def _refresh_chunk(
             contact=key[2],
             ordinal=key[3],
             first_seen=day,
-            **_values(row, policy.name),
+            **_values(row, policy),
         )
         for key, row in wanted.items()
         if key not in stored
     ]
     updated: list[StoredFinding] = []
+    restated: list[tuple[StoredFinding, _Units]] = []
     resolved: dict[str, list[int]] = {}
     for key, finding in stored.items():
         current = wanted.get(key)
@@ -180,7 +218,10 @@ def _refresh_chunk(
             action = resolved_by.get(personal_ids.get(key[0], ""), "") or REFRESH_ACTION
             resolved.setdefault(action, []).append(finding.pk)
             continue
-        values = _values(current, policy.name)
+        values = _values(current, policy)
+        units = _owner_units(current)
+        if units != tuple(sorted(stored_units.get(finding.pk, ()))):
+            restated.append((finding, units))
         if any(getattr(finding, name) != value for name, value in values.items()):
             for name, value in values.items():
                 setattr(finding, name, value)
@@ -188,13 +229,26 @@ def _refresh_chunk(
     StoredFinding.objects.bulk_create(added, batch_size=500)
     if updated:
         StoredFinding.objects.bulk_update(updated, _FIELDS, batch_size=500)
+    if restated:
+        FindingOwner.objects.filter(finding_id__in=[f.pk for f, _ in restated]).delete()
+    FindingOwner.objects.bulk_create(
+        [
+            FindingOwner(finding=finding, unit_id=unit, contact=contact)
+            for finding, units in [
+                *((f, _owner_units(wanted[_key_of(f)])) for f in added),
+                *restated,
+            ]
+            for unit, contact in units
+        ],
+        batch_size=500,
+    )
     for action, finding_pks in resolved.items():
         StoredFinding.objects.filter(pk__in=finding_pks).update(resolved_on=day, resolved_by=action)
     return RefreshResult(
         people=len(pks),
         added=len(added),
         resolved=sum(len(v) for v in resolved.values()),
-        updated=len(updated),
+        updated=len({f.pk for f in updated} | {f.pk for f, _ in restated}),
     )
 
 
@@ -206,4 +260,19 @@ def _values(row: WorklistRow, policy: str) -> dict[str, object]:
         "policy": policy,
         "kind": row.kind or "",
         "staff_id": row.staff_pk,
+        "owner_types": owner_types_text(row.owners.types),
     }
+
+
+def owner_types_text(types: Collection[str]) -> str:
+    """Unit types as stored in ``StoredFinding.owner_types``: ",a,b," (or "" for none), so
+    that ``owner_types__contains=",type,"`` finds a type."""
+    return f",{','.join(sorted(types))}," if types else ""
+
+
+def _owner_units(row: WorklistRow) -> _Units:
+    return tuple(sorted((unit, contact or "") for unit, contact in row.owners.units.items()))
+
+
+def _key_of(finding: StoredFinding) -> _Key:
+    return (finding.person_id, finding.rule, finding.contact, finding.ordinal)

@@ -19,30 +19,29 @@ for a finding about a contact, that contact's; for a request, the kind requested
 of the fast omsorgskontakt (plan and continuity), the fast omsorgskontakt active on ``as_of``;
 otherwise the kind the rule asks for (``RULE_KIND``) without staff.
 
-Cost: a fixed number of queries whatever the number of people (the unit, the policy, the people
-and one per table of their data, the id maps and the directory), then the engine in memory.
+The rows are read from the findings store (ADR 0020), which every write and the nightly refresh
+keep equal to the rules engine; :func:`worklist_rows` is how the store attributes a person's
+findings when it is refreshed. Cost: nine queries whatever the number of people; a page never
+runs the rules.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from fastkontakt.compliance.resolutions import Owners, resolution_for, row_owners
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+
+from fastkontakt.compliance.models import FindingOwner, StoredFinding
+from fastkontakt.compliance.resolutions import RESOLUTIONS, Owners, resolution_for, row_owners
 from fastkontakt.domain.calendar import active_on
 from fastkontakt.domain.model import ContactKind, ContactRequest, Patient
-from fastkontakt.domain.rules.engine import Directory, Finding, Policy, evaluate_patient
+from fastkontakt.domain.rules.engine import Directory, Finding
 from fastkontakt.domain.rules.lag import unanswered_requests
-from fastkontakt.registry.models import Unit
-from fastkontakt.registry.selectors import (
-    care_relationship_q,
-    directory_get,
-    person_snapshot_list,
-    region_policy_get,
-)
+from fastkontakt.registry.models import Person, Unit
+from fastkontakt.registry.selectors import care_relationship_q, region_policy_get
 
 __all__ = [
     "GROUPS",
@@ -52,6 +51,7 @@ __all__ = [
     "WorklistOptions",
     "WorklistRow",
     "worklist_get",
+    "stored_rows",
     "worklist_rows",
 ]
 
@@ -149,7 +149,6 @@ def worklist_get(
     *,
     unit_pk: int,
     as_of: date,
-    policy: Policy | None = None,
     rule: str | None = None,
     kind: str | None = None,
     staff_pk: int | None = None,
@@ -157,63 +156,119 @@ def worklist_get(
     page: int = 1,
     page_size: int = 50,
 ) -> Worklist:
-    """The worklist of the unit ``unit_pk`` on ``as_of`` (semantics in the module docstring).
+    """The worklist of the unit ``unit_pk`` on ``as_of`` (semantics in the module docstring),
+    read from the findings store (ADR 0020): the rules are not run here.
 
-    ``policy`` defaults to the region's. ``rule``, ``kind`` and ``staff_pk`` keep only rows of
-    that rule, about that contact kind, concerning that staff member. ``page`` counts from 1 and
-    is brought within the pages there are. Only rows the unit owns the fix of are on its
-    worklist (``compliance.resolutions``); with ``roles`` (the viewer's roles at the unit) only
-    those the viewer has a form for. Raises ``Unit.DoesNotExist`` for an unknown unit and
-    ``ValueError`` for a page or page size below 1.
+    ``rule``, ``kind`` and ``staff_pk`` keep only rows of that rule, about that contact kind,
+    concerning that staff member. ``page`` counts from 1 and is brought within the pages there
+    are. Only rows the unit owns the fix of are on its worklist (``compliance.resolutions``);
+    with ``roles`` (the viewer's roles at the unit) only those the viewer has a form for.
+    Raises ``Unit.DoesNotExist`` for an unknown unit and ``ValueError`` for a page or page
+    size below 1. Nine queries, whatever the number of people.
     """
     if page < 1 or page_size < 1:
         raise ValueError("page and page_size must be at least 1")
     unit_id, unit_name, unit_type = Unit.objects.values_list("hsa_id", "name", "type").get(
         pk=unit_pk
     )
-    chosen = policy if policy is not None else region_policy_get()
-    people = person_snapshot_list(where=care_relationship_q([unit_pk], as_of))
-    directory = directory_get()
-
-    rows: list[WorklistRow] = []
-    for person_pk, patient in zip(people.person_pks, people.patients, strict=True):
-        findings = evaluate_patient(patient, directory, as_of=as_of, policy=chosen)
-        rows.extend(
-            row
-            for row in worklist_rows(
-                person_pk, patient, findings, directory, people.staff_pks, as_of
-            )
-            if row.owners.owns(unit_id, unit_type)
-            and (roles is None or resolution_for(row.rule, unit_type, roles) is not None)
+    policy = region_policy_get()
+    connected = Person.objects.filter(care_relationship_q([unit_pk], as_of)).values("pk")
+    owned = StoredFinding.objects.filter(
+        Q(Exists(FindingOwner.objects.filter(finding=OuterRef("pk"), unit_id=unit_id)))
+        | Q(owner_types__contains=f",{unit_type},"),
+        resolved_on__isnull=True,
+        person__in=connected,
+    )
+    if roles is not None:
+        owned = owned.filter(
+            rule__in=[r for r in RESOLUTIONS if resolution_for(r, unit_type, roles) is not None]
         )
-    options = _options(rows)
-    matching = [
-        row
-        for row in rows
-        if (rule is None or row.rule == rule)
-        and (kind is None or row.kind == kind)
-        and (staff_pk is None or row.staff_pk == staff_pk)
-    ]
-    matching.sort(key=_order)
-    counts = Counter(row.group for row in matching)
-    total = len(matching)
+    options = _options(owned)
+    matching = owned
+    if rule is not None:
+        matching = matching.filter(rule=rule)
+    if kind is not None:
+        matching = matching.filter(kind=kind)
+    if staff_pk is not None:
+        matching = matching.filter(staff_id=staff_pk)
+    counts = matching.aggregate(
+        overdue=Count("pk", filter=Q(due__lt=as_of)),
+        due_soon=Count("pk", filter=Q(due__gte=as_of)),
+        breach=Count("pk", filter=Q(due__isnull=True)),
+    )
+    total = sum(counts.values())
     pages = max(1, -(-total // page_size))
     page = min(page, pages)
+    ordered = matching.order_by(
+        F("due").asc(nulls_last=True), "person__personal_id", "rule", "contact", "ordinal"
+    )
     return Worklist(
         unit_pk=unit_pk,
         unit_id=unit_id,
         unit_name=unit_name,
         as_of=as_of,
-        policy=chosen.name,
-        people=len(people.patients),
-        counts={group: counts.get(group, 0) for group in GROUPS},
+        policy=policy.name,
+        people=Person.objects.filter(pk__in=connected).count(),
+        counts={group: counts[group] for group in GROUPS},
         total=total,
         page=page,
         page_size=page_size,
         pages=pages,
-        rows=matching[(page - 1) * page_size : page * page_size],
+        rows=stored_rows(ordered[(page - 1) * page_size : page * page_size], as_of),
         options=options,
     )
+
+
+def stored_rows(findings: QuerySet[StoredFinding], as_of: date) -> list[WorklistRow]:
+    """Stored findings as worklist rows on ``as_of``, in the queryset's order (two queries)."""
+    found = list(
+        findings.values_list(
+            "pk",
+            "person_id",
+            "person__personal_id",
+            "person__name",
+            "rule",
+            "due",
+            "message",
+            "source",
+            "contact",
+            "kind",
+            "staff_id",
+            "staff__name",
+            "owner_types",
+        )
+    )
+    units: dict[int, dict[str, str | None]] = {}
+    for finding_pk, unit, contact in FindingOwner.objects.filter(
+        finding_id__in=[f[0] for f in found]
+    ).values_list("finding_id", "unit_id", "contact"):
+        units.setdefault(finding_pk, {})[unit] = contact or None
+    rows: list[WorklistRow] = []
+    for pk, person_pk, personal_id, name, rule, due, message, source, contact, kind, *rest in found:
+        staff_pk, staff_name, owner_types = rest
+        group: Group = "breach" if due is None else "overdue" if due < as_of else "due_soon"
+        rows.append(
+            WorklistRow(
+                group=group,
+                person_pk=person_pk,
+                personal_id=personal_id,
+                name=name,
+                rule=rule,
+                due=due,
+                overdue=due is not None and due < as_of,
+                message=message,
+                source=source,
+                contact=contact or None,
+                kind=kind or None,
+                staff_pk=staff_pk,
+                staff_name=staff_name,
+                owners=Owners(
+                    units=units.get(pk, {}),
+                    types=frozenset(t for t in owner_types.split(",") if t),
+                ),
+            )
+        )
+    return rows
 
 
 def worklist_rows(
@@ -277,22 +332,17 @@ def _requests_in_finding_order(patient: Patient) -> Iterator[ContactRequest]:
     return iter(sorted(unanswered_requests(patient), key=lambda request: request.date))
 
 
-def _order(row: WorklistRow) -> tuple[int, date, str, str, str]:
-    return (
-        GROUPS.index(row.group),
-        row.due or date.min,
-        row.personal_id,
-        row.rule,
-        row.contact or "",
+def _options(rows: QuerySet[StoredFinding]) -> WorklistOptions:
+    by_rule = rows.values_list("rule").annotate(n=Count("pk")).order_by("rule")
+    kinds = rows.exclude(kind="").values_list("kind", flat=True).distinct().order_by("kind")
+    staff = (
+        rows.filter(staff__isnull=False)
+        .values_list("staff_id", "staff__name")
+        .distinct()
+        .order_by("staff__name", "staff_id")
     )
-
-
-def _options(rows: Sequence[WorklistRow]) -> WorklistOptions:
-    by_rule = Counter(row.rule for row in rows)
-    kinds = {row.kind for row in rows if row.kind is not None}
-    staff = {(row.staff_pk, row.staff_name or "") for row in rows if row.staff_pk is not None}
     return WorklistOptions(
-        rules=tuple(sorted(by_rule.items())),
-        kinds=tuple(sorted(kinds)),
-        staff=tuple(sorted(staff, key=lambda member: (member[1], member[0]))),
+        rules=tuple((rule, n) for rule, n in by_rule),
+        kinds=tuple(kinds),
+        staff=tuple(staff),
     )

@@ -35,6 +35,11 @@ def coordinator_setting(patient: Patient, context: Context) -> Iterator[Hit]:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("coordinator-setting", "norrbotten", "contact",
-         "Region Norrbottens anvisning om fast vårdkontakt", coordinator_setting),
+    Rule(
+        "coordinator-setting",
+        "norrbotten",
+        "contact",
+        "Region Norrbottens anvisning om fast vårdkontakt",
+        coordinator_setting,
+    ),
 )
