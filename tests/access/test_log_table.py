@@ -35,6 +35,7 @@ from fastkontakt.access.accesslog import access_scope, accesslog_verify
 from fastkontakt.access.actors import Actor, actor_for_user
 from fastkontakt.access.models import AccessLogEntry, EmergencyAccess, Role
 from fastkontakt.compliance.selectors import findings_for_person
+from fastkontakt.compliance.store import findings_refresh
 from fastkontakt.domain.identifiers import make_personal_id
 from fastkontakt.fhir.clients import api_client_create
 from fastkontakt.fhir.mappers.care_team import care_team_resource
@@ -209,6 +210,7 @@ def ctx(db: None) -> Ctx:
     _, token = api_client_create(
         name="system-a", unit_hsa_id=a.hsa_id, scopes=["system/*.read", "system/CareTeam.write"]
     )
+    findings_refresh(as_of=today)  # the data above was made without the services
     c = Ctx(
         a=a,
         b=b,

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from fastkontakt.access.actors import Actor
 from fastkontakt.access.models import AccessLogEntry, Role
 from fastkontakt.compliance.caseloads import staff_caseload_get, unit_caseload_get
+from fastkontakt.compliance.store import findings_refresh
 from fastkontakt.domain.errors import NotAllowed, NotFound
 from fastkontakt.domain.identifiers import make_personal_id
 from fastkontakt.registry.models import (
@@ -145,6 +146,7 @@ def test_the_deadlines_are_those_that_concern_the_staff_member(region: Region) -
     contact(eva, region.usk, region.home_care, kind="fast_omsorgskontakt", informed=None,
             start=D("2026-11-02"))  # fmt: skip
     usk_actor = actor_with((Role.STAFF, region.home_care), staff=region.usk)
+    findings_refresh(as_of=TODAY)
 
     # when
     nurse = staff_caseload_get(actor=region.head, staff_pk=region.nurse.pk, as_of=TODAY)
@@ -198,9 +200,11 @@ def _add_people(region: Region, first: int, count: int) -> None:
 def test_the_staff_caseload_takes_as_many_queries_for_30_people_as_for_3(region: Region) -> None:
     # given
     _add_people(region, 100, 3)
+    findings_refresh(as_of=TODAY)
     with CaptureQueriesContext(connection) as few:
         small = staff_caseload_get(actor=region.head, staff_pk=region.nurse.pk, as_of=TODAY)
     _add_people(region, 200, 27)
+    findings_refresh(as_of=TODAY)
 
     # when
     with CaptureQueriesContext(connection) as many:

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fastkontakt.compliance.selectors import findings_for_person, findings_from_registry
+from fastkontakt.compliance.store import findings_refresh
 from fastkontakt.domain.model import (
     Contact,
     InformationTransfer,
@@ -85,11 +86,13 @@ def test_registry_findings_equal_the_files_findings(
 
             # then
             assert from_registry == _file_findings(scenario, as_of, policy_name)
+            # and the store, refreshed under that policy on that day, holds the same
+            findings_refresh(as_of=as_of, policy=policy)
             directory = Directory.of(scenario.units, scenario.staff)
             for patient in scenario.patients:
-                assert findings_for_person(
-                    personal_id=patient.id, as_of=as_of, policy=policy
-                ) == evaluate_patient(patient, directory, as_of=as_of, policy=policy)
+                assert findings_for_person(personal_id=patient.id, as_of=as_of) == evaluate_patient(
+                    patient, directory, as_of=as_of, policy=policy
+                )
 
 
 @pytest.mark.django_db
@@ -152,6 +155,5 @@ def test_each_example_from_the_registry_gives_its_expected_findings(path: Path) 
 
     # then
     assert [
-        {k: v for k, v in f.as_json().items() if k not in {"message", "source"}}
-        for f in findings
+        {k: v for k, v in f.as_json().items() if k not in {"message", "source"}} for f in findings
     ] == expected["findings"]

@@ -7,6 +7,7 @@ from collections import Counter
 from datetime import date, timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -23,13 +24,13 @@ from fastkontakt.compliance.worklists import worklist_rows
 from fastkontakt.domain.errors import DomainError
 from fastkontakt.domain.rules.engine import evaluate_patient
 from fastkontakt.registry.demo import demo_scenario
-from fastkontakt.registry.models import Contact, Person, Staff, Unit
+from fastkontakt.registry.models import Contact, Person, RegionSettings, Staff, Unit
 from fastkontakt.registry.selectors import directory_get, person_snapshot_list, region_policy_get
 from fastkontakt.registry.services import scenario_load
 from fastkontakt.registry.services.care import MUNICIPAL_UNIT_TYPES, person_residence_record
 from fastkontakt.registry.services.contacts import contact_appoint, contact_end
 from fastkontakt.registry.services.units import staff_eligible_set
-from tests.access.helpers import make_user
+from tests.access.helpers import make_user, signed_in
 
 Units = tuple[tuple[str, str], ...]
 Row = tuple[str, str, str, date | None, str, str, str, int | None, str, Units]
@@ -256,3 +257,57 @@ def test_the_findings_refresh_command_stores_the_day_given(region: Actor) -> Non
     people = Person.objects.count()
     assert out.getvalue().startswith(f"{people} personer omräknade: ")
     assert FindingsRefresh.objects.get().as_of == later
+
+
+def _system_admin() -> Client:
+    user = make_user("systemadmin", [(Role.SYSTEM_ADMIN, None)])
+    user.is_staff = True
+    user.is_superuser = True
+    user.save()
+    return signed_in(user)
+
+
+def test_a_policy_changed_in_the_admin_refreshes_everyone_at_once(region: Actor) -> None:
+    # given: the demo region under the national policy
+    today = timezone.localdate()
+    assert set(StoredFinding.objects.values_list("policy", flat=True)) == {"national"}
+    RegionSettings.objects.get_or_create(id=RegionSettings.SINGLETON_PK)
+
+    # when: a system administrator chooses Norrbotten's policy
+    response = _system_admin().post(
+        f"/admin/registry/regionsettings/{RegionSettings.SINGLETON_PK}/change/",
+        {"policy": "norrbotten"},
+    )
+
+    # then: every current finding is the new policy's, at once
+    assert response.status_code == 302, response.content[:500]
+    assert region_policy_get().name == "norrbotten"
+    current = StoredFinding.objects.filter(resolved_on__isnull=True)
+    assert set(current.values_list("policy", flat=True)) == {"norrbotten"}
+    assert _stored() == _fresh(today)
+
+
+def test_an_absence_added_in_the_admin_refreshes_the_staff_members_people(
+    region: Actor,
+) -> None:
+    # given: a fast omsorgskontakt with people
+    today = timezone.localdate()
+    contact = Contact.objects.filter(kind="fast_omsorgskontakt", end=None).first()
+    assert contact is not None
+    staff = contact.staff
+    before = _stored()
+
+    # when: a long absence from today is registered in the admin
+    response = _system_admin().post(
+        "/admin/registry/absence/add/",
+        {
+            "staff": staff.pk,
+            "start": today.isoformat(),
+            "end": (today + timedelta(days=120)).isoformat(),
+        },
+    )
+
+    # then: the store is the engine's again, and the absence made new findings
+    assert response.status_code == 302, response.content[:500]
+    assert _stored() == _fresh(today)
+    assert _stored() != before

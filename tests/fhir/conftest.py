@@ -14,6 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from fastkontakt.access.models import Membership, Role
+from fastkontakt.compliance.store import findings_refresh
 from fastkontakt.fhir.clients import api_client_create
 from fastkontakt.registry.models import Contact, Person, Staff, StaffUnit, Unit
 from tests.factories import ContactFactory, PersonFactory, StaffFactory, UnitFactory
@@ -111,6 +112,7 @@ def world(db: None, today: date) -> World:
     ContactFactory(
         person=outsider, kind="fast_lakarkontakt", staff=stranger_staff, unit=other, start=start
     )
+    findings_refresh(as_of=today)  # made with factories, not the services
     return World(
         centre,
         home_care,
@@ -160,7 +162,10 @@ def system_admin(db: None) -> Any:
 def region_importer(world: World, api_for: Callable[..., Api], system_admin: Any) -> Api:
     """A region-wide client (bound to the health centre) that a system administrator granted."""
     return api_for(
-        world.centre, "system/*.read", "system/*.write", region=True,
+        world.centre,
+        "system/*.read",
+        "system/*.write",
+        region=True,
         granted_by=system_admin.username,
     )
 

@@ -241,6 +241,7 @@ LOG_WHAT: Final = _table(
         "information_transfer.consent": "Samtycke till informationsöverföring i efterhand",
         "staff.absence": "Medarbetarens frånvaro",
         "staff.eligible": "Medarbetaren valbar eller inte",
+        "admin.change": "Ändring i administrationen",
         "care.page": "Vård och omsorg",
         "care.form": "Formulär för vård och omsorg",
         "care_team.update": "Uppdatering av vårdteam (API)",
