@@ -57,7 +57,6 @@ def favicon(request: HttpRequest) -> HttpResponseBase:
     # `collectstatic` has run (after the URLs are first loaded, by `migrate`'s checks).
     return HttpResponsePermanentRedirect(static("web/favicon.svg"))
 
-
 urlpatterns = [
     path("", include("fastkontakt.web.urls")),
     # The admin signs in through the site's login, with its second factor.

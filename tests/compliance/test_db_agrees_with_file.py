@@ -90,9 +90,9 @@ def test_registry_findings_equal_the_files_findings(
             findings_refresh(as_of=as_of, policy=policy)
             directory = Directory.of(scenario.units, scenario.staff)
             for patient in scenario.patients:
-                assert findings_for_person(personal_id=patient.id, as_of=as_of) == evaluate_patient(
-                    patient, directory, as_of=as_of, policy=policy
-                )
+                assert findings_for_person(
+                    personal_id=patient.id, as_of=as_of
+                ) == evaluate_patient(patient, directory, as_of=as_of, policy=policy)
 
 
 @pytest.mark.django_db
@@ -155,5 +155,6 @@ def test_each_example_from_the_registry_gives_its_expected_findings(path: Path) 
 
     # then
     assert [
-        {k: v for k, v in f.as_json().items() if k not in {"message", "source"}} for f in findings
+        {k: v for k, v in f.as_json().items() if k not in {"message", "source"}}
+        for f in findings
     ] == expected["findings"]

@@ -57,66 +57,40 @@ def fvk(contact_id: str, staff: Staff, unit: Unit, **fields: object) -> Contact:
 
 
 # Connected to VC1: listed there, or a current contact there.
-ANNA = Patient(
-    pid(1),
-    "Anna Andersson",
-    listed_at=VC1.id,
-    contacts=(
-        Contact(
-            "a1", "fast_lakarkontakt", NURSE.id, VC1.id, D("2026-01-01"), informed=D("2026-01-02")
-        ),
-    ),
-)  # lakarkontakt-profession: a breach
-BERTIL = Patient(
-    pid(2), "Bertil Berg", contacts=(fvk("b1", NURSE, VC1, start=D("2026-11-15"), informed=None),)
-)  # contact-informed due 2026-11-29: due soon
-CECILIA = Patient(
-    pid(3),
-    "Cecilia Ek",
-    listed_at=VC1.id,
-    requests=(
-        ContactRequest("fast_lakarkontakt", VC1.id, D("2026-11-01")),  # due 11-15: overdue
-        ContactRequest("fast_vardkontakt", VC1.id, D("2026-11-08")),  # due 11-22, today: due soon
-    ),
-)
+ANNA = Patient(pid(1), "Anna Andersson", listed_at=VC1.id, contacts=(
+    Contact("a1", "fast_lakarkontakt", NURSE.id, VC1.id, D("2026-01-01"),
+            informed=D("2026-01-02")),
+))  # lakarkontakt-profession: a breach
+BERTIL = Patient(pid(2), "Bertil Berg", contacts=(
+    fvk("b1", NURSE, VC1, start=D("2026-11-15"), informed=None),
+))  # contact-informed due 2026-11-29: due soon
+CECILIA = Patient(pid(3), "Cecilia Ek", listed_at=VC1.id, requests=(
+    ContactRequest("fast_lakarkontakt", VC1.id, D("2026-11-01")),  # due 11-15: overdue
+    ContactRequest("fast_vardkontakt", VC1.id, D("2026-11-08")),  # due 11-22, today: due soon
+))
 INGRID = Patient(pid(4), "Ingrid Is", contacts=(fvk("i1", NOTSEL, VC1),))  # only in Gävleborg
 # Connected elsewhere only.
-DAVID = Patient(
-    pid(5),
-    "David Dahl",
-    inpatient_stays=(InpatientStay(SLV.id, D("2026-11-10")),),
-    information_transfers=(InformationTransfer("Boendet", D("2026-11-12"), False),),
-)
+DAVID = Patient(pid(5), "David Dahl", inpatient_stays=(InpatientStay(SLV.id, D("2026-11-10")),),
+                information_transfers=(InformationTransfer("Boendet", D("2026-11-12"), False),))
 EVA = Patient(
-    pid(6),
-    "Eva Ström",
+    pid(6), "Eva Ström",
     home_care=(HomeCareDecision(HT1.id, D("2026-10-01"), ("personlig_omvardnad",)),),
-    contacts=(
-        Contact(
-            "e1", "fast_omsorgskontakt", VB.id, HT1.id, D("2026-10-02"), informed=D("2026-10-03")
-        ),
-    ),
+    contacts=(Contact("e1", "fast_omsorgskontakt", VB.id, HT1.id, D("2026-10-02"),
+                      informed=D("2026-10-03")),),
 )  # omsorgskontakt-profession (breach) and plan-initial-update due 10-15 (overdue), both Olle's
-HUGO = Patient(
-    pid(9),
-    "Hugo Holm",
-    home_care=(HomeCareDecision(HT1.id, D("2026-11-15"), ("personlig_omvardnad",)),),
-)
-FREDRIK = Patient(
-    pid(7), "Fredrik Fors", listed_at=VC2.id, contacts=(fvk("f1", DOC2, VC2, informed=None),)
-)
-GRETA = Patient(
-    pid(8),
-    "Greta Gran",
-    contacts=(fvk("g1", NURSE, VC1, end=D("2026-10-01")),),
-    information_transfers=(InformationTransfer("Boendet", D("2026-10-01"), False),),
-)
+HUGO = Patient(pid(9), "Hugo Holm",
+               home_care=(HomeCareDecision(HT1.id, D("2026-11-15"), ("personlig_omvardnad",)),))
+FREDRIK = Patient(pid(7), "Fredrik Fors", listed_at=VC2.id,
+                  contacts=(fvk("f1", DOC2, VC2, informed=None),))
+GRETA = Patient(pid(8), "Greta Gran", contacts=(fvk("g1", NURSE, VC1, end=D("2026-10-01")),),
+                information_transfers=(InformationTransfer("Boendet", D("2026-10-01"), False),))
 PEOPLE = (ANNA, BERTIL, CECILIA, INGRID, DAVID, EVA, HUGO, FREDRIK, GRETA)
 
 
 def load(policy: str | None = None, people: tuple[Patient, ...] = PEOPLE) -> None:
     """Load the people, and store their findings on ``AS_OF`` (the load stores today's)."""
-    scenario_load(scenario=Scenario(units=UNITS, staff=STAFF, patients=people, policy=policy))  # type: ignore[arg-type]
+    scenario_load(scenario=Scenario(units=UNITS, staff=STAFF, patients=people,
+                                    policy=policy))  # type: ignore[arg-type]
     findings_refresh(as_of=AS_OF)
 
 
@@ -139,22 +113,10 @@ def summary(worklist: Worklist) -> list[tuple[str, str, str, str | None, str | N
 VC1_ROWS = [
     ("overdue", "Cecilia Ek", "contact-on-request", "2026-11-15", "fast_lakarkontakt", None),
     ("due_soon", "Cecilia Ek", "contact-on-request", "2026-11-22", "fast_vardkontakt", None),
-    (
-        "due_soon",
-        "Bertil Berg",
-        "contact-informed",
-        "2026-11-29",
-        "fast_vardkontakt",
-        "Karin Sköterska",
-    ),
-    (
-        "breach",
-        "Anna Andersson",
-        "lakarkontakt-profession",
-        None,
-        "fast_lakarkontakt",
-        "Karin Sköterska",
-    ),
+    ("due_soon", "Bertil Berg", "contact-informed", "2026-11-29", "fast_vardkontakt",
+     "Karin Sköterska"),
+    ("breach", "Anna Andersson", "lakarkontakt-profession", None, "fast_lakarkontakt",
+     "Karin Sköterska"),
 ]
 
 
@@ -171,9 +133,7 @@ def test_worklist_groups_every_finding_of_the_units_people() -> None:
     assert worklist.counts == {"overdue": 1, "due_soon": 2, "breach": 1}
     assert (worklist.total, worklist.page, worklist.pages, worklist.people) == (4, 1, 1, 4)
     assert (worklist.unit_id, worklist.unit_name, worklist.policy) == (
-        VC1.id,
-        "Vårdcentralen Norr",
-        "national",
+        VC1.id, "Vårdcentralen Norr", "national"
     )
     assert [group for group, _ in worklist.grouped()] == ["overdue", "due_soon", "breach"]
 
@@ -189,10 +149,7 @@ def test_a_row_carries_the_person_the_explanation_and_the_source() -> None:
     # then
     assert row.person_pk == Person.objects.get(personal_id=BERTIL.id).pk
     assert (row.personal_id, row.name, row.contact, row.overdue) == (
-        BERTIL.id,
-        "Bertil Berg",
-        "b1",
-        False,
+        BERTIL.id, "Bertil Berg", "b1", False
     )
     assert row.message == (
         "Personen har inte fått skriftlig information om sin fasta vårdkontakt (Karin Sköterska)."
@@ -229,24 +186,14 @@ def test_inpatient_and_home_care_units_have_their_own_people() -> None:
     # then
     assert summary(ward) == [("breach", "David Dahl", "transfer-consent", None, None, None)]
     assert summary(home_care) == [
-        (
-            "overdue",
-            "Eva Ström",
-            "plan-initial-update",
-            "2026-10-15",
-            "fast_omsorgskontakt",
-            "Olle Vårdbiträde",
-        ),
-        ("due_soon", "Hugo Holm", "home-care-contact", "2026-11-29", "fast_omsorgskontakt", None),
-        ("due_soon", "Hugo Holm", "plan-initial-update", "2026-11-29", "fast_omsorgskontakt", None),
-        (
-            "breach",
-            "Eva Ström",
-            "omsorgskontakt-profession",
-            None,
-            "fast_omsorgskontakt",
-            "Olle Vårdbiträde",
-        ),
+        ("overdue", "Eva Ström", "plan-initial-update", "2026-10-15", "fast_omsorgskontakt",
+         "Olle Vårdbiträde"),
+        ("due_soon", "Hugo Holm", "home-care-contact", "2026-11-29", "fast_omsorgskontakt",
+         None),
+        ("due_soon", "Hugo Holm", "plan-initial-update", "2026-11-29", "fast_omsorgskontakt",
+         None),
+        ("breach", "Eva Ström", "omsorgskontakt-profession", None, "fast_omsorgskontakt",
+         "Olle Vårdbiträde"),
     ]
     assert worklist_get(unit_pk=unit_pk(SLV), as_of=D("2026-11-09")).people == 0
 
@@ -255,33 +202,16 @@ def test_inpatient_and_home_care_units_have_their_own_people() -> None:
 @pytest.mark.parametrize(
     ("filters", "expected_rows", "expected_counts"),
     [
-        pytest.param(
-            {"rule": "contact-on-request"},
-            [0, 1],
-            {"overdue": 1, "due_soon": 1, "breach": 0},
-            id="rule",
-        ),
-        pytest.param(
-            {"kind": "fast_lakarkontakt"},
-            [0, 3],
-            {"overdue": 1, "due_soon": 0, "breach": 1},
-            id="kind",
-        ),
-        pytest.param(
-            {"staff": NURSE}, [2, 3], {"overdue": 0, "due_soon": 1, "breach": 1}, id="staff"
-        ),
-        pytest.param(
-            {"staff": NURSE, "kind": "fast_vardkontakt"},
-            [2],
-            {"overdue": 0, "due_soon": 1, "breach": 0},
-            id="staff-and-kind",
-        ),
-        pytest.param(
-            {"rule": "one-coordinator"},
-            [],
-            {"overdue": 0, "due_soon": 0, "breach": 0},
-            id="nothing-matches",
-        ),
+        pytest.param({"rule": "contact-on-request"}, [0, 1],
+                     {"overdue": 1, "due_soon": 1, "breach": 0}, id="rule"),
+        pytest.param({"kind": "fast_lakarkontakt"}, [0, 3],
+                     {"overdue": 1, "due_soon": 0, "breach": 1}, id="kind"),
+        pytest.param({"staff": NURSE}, [2, 3],
+                     {"overdue": 0, "due_soon": 1, "breach": 1}, id="staff"),
+        pytest.param({"staff": NURSE, "kind": "fast_vardkontakt"}, [2],
+                     {"overdue": 0, "due_soon": 1, "breach": 0}, id="staff-and-kind"),
+        pytest.param({"rule": "one-coordinator"}, [],
+                     {"overdue": 0, "due_soon": 0, "breach": 0}, id="nothing-matches"),
     ],
 )
 def test_filters_narrow_rows_and_counts_but_not_the_options(
@@ -299,9 +229,7 @@ def test_filters_narrow_rows_and_counts_but_not_the_options(
     assert summary(worklist) == [VC1_ROWS[i] for i in expected_rows]
     assert worklist.counts == expected_counts
     assert worklist.options.rules == (
-        ("contact-informed", 1),
-        ("contact-on-request", 2),
-        ("lakarkontakt-profession", 1),
+        ("contact-informed", 1), ("contact-on-request", 2), ("lakarkontakt-profession", 1)
     )
     assert worklist.options.kinds == ("fast_lakarkontakt", "fast_vardkontakt")
     assert worklist.options.staff == ((staff_pk(NURSE), "Karin Sköterska"),)
@@ -390,15 +318,11 @@ def crowd(size: int) -> tuple[Patient, ...]:
                 Contact(f"o{i}", "fast_omsorgskontakt", USK.id, HT1.id, D("2026-10-02")),
             ),
             requests=(ContactRequest("fast_lakarkontakt", VC1.id, D("2026-11-01")),),
-            inpatient_stays=(
-                InpatientStay(
-                    SLV.id, D("2026-11-10"), VC1.id, True, ready_for_discharge=D("2026-11-20")
-                ),
-            ),
+            inpatient_stays=(InpatientStay(SLV.id, D("2026-11-10"), VC1.id, True,
+                                           ready_for_discharge=D("2026-11-20")),),
             home_care=(HomeCareDecision(HT1.id, D("2026-10-01"), ("personlig_omvardnad",)),),
-            implementation_plan=ImplementationPlan(
-                D("2026-05-01"), D("2026-05-10"), (D("2026-06-01"),)
-            ),
+            implementation_plan=ImplementationPlan(D("2026-05-01"), D("2026-05-10"),
+                                                   (D("2026-06-01"),)),
             sips=(Sip(f"s{i}", D("2026-11-01")),),
             information_transfers=(InformationTransfer("Boendet", D("2026-10-01"), False),),
             visits=(Visit(D("2026-11-20"), USK.id),),

@@ -162,10 +162,7 @@ def system_admin(db: None) -> Any:
 def region_importer(world: World, api_for: Callable[..., Api], system_admin: Any) -> Api:
     """A region-wide client (bound to the health centre) that a system administrator granted."""
     return api_for(
-        world.centre,
-        "system/*.read",
-        "system/*.write",
-        region=True,
+        world.centre, "system/*.read", "system/*.write", region=True,
         granted_by=system_admin.username,
     )
 

@@ -23,11 +23,12 @@ def test_the_new_rules_of_version_2_are_tasks(world: World, reader: Api, today: 
     bundle = body(reader.get("/fhir/Task", patient=f"Patient/{world.patient.pk}"))
 
     # then
-    codes = [e["resource"]["code"]["coding"][0]["code"] for e in bundle.get("entry", [])]
+    codes = [
+        e["resource"]["code"]["coding"][0]["code"] for e in bundle.get("entry", [])
+    ]
     assert "contact-needed" in codes
     (needed,) = [
-        e["resource"]
-        for e in bundle["entry"]
+        e["resource"] for e in bundle["entry"]
         if e["resource"]["code"]["coding"][0]["code"] == "contact-needed"
     ]
     assert "samordningsbehov men ingen fast vårdkontakt" in needed["description"]
@@ -40,12 +41,8 @@ def test_a_sip_coordinator_without_a_letter_is_a_task(
     # given
     Contact.objects.filter(person=world.patient).update(informed=today)
     Contact.objects.create(
-        external_id="sip-k1",
-        person=world.patient,
-        kind="sip_samordnare",
-        staff=world.nurse,
-        unit=world.centre,
-        start=today,
+        external_id="sip-k1", person=world.patient, kind="sip_samordnare", staff=world.nurse,
+        unit=world.centre, start=today,
     )
 
     findings_refresh(as_of=today)  # the rows above were written without the services

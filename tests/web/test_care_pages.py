@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fastkontakt.access.models import AccessLogEntry, Role
+from fastkontakt.compliance.store import findings_refresh
 from fastkontakt.registry.models import (
     HomeCareDecision,
     ImplementationPlan,
@@ -96,6 +97,8 @@ def test_the_care_page_shows_the_records_deadlines_and_forms(
     InformationTransfer.objects.create(
         person=place.elsa, recipient="Boendet Tallen", date=days_ago(2), consent=False
     )
+
+    findings_refresh()  # the transfer above was made without the services
 
     # when
     response = coordinator.get(care_url(place.elsa))

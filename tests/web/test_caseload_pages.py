@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fastkontakt.access.models import AccessLogEntry, Role
+from fastkontakt.compliance.store import findings_refresh
 from fastkontakt.registry.models import Person, Staff, Unit, UnitLocalTitle
 from tests.access.helpers import make_user, signed_in
 from tests.factories import ContactFactory, PersonFactory, StaffFactory, UnitFactory
@@ -168,6 +169,7 @@ def test_the_staff_page_shows_contacts_and_deadlines_and_logs_the_people(centre:
     # given
     client = signed_in(make_user("hugo", [(Role.HEAD_OF_UNIT, centre.unit)]))
 
+    findings_refresh()  # the data above was made without the services
     # when
     response = client.get(reverse("web:caseload_staff", args=[centre.nurse.pk]))
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fastkontakt.access.models import AccessLogEntry, Role
+from fastkontakt.compliance.store import findings_refresh
 from fastkontakt.letters.models import RelativeConsent
 from fastkontakt.registry.models import (
     Contact,
@@ -66,6 +67,7 @@ def test_the_worklist_groups_findings_counts_them_and_offers_the_resolving_workf
     person = PersonFactory(name="Greta Gran", listed_at=centre)
     person.contact_requests.create(kind="fast_vardkontakt", unit=centre, date=today - timedelta(30))
 
+    findings_refresh()  # the data above was made without the services
     # when
     response = manager.get(reverse("web:worklist"), {"unit": centre.pk})
 
@@ -93,6 +95,7 @@ def test_the_worklist_filters_by_rule(centre: Unit, manager: Client, today: date
         person=uninformed, unit=centre, start=today - timedelta(60), staff=_staff_at(centre)
     )
 
+    findings_refresh()  # the data above was made without the services
     # when
     response = manager.get(reverse("web:worklist"), {"unit": centre.pk, "rule": "contact-informed"})
 
@@ -139,6 +142,7 @@ def test_the_person_page_shows_the_register_and_the_findings(
         end_reason="medarbetaren_slutar",
     )
 
+    findings_refresh()  # the data above was made without the services
     # when
     response = manager.get(reverse("web:person", args=[person.pk]))
 
@@ -203,8 +207,13 @@ def test_a_rule_refusal_is_shown_and_nothing_is_saved(
     person = PersonFactory(listed_at=centre, life_threatening_since=today - timedelta(days=3))
     nurse = _staff_at(centre, name="Nora Sjö", profession="sjukskoterska")
     physician = _staff_at(centre, name="Leo Läk", profession="lakare", licensed=True)
-    held = ContactFactory(person=person, kind="fast_vardkontakt", staff=physician, unit=centre,
-                          start=today - timedelta(days=3))
+    held = ContactFactory(
+        person=person,
+        kind="fast_vardkontakt",
+        staff=physician,
+        unit=centre,
+        start=today - timedelta(days=3),
+    )
     before = _contacts()
 
     # when
@@ -424,6 +433,7 @@ def test_a_request_to_the_unit_alone_puts_the_person_on_its_worklist(
     person = PersonFactory(name="Frida Fråga", listed_at=UnitFactory())
     person.contact_requests.create(kind="fast_vardkontakt", unit=centre, date=today - timedelta(30))
 
+    findings_refresh()  # the data above was made without the services
     # when
     listed = manager.get(reverse("web:worklist"), {"unit": centre.pk})
     page = manager.get(reverse("web:appoint", args=[person.pk]), {"unit": centre.pk})

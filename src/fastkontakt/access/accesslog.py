@@ -436,7 +436,9 @@ def accesslog_grants(role: str) -> str:
     if not role.replace("_", "").isalnum():
         raise ValueError("role: letters, digits and _ only")
     log = AccessLogEntry._meta.db_table
-    tables = [t for t in connection.introspection.table_names() if not t.startswith(log)]
+    tables = [
+        t for t in connection.introspection.table_names() if not t.startswith(log)
+    ]
     lines = [f"GRANT USAGE ON SCHEMA public TO {role};"]
     lines += [
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO {role};" for table in sorted(tables)

@@ -100,7 +100,9 @@ class Resolution:
 
 RESOLUTIONS: dict[str, tuple[Resolution, ...]] = {
     # --- pack lag
-    "contact-on-request": (Resolution("request_unit", "appoint", "Utse", APPOINTING),),
+    "contact-on-request": (
+        Resolution("request_unit", "appoint", "Utse", APPOINTING),
+    ),
     "life-threatening-physician": (
         Resolution(
             "unit_types",
@@ -157,7 +159,8 @@ RESOLUTIONS: dict[str, tuple[Resolution, ...]] = {
             unit_types=frozenset({"primarvard"}),
             kind="fast_lakarkontakt",
             replaces=True,
-            hint="Utse en läkare vid vårdcentralen där personen är listad; den andra avslutas.",
+            hint="Utse en läkare vid vårdcentralen där personen är listad; den andra "
+            "avslutas.",
         ),
     ),
     "contact-staff-at-unit": (
@@ -243,7 +246,9 @@ RESOLUTIONS: dict[str, tuple[Resolution, ...]] = {
             section="genomforandeplan",
         ),
     ),
-    "contact-vacancy": (Resolution("contact_unit", "handover", "Lämna över", APPOINTING),),
+    "contact-vacancy": (
+        Resolution("contact_unit", "handover", "Lämna över", APPOINTING),
+    ),
     "sip-coordinator": (
         Resolution("unit_types", "care", "Registrera samordnare", RECORDING, section="sip"),
     ),

@@ -196,7 +196,7 @@ def findings_apply(
     for finding_pk, unit, contact in FindingOwner.objects.filter(
         finding__person_id__in=pks, finding__resolved_on__isnull=True
     ).values_list("finding_id", "unit_id", "contact"):
-        stored_units.setdefault(finding_pk, []).append((unit, contact))
+        stored_units.setdefault(finding_pk, []).append((str(unit), contact))
     added = [
         StoredFinding(
             person_id=key[0],

@@ -27,10 +27,10 @@ runs the rules.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Literal, cast
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
@@ -242,10 +242,14 @@ def stored_rows(findings: QuerySet[StoredFinding], as_of: date) -> list[Worklist
     for finding_pk, unit, contact in FindingOwner.objects.filter(
         finding_id__in=[f[0] for f in found]
     ).values_list("finding_id", "unit_id", "contact"):
-        units.setdefault(finding_pk, {})[unit] = contact or None
+        units.setdefault(finding_pk, {})[str(unit)] = contact or None
     rows: list[WorklistRow] = []
-    for pk, person_pk, personal_id, name, rule, due, message, source, contact, kind, *rest in found:
-        staff_pk, staff_name, owner_types = rest
+    for found_row in found:
+        pk, person_pk, personal_id, name, rule, due, message, source, contact = found_row[:9]
+        kind = cast("ContactKind | None", found_row[9] or None)
+        staff_pk = cast("int | None", found_row[10])
+        staff_name = cast("str | None", found_row[11])
+        owner_types = found_row[12]
         group: Group = "breach" if due is None else "overdue" if due < as_of else "due_soon"
         rows.append(
             WorklistRow(
@@ -259,7 +263,7 @@ def stored_rows(findings: QuerySet[StoredFinding], as_of: date) -> list[Worklist
                 message=message,
                 source=source,
                 contact=contact or None,
-                kind=kind or None,
+                kind=kind,
                 staff_pk=staff_pk,
                 staff_name=staff_name,
                 owners=Owners(
@@ -343,6 +347,6 @@ def _options(rows: QuerySet[StoredFinding]) -> WorklistOptions:
     )
     return WorklistOptions(
         rules=tuple((rule, n) for rule, n in by_rule),
-        kinds=tuple(kinds),
+        kinds=tuple(cast("Iterable[ContactKind]", kinds)),
         staff=tuple(staff),
     )

@@ -232,13 +232,17 @@ def import_problems(
     an explicit check already reported that rule for that contact (or found that the contact
     names staff or a unit that does not exist). Empty when they may come in.
     """
-    checked = [i for i, contact in enumerate(patient.contacts) if current(contact.end, as_of)]
+    checked = [
+        i for i, contact in enumerate(patient.contacts) if current(contact.end, as_of)
+    ]
     found: list[ContactProblem] = []
     unchecked: set[str] = set()  # contacts naming staff or units that do not exist
     for i in checked:
         contact = patient.contacts[i]
         others = patient.contacts[:i] + patient.contacts[i + 1 :]
-        checker = _Checker(replace(patient, contacts=others), directory, as_of=as_of, policy=policy)
+        checker = _Checker(
+            replace(patient, contacts=others), directory, as_of=as_of, policy=policy
+        )
         problems, on = checker.explicit(
             Proposal(
                 kind=contact.kind,
@@ -263,14 +267,10 @@ def import_problems(
 
     before = {_key(f) for f in breakable(replace(patient, contacts=history))}
     for finding in breakable(patient):
-        if (
-            _key(finding) in before
-            or finding.contact in unchecked
-            or any(
-                known.problem.rule == finding.rule
-                and (finding.contact is None or known.contact == finding.contact)
-                for known in found
-            )
+        if _key(finding) in before or finding.contact in unchecked or any(
+            known.problem.rule == finding.rule
+            and (finding.contact is None or known.contact == finding.contact)
+            for known in found
         ):
             continue
         problem = AppointmentProblem(finding.rule, finding.message, RULES[finding.rule].source)
@@ -320,15 +320,11 @@ class _Checker:
         label = KIND_LABEL[proposal.kind]
         name = staff.name
         if proposal.coordinating and proposal.kind != "fast_vardkontakt":
-            add(
-                "coordinating-kind",
-                f"Endast en fast vårdkontakt kan ha samordningsansvar, inte en {label}.",
-            )
+            add("coordinating-kind", "Endast en fast vårdkontakt kan ha samordningsansvar, "
+                f"inte en {label}.")
         if not works_at(staff, proposal.unit):
-            add(
-                "contact-staff-at-unit",
-                f"{name} arbetar inte vid {unit.name} och kan inte utses till {label} där.",
-            )
+            add("contact-staff-at-unit", f"{name} arbetar inte vid {unit.name} och kan inte "
+                f"utses till {label} där.")
         if proposal.kind == "fast_vardkontakt" and not staff.eligible:
             add("contact-eligible", f"{name} är inte registrerad som valbar fast vårdkontakt.")
         self._check_vacancy(proposal, staff, on, add)
@@ -342,10 +338,8 @@ class _Checker:
             and current(c.end, on)
             for c in self.patient.contacts
         ):
-            add(
-                "already-appointed",
-                f"{name} är redan {label} för {self.patient.name} vid {unit.name}.",
-            )
+            add("already-appointed", f"{name} är redan {label} för {self.patient.name} vid "
+                f"{unit.name}.")
         return found, on
 
     # Each check below mirrors one rule of the packs through the packs' own predicates.
@@ -354,20 +348,14 @@ class _Checker:
         current_ids = {c.id: c for c in self.patient.contacts if current(c.end, self.as_of)}
         replaced = current_ids.get(proposal.replaces) if proposal.replaces else None
         if proposal.replaces is not None and (replaced is None or replaced.kind != proposal.kind):
-            add(
-                "unknown-contact",
-                f"{self.patient.name} har ingen gällande "
-                f"{KIND_LABEL[proposal.kind]} {proposal.replaces} att ersätta.",
-            )
+            add("unknown-contact", f"{self.patient.name} har ingen gällande "
+                f"{KIND_LABEL[proposal.kind]} {proposal.replaces} att ersätta.")
         source = proposal.takes_over_coordination_from
         if source is not None:
             held = current_ids.get(source)
             if held is None or held.kind != "fast_vardkontakt" or not held.coordinating:
-                add(
-                    "unknown-contact",
-                    f"{self.patient.name} har ingen gällande fast "
-                    f"vårdkontakt med samordningsansvar {source} att ta över från.",
-                )
+                add("unknown-contact", f"{self.patient.name} har ingen gällande fast "
+                    f"vårdkontakt med samordningsansvar {source} att ta över från.")
 
     def _check_vacancy(self, proposal: Proposal, staff: Staff, on: date, add: _Collector) -> None:
         found = vacancy(
@@ -384,21 +372,15 @@ class _Checker:
         if found.leaving and found.due < self.as_of:
             message = f"{staff.name} slutade {found.due.isoformat()} och kan inte utses."
         elif found.leaving and found.due < on:
-            message = (
-                f"{staff.name} slutar {found.due.isoformat()}, innan uppdraget börjar "
-                f"{proposal.start.isoformat()}, och kan inte utses."
-            )
+            message = (f"{staff.name} slutar {found.due.isoformat()}, innan uppdraget börjar "
+                       f"{proposal.start.isoformat()}, och kan inte utses.")
         elif found.leaving:
-            message = (
-                f"{staff.name} slutar {found.due.isoformat()}; uppdraget som {label} "
-                "skulle behöva lämnas över direkt. Utse en efterträdare i stället."
-            )
+            message = (f"{staff.name} slutar {found.due.isoformat()}; uppdraget som {label} "
+                       "skulle behöva lämnas över direkt. Utse en efterträdare i stället.")
         else:
             since = tensed(found.due, self.as_of + timedelta(days=1), past="sedan", present="från")
-            message = (
-                f"{staff.name} är borta en längre period {since} {found.due.isoformat()}; "
-                f"uppdraget som {label} skulle behöva lämnas över direkt."
-            )
+            message = (f"{staff.name} är borta en längre period {since} {found.due.isoformat()}; "
+                       f"uppdraget som {label} skulle behöva lämnas över direkt.")
         add("contact-vacancy", message)
 
     def _check_profession(
@@ -409,11 +391,8 @@ class _Checker:
         if not has_required_profession(kind, staff):
             rule = _PROFESSION_RULE[kind]
             required = REQUIRED_PROFESSION[kind][1]
-            add(
-                rule,
-                f"{name} är {profession}, inte {required}; endast en {required} kan vara "
-                f"{KIND_LABEL[kind]}.",
-            )
+            add(rule, f"{name} är {profession}, inte {required}; endast en {required} kan vara "
+                f"{KIND_LABEL[kind]}.")
         if kind == "fast_lakarkontakt" and proposal.unit != self.patient.listed_at:
             listed = self.patient.listed_at
             where = (
@@ -421,11 +400,8 @@ class _Checker:
                 if listed is None
                 else f"listad vid {_unit_name(self.directory, listed)}"
             )
-            add(
-                "lakarkontakt-listed-unit",
-                f"{self.patient.name} är {where}; den fasta "
-                "läkarkontakten ska vara läkare vid den vårdcentral där personen är listad.",
-            )
+            add("lakarkontakt-listed-unit", f"{self.patient.name} är {where}; den fasta "
+                "läkarkontakten ska vara läkare vid den vårdcentral där personen är listad.")
         since = self.patient.life_threatening_since
         if kind == "fast_vardkontakt" and since is not None and not is_licensed_physician(staff):
             # Refused only for what the change makes worse: a nurse beside (or before) the
@@ -442,13 +418,10 @@ class _Checker:
 
             if physician_remains(None) and not physician_remains(proposal.replaces):
                 what = "inte legitimerad" if staff.profession == "lakare" else profession
-                add(
-                    "life-threatening-physician",
-                    f"{name} är {what} och kan inte ersätta "
+                add("life-threatening-physician", f"{name} är {what} och kan inte ersätta "
                     f"den legitimerade läkaren; {self.patient.name} har ett livshotande "
                     f"tillstånd sedan {since.isoformat()} och den fasta vårdkontakten ska då "
-                    "vara en legitimerad läkare.",
-                )
+                    "vara en legitimerad läkare.")
 
     def _check_coordination(
         self, proposal: Proposal, unit_name: str, unit_type: str, on: date, add: _Collector
@@ -465,19 +438,13 @@ class _Checker:
         ]
         if others:
             names = ", ".join(_staff_name(self.directory, c.staff) for c in others)
-            add(
-                "one-coordinator",
-                f"{self.patient.name} har redan en fast vårdkontakt med "
+            add("one-coordinator", f"{self.patient.name} har redan en fast vårdkontakt med "
                 f"samordningsansvar ({names}); den nya kan bara få samordningsansvaret genom "
-                "att uttryckligen ta över det.",
-            )
+                "att uttryckligen ta över det.")
         allowed, expected = coordinator_setting_for(self.patient)
         if unit_type not in allowed:
-            add(
-                "coordinator-setting",
-                f"Den samordnande fasta vårdkontakten för "
-                f"{self.patient.name} ska komma från {expected}, inte från {unit_name}.",
-            )
+            add("coordinator-setting", f"Den samordnande fasta vårdkontakten för "
+                f"{self.patient.name} ska komma från {expected}, inte från {unit_name}.")
 
     # The engine, before and after.
 
@@ -503,9 +470,8 @@ class _Checker:
                 ended = proposal.start - timedelta(days=1)
                 if ended < contact.start:
                     continue
-                contact = replace(
-                    contact, end=ended if contact.end is None else min(contact.end, ended)
-                )
+                contact = replace(contact, end=ended if contact.end is None else min(
+                    contact.end, ended))
             if contact.id == proposal.takes_over_coordination_from:
                 contact = replace(contact, coordinating=False)
             contacts.append(contact)

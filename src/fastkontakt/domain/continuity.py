@@ -82,10 +82,8 @@ def lower_bound(instance: Instance, customer: str, *, time_limit: float = 10.0) 
     for visit in visits:
         require(frozenset(m.id for m in instance.staff if can_cover(m, visit)), 1)
         if visit.staff_count > 1:
-            require(
-                frozenset(m.id for m in instance.staff if can_cover(m, visit, as_second=True)),
-                visit.staff_count,
-            )
+            require(frozenset(m.id for m in instance.staff if can_cover(m, visit, as_second=True)),
+                 visit.staff_count)
     if not needs:
         return 0
     model = cp_model.CpModel()
@@ -160,20 +158,19 @@ def continuity_report(plan: Plan) -> ContinuityReport:
         by_fok = sum(1 for _, staff in own if fok_id in staff)
         possible = sum(1 for visit, _ in own if fok is not None and can_cover(fok, visit))
         included = customer.id in population
-        rows.append(
-            CustomerContinuity(
-                customer=customer.id,
-                included=included,
-                visits=len(own),
-                distinct_staff=len({s for _, staff in own for s in staff}),
-                lower_bound=lower_bound(instance, customer.id) if included else 0,
-                visits_by_fok=by_fok,
-                fok_possible=possible,
-            )
-        )
+        rows.append(CustomerContinuity(
+            customer=customer.id,
+            included=included,
+            visits=len(own),
+            distinct_staff=len({s for _, staff in own for s in staff}),
+            lower_bound=lower_bound(instance, customer.id) if included else 0,
+            visits_by_fok=by_fok,
+            fok_possible=possible,
+        ))
     counted = [r for r in rows if r.included]
     with_fok = [
-        r for r in counted if instance.customer_by_id[r.customer].fast_omsorgskontakt and r.visits
+        r for r in counted
+        if instance.customer_by_id[r.customer].fast_omsorgskontakt and r.visits
     ]
     possible_total = sum(r.fok_possible for r in with_fok)
     # Visits by the contact are always visits the contact could make.

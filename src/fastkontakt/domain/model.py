@@ -15,48 +15,23 @@ UnitType = Literal[
     "slutenvard", "specialistoppenvard", "primarvard", "kommunal_hsv", "hemtjanst", "socialtjanst"
 ]
 Profession = Literal[
-    "lakare",
-    "sjukskoterska",
-    "specialistsjukskoterska",
-    "barnmorska",
-    "fysioterapeut",
-    "arbetsterapeut",
-    "dietist",
-    "logoped",
-    "kurator",
-    "psykolog",
-    "underskoterska",
-    "vardbitrade",
-    "skotare",
-    "socialsekreterare",
-    "administrator",
+    "lakare", "sjukskoterska", "specialistsjukskoterska", "barnmorska", "fysioterapeut",
+    "arbetsterapeut", "dietist", "logoped", "kurator", "psykolog", "underskoterska",
+    "vardbitrade", "skotare", "socialsekreterare", "administrator",
 ]
 ContactKind = Literal[
-    "fast_vardkontakt",
-    "fast_lakarkontakt",
-    "fast_omsorgskontakt",
-    "behandlande_roll",
-    "sip_samordnare",
-    "kontaktansvarig",
+    "fast_vardkontakt", "fast_lakarkontakt", "fast_omsorgskontakt", "behandlande_roll",
+    "sip_samordnare", "kontaktansvarig",
 ]
 RequestKind = Literal["fast_vardkontakt", "fast_lakarkontakt"]
 Residence = Literal["ordinart", "sarskilt_boende"]
 Need = Literal[
-    "stort_omvardnadsbehov",
-    "instabilt_sjukdomsforlopp",
-    "stora_rehabiliteringsbehov",
+    "stort_omvardnadsbehov", "instabilt_sjukdomsforlopp", "stora_rehabiliteringsbehov",
     "samordningsbehov",
 ]
 Service = Literal[
-    "personlig_omvardnad",
-    "stod_och_service",
-    "inkop",
-    "tvatt",
-    "stadning",
-    "matdistribution",
-    "trygghetslarm",
-    "ledsagning",
-    "dusch",
+    "personlig_omvardnad", "stod_och_service", "inkop", "tvatt", "stadning", "matdistribution",
+    "trygghetslarm", "ledsagning", "dusch",
 ]
 VisitKind = Literal["omsorg", "serviceinsats", "matdistribution", "larm"]
 PolicyName = Literal["national", "norrbotten", "gavleborg"]

@@ -80,27 +80,21 @@ class _Municipality:
 
 _MUNICIPALITIES: Final = (
     _Municipality(
-        "Luleå",
-        "SE2120002742",
-        0.67,
+        "Luleå", "SE2120002742", 0.67,
         ("Hertsön", "Björkskatan", "Örnäset", "Mjölkudden", "Bergnäset", "Gammelstad", "Råneå"),
         ("Centrum", "Hertsön", "Björkskatan", "Gammelstad", "Råneå"),
         ("Ängsbacken", "Kronan"),
         ("SLV1", "SLV2", "SLV3"),
     ),
     _Municipality(
-        "Kiruna",
-        "SE2120000000",
-        0.19,
+        "Kiruna", "SE2120000000", 0.19,
         ("Kiruna", "Vittangi"),
         ("Centrum", "Lombolo"),
         ("Thulegården",),
         ("SLV5",),
     ),
     _Municipality(
-        "Gällivare",
-        "SE2120002650",
-        0.14,
+        "Gällivare", "SE2120002650", 0.14,
         ("Gällivare", "Malmberget"),
         ("Centrum", "Malmberget"),
         ("Dundergården",),
@@ -146,53 +140,23 @@ _TYPE_SHARE: Final[dict[UnitType, float]] = {
 #: Professions working at each type of unit, with weights for the staff beyond the core.
 _MIX: Final[dict[UnitType, dict[Profession, int]]] = {
     "slutenvard": {
-        "sjukskoterska": 32,
-        "underskoterska": 32,
-        "lakare": 14,
-        "specialistsjukskoterska": 5,
-        "fysioterapeut": 3,
-        "arbetsterapeut": 2,
-        "skotare": 3,
-        "kurator": 1,
-        "logoped": 1,
-        "dietist": 1,
-        "administrator": 2,
+        "sjukskoterska": 32, "underskoterska": 32, "lakare": 14, "specialistsjukskoterska": 5,
+        "fysioterapeut": 3, "arbetsterapeut": 2, "skotare": 3, "kurator": 1, "logoped": 1,
+        "dietist": 1, "administrator": 2,
     },
     "specialistoppenvard": {
-        "lakare": 28,
-        "specialistsjukskoterska": 26,
-        "sjukskoterska": 10,
-        "underskoterska": 8,
-        "psykolog": 4,
-        "kurator": 4,
-        "dietist": 3,
-        "logoped": 2,
-        "fysioterapeut": 3,
-        "barnmorska": 3,
-        "skotare": 2,
-        "administrator": 5,
+        "lakare": 28, "specialistsjukskoterska": 26, "sjukskoterska": 10, "underskoterska": 8,
+        "psykolog": 4, "kurator": 4, "dietist": 3, "logoped": 2, "fysioterapeut": 3,
+        "barnmorska": 3, "skotare": 2, "administrator": 5,
     },
     "primarvard": {
-        "lakare": 20,
-        "sjukskoterska": 24,
-        "specialistsjukskoterska": 10,
-        "barnmorska": 5,
-        "fysioterapeut": 8,
-        "arbetsterapeut": 3,
-        "psykolog": 4,
-        "kurator": 4,
-        "dietist": 2,
-        "underskoterska": 10,
-        "administrator": 9,
+        "lakare": 20, "sjukskoterska": 24, "specialistsjukskoterska": 10, "barnmorska": 5,
+        "fysioterapeut": 8, "arbetsterapeut": 3, "psykolog": 4, "kurator": 4, "dietist": 2,
+        "underskoterska": 10, "administrator": 9,
     },
     "kommunal_hsv": {
-        "sjukskoterska": 30,
-        "specialistsjukskoterska": 5,
-        "underskoterska": 45,
-        "vardbitrade": 6,
-        "fysioterapeut": 5,
-        "arbetsterapeut": 8,
-        "administrator": 2,
+        "sjukskoterska": 30, "specialistsjukskoterska": 5, "underskoterska": 45,
+        "vardbitrade": 6, "fysioterapeut": 5, "arbetsterapeut": 8, "administrator": 2,
     },
     "hemtjanst": {"underskoterska": 70, "vardbitrade": 25, "administrator": 5},
     "socialtjanst": {"socialsekreterare": 80, "administrator": 20},
@@ -202,84 +166,36 @@ _MIX: Final[dict[UnitType, dict[Profession, int]]] = {
 _CORE: Final[dict[UnitType, tuple[Profession, ...]]] = {
     "slutenvard": ("lakare", "sjukskoterska", "sjukskoterska", "underskoterska", "underskoterska"),
     "specialistoppenvard": (
-        "lakare",
-        "lakare",
-        "specialistsjukskoterska",
-        "specialistsjukskoterska",
-        "sjukskoterska",
+        "lakare", "lakare", "specialistsjukskoterska", "specialistsjukskoterska", "sjukskoterska",
     ),
     "primarvard": ("lakare", "lakare", "sjukskoterska", "specialistsjukskoterska", "administrator"),
     "kommunal_hsv": ("sjukskoterska", "sjukskoterska", "underskoterska", "arbetsterapeut"),
     "hemtjanst": (
-        "underskoterska",
-        "underskoterska",
-        "underskoterska",
-        "underskoterska",
-        "vardbitrade",
+        "underskoterska", "underskoterska", "underskoterska", "underskoterska", "vardbitrade",
         "administrator",
     ),
     "socialtjanst": ("socialsekreterare", "socialsekreterare"),
 }
 _PROFESSION_CODE: Final[dict[Profession, str]] = {
-    "lakare": "L",
-    "sjukskoterska": "S",
-    "specialistsjukskoterska": "SS",
-    "barnmorska": "BM",
-    "fysioterapeut": "FT",
-    "arbetsterapeut": "AT",
-    "dietist": "DI",
-    "logoped": "LO",
-    "kurator": "KU",
-    "psykolog": "PS",
-    "underskoterska": "U",
-    "vardbitrade": "V",
-    "skotare": "SK",
-    "socialsekreterare": "SO",
-    "administrator": "AD",
+    "lakare": "L", "sjukskoterska": "S", "specialistsjukskoterska": "SS", "barnmorska": "BM",
+    "fysioterapeut": "FT", "arbetsterapeut": "AT", "dietist": "DI", "logoped": "LO",
+    "kurator": "KU", "psykolog": "PS", "underskoterska": "U", "vardbitrade": "V",
+    "skotare": "SK", "socialsekreterare": "SO", "administrator": "AD",
 }
 #: Professions with a Swedish licence (legitimation); undersköterska is a protected title only.
 _LICENSED: Final[frozenset[str]] = frozenset(
     {
-        "lakare",
-        "sjukskoterska",
-        "specialistsjukskoterska",
-        "barnmorska",
-        "fysioterapeut",
-        "arbetsterapeut",
-        "dietist",
-        "logoped",
-        "kurator",
-        "psykolog",
+        "lakare", "sjukskoterska", "specialistsjukskoterska", "barnmorska", "fysioterapeut",
+        "arbetsterapeut", "dietist", "logoped", "kurator", "psykolog",
     }
 )
 _NURSES: Final[tuple[Profession, ...]] = ("sjukskoterska", "specialistsjukskoterska")
 _CARERS: Final[tuple[Profession, ...]] = ("underskoterska", "vardbitrade")
 
 _LOCAL_SURNAMES: Final = (
-    "Keskitalo",
-    "Niemi",
-    "Pekkari",
-    "Kuoppa",
-    "Rautio",
-    "Lantto",
-    "Alatalo",
-    "Mäki",
-    "Vaara",
-    "Labba",
-    "Tuoma",
-    "Sarri",
-    "Kuhmunen",
-    "Stenlund",
-    "Wikström",
-    "Lindbäck",
-    "Öhman",
-    "Nordmark",
-    "Marklund",
-    "Burman",
-    "Lundström",
-    "Wiklund",
-    "Sandström",
-    "Henriksson",
+    "Keskitalo", "Niemi", "Pekkari", "Kuoppa", "Rautio", "Lantto", "Alatalo", "Mäki", "Vaara",
+    "Labba", "Tuoma", "Sarri", "Kuhmunen", "Stenlund", "Wikström", "Lindbäck", "Öhman",
+    "Nordmark", "Marklund", "Burman", "Lundström", "Wiklund", "Sandström", "Henriksson",
 )
 _LOCAL_FEMALE: Final = ("Aino", "Aili", "Lempi", "Siiri", "Märta", "Elna", "Hilja")
 _LOCAL_MALE: Final = ("Eino", "Toivo", "Veikko", "Ante", "Nils", "Tore", "Arvo")
@@ -294,21 +210,11 @@ _RESIDENCE_NO_CONTACT_REASONS: Final = (
     "Har avböjt fast omsorgskontakt efter information; anhöriga samordnar",
 )
 _CARE_EXTRAS: Final[tuple[Service, ...]] = (
-    "dusch",
-    "inkop",
-    "tvatt",
-    "stadning",
-    "matdistribution",
-    "trygghetslarm",
-    "ledsagning",
+    "dusch", "inkop", "tvatt", "stadning", "matdistribution", "trygghetslarm", "ledsagning",
     "stod_och_service",
 )
 _SERVICE_ONLY_LIST: Final[tuple[Service, ...]] = (
-    "inkop",
-    "tvatt",
-    "stadning",
-    "matdistribution",
-    "trygghetslarm",
+    "inkop", "tvatt", "stadning", "matdistribution", "trygghetslarm",
 )
 _SERVICE_ORDER: Final = {service: index for index, service in enumerate(SERVICES)}
 _NEED_ORDER: Final = {need: index for index, need in enumerate(NEEDS)}
@@ -495,12 +401,8 @@ class _Region:
             for place in m.health_centres:
                 number += 1
                 unit_id = f"{REGION_ORG}-VC{number:02d}"
-                self._add(
-                    unit_id,
-                    f"Hälsocentralen {place}",
-                    "primarvard",
-                    m.weight / len(m.health_centres),
-                )
+                self._add(unit_id, f"Hälsocentralen {place}", "primarvard",
+                          m.weight / len(m.health_centres))
                 centres.append(unit_id)
             self.health_centres.append(centres)
             self.wards.append([f"{REGION_ORG}-{suffix}" for suffix in m.local_wards])
@@ -508,27 +410,15 @@ class _Region:
             home_health = f"{m.org}-HSV1"
             homes = [f"{m.org}-SAB{i + 1}" for i in range(len(m.residential_homes))]
             municipal_hsv = 1 + len(homes)
-            self._add(
-                home_health,
-                f"{m.name} kommun, hemsjukvård",
-                "kommunal_hsv",
-                m.weight / municipal_hsv,
-            )
+            self._add(home_health, f"{m.name} kommun, hemsjukvård", "kommunal_hsv",
+                      m.weight / municipal_hsv)
             for unit_id, home in zip(homes, m.residential_homes, strict=True):
-                self._add(
-                    unit_id,
-                    f"{m.name} kommun, särskilt boende {home}",
-                    "kommunal_hsv",
-                    m.weight / municipal_hsv,
-                )
+                self._add(unit_id, f"{m.name} kommun, särskilt boende {home}", "kommunal_hsv",
+                          m.weight / municipal_hsv)
             areas = [f"{m.org}-HT{i + 1:02d}" for i in range(len(m.home_care_areas))]
             for unit_id, area in zip(areas, m.home_care_areas, strict=True):
-                self._add(
-                    unit_id,
-                    f"{m.name} kommun, hemtjänst {area}",
-                    "hemtjanst",
-                    m.weight / len(areas),
-                )
+                self._add(unit_id, f"{m.name} kommun, hemtjänst {area}", "hemtjanst",
+                          m.weight / len(areas))
             social = f"{m.org}-SOC1"
             self._add(social, f"{m.name} kommun, biståndsenheten", "socialtjanst", m.weight)
             self.home_health.append(home_health)
@@ -596,7 +486,9 @@ class _Builder:
 
     # --- staff ------------------------------------------------------------------------
 
-    def new_staff(self, unit: str, profession: Profession, *, core: bool = False) -> _StaffDraft:
+    def new_staff(
+        self, unit: str, profession: Profession, *, core: bool = False
+    ) -> _StaffDraft:
         org = self.region.org_of[unit]
         code = _PROFESSION_CODE[profession]
         key = f"{org}-{code}"
@@ -825,15 +717,8 @@ class _Builder:
 
         def followed_up(p: _Person) -> None:
             discharged = self.rng.random() < 0.5
-            self.give_stay(
-                p,
-                _StayPlan(
-                    "discharged" if discharged else "ready",
-                    True,
-                    p.age >= 65,
-                    self.rng.randrange(25 if discharged else 6),
-                ),
-            )
+            self.give_stay(p, _StayPlan("discharged" if discharged else "ready", True,
+                                        p.age >= 65, self.rng.randrange(25 if discharged else 6)))
 
         def flk(p: _Person) -> None:
             p.flk = True
@@ -855,7 +740,6 @@ class _Builder:
 
         def listed_adult(p: _Person) -> bool:
             return p.age >= 18 and p.listed_at is not None
-
         self.top_up(8, lambda p: p.residence == "sarskilt_boende", ordinary_old, moved)
         self.top_up(6, lambda p: p.moved_to_residential, ordinary_old, moved)
         self.top_up(24, lambda p: p.care == "care" and p.age >= 65, ordinary_old, care)
@@ -1004,9 +888,7 @@ class _Builder:
             earlier = start - timedelta(days=rng.randrange(70, 300))
             p.home_care.append(
                 HomeCareDecision(
-                    unit,
-                    max(earlier, p.born),
-                    ("personlig_omvardnad", "dusch"),
+                    unit, max(earlier, p.born), ("personlig_omvardnad", "dusch"),
                     end=self.after(max(earlier, p.born), 14, 60),
                 )
             )
@@ -1027,32 +909,16 @@ class _Builder:
         if span > 900 and rng.random() < 0.5:
             # Before fast omsorgskontakt there was a kontaktman; it ended when FOK came.
             ended = self.after(decided, 100, span - 300)
-            self.appoint(
-                p,
-                "kontaktansvarig",
-                self.pick_sure(unit, _CARERS),
-                unit,
-                start,
-                end=ended,
-                title="kontaktman",
-                handover=False,
-            )
+            self.appoint(p, "kontaktansvarig", self.pick_sure(unit, _CARERS), unit, start,
+                         end=ended, title="kontaktman", handover=False)
             start = ended + timedelta(days=1)
         elif span > 400 and rng.random() < 0.25:
             changed = self.after(start, 60, max(61, (as_of - start).days - 20))
-            self.appoint(
-                p,
-                "fast_omsorgskontakt",
-                self.pick_sure(unit, ("underskoterska",)),
-                unit,
-                start,
-                end=changed,
-                handover=False,
-            )
+            self.appoint(p, "fast_omsorgskontakt", self.pick_sure(unit, ("underskoterska",)),
+                         unit, start, end=changed, handover=False)
             start = changed + timedelta(days=1)
-        self.appoint(
-            p, "fast_omsorgskontakt", self.pick_sure(unit, ("underskoterska",)), unit, start
-        )
+        self.appoint(p, "fast_omsorgskontakt", self.pick_sure(unit, ("underskoterska",)), unit,
+                     start)
 
     def build_residential(self, p: _Person) -> None:
         if p.residence != "sarskilt_boende":
@@ -1064,49 +930,32 @@ class _Builder:
             area = rng.choice(self.region.home_care[p.municipality])
             start = moved - timedelta(days=rng.randrange(200, 1500))
             p.home_care.append(
-                HomeCareDecision(
-                    area,
-                    start,
-                    ("personlig_omvardnad", "dusch", "inkop"),
-                    end=moved - timedelta(days=1),
-                )
+                HomeCareDecision(area, start, ("personlig_omvardnad", "dusch", "inkop"),
+                                 end=moved - timedelta(days=1))
             )
-            self.appoint(
-                p,
-                "fast_omsorgskontakt",
-                self.pick_sure(area, ("underskoterska",)),
-                area,
-                self.after(start, 0, 10),
-                end=moved - timedelta(days=1),
-                handover=False,
+            self.appoint(p, "fast_omsorgskontakt", self.pick_sure(area, ("underskoterska",)),
+                         area, self.after(start, 0, 10), end=moved - timedelta(days=1),
+                         handover=False)
+            p.transfers.append(
+                InformationTransfer(self.region.name_of[home], moved, consent=True)
             )
-            p.transfers.append(InformationTransfer(self.region.name_of[home], moved, consent=True))
         p.residence_from = moved
         nurse = self.pick_sure(home, ("sjukskoterska",), "eligible")
-        self.appoint(
-            p,
-            "fast_vardkontakt",
-            nurse,
-            home,
-            self.after(moved, 0, 7),
-            title="omvårdnadsansvarig sjuksköterska",
-        )
+        self.appoint(p, "fast_vardkontakt", nurse, home, self.after(moved, 0, 7),
+                     title="omvårdnadsansvarig sjuksköterska")
         p.add_need("stort_omvardnadsbehov")
         # A fast omsorgskontakt in särskilt boende (from 2026-07-01): appointed within two
         # weeks of moving in; someone who moved in days ago is still waiting for theirs.
         start = self.after(moved, 0, 14)
         if start <= self.as_of:
-            self.appoint(
-                p, "fast_omsorgskontakt", self.pick_sure(home, ("underskoterska",)), home, start
-            )
+            self.appoint(p, "fast_omsorgskontakt", self.pick_sure(home, ("underskoterska",)),
+                         home, start)
 
     def build_needed_contact(self, p: _Person) -> None:
         """Recorded needs call for a fast vårdkontakt (rule ``contact-needed``): the health
         centre appoints one. Someone not listed anywhere has nobody to do it."""
-        if (
-            not p.needs
-            or p.listed_at is None
-            or any(c.kind == "fast_vardkontakt" and current(c.end, self.as_of) for c in p.contacts)
+        if not p.needs or p.listed_at is None or any(
+            c.kind == "fast_vardkontakt" and current(c.end, self.as_of) for c in p.contacts
         ):
             return
         rehab = p.needs == ["stora_rehabiliteringsbehov"]
@@ -1115,14 +964,8 @@ class _Builder:
         )
         staff = self.pick_sure(p.listed_at, professions, "eligible")
         title = "rehabkoordinator" if rehab else "distriktssköterska"
-        self.appoint(
-            p,
-            "fast_vardkontakt",
-            staff,
-            p.listed_at,
-            self.days_ago(5, 600, not_before=p.born),
-            title=title,
-        )
+        self.appoint(p, "fast_vardkontakt", staff, p.listed_at,
+                     self.days_ago(5, 600, not_before=p.born), title=title)
 
     def build_stay(self, p: _Person) -> None:
         plan = p.stay
@@ -1163,10 +1006,8 @@ class _Builder:
         if outpatient is not None and (ready is not None or rng.random() < 0.5):
             start = min(self.after(admitted, 0, 3), as_of)
             staff = self.pick_sure(outpatient, (*_NURSES, "administrator"), "eligible")
-            title = (
-                "vårdsamordnare"
-                if staff.profession == "administrator"
-                else ("samordningssjuksköterska")
+            title = "vårdsamordnare" if staff.profession == "administrator" else (
+                "samordningssjuksköterska"
             )
             self.appoint(p, "fast_vardkontakt", staff, outpatient, start, title=title)
         municipal_now = plan.municipal and p.residence == "ordinart" and p.care is None
@@ -1184,16 +1025,10 @@ class _Builder:
             start = self.days_ago(20, 3000, not_before=p.born)
             if (start - p.born).days > 800 and rng.random() < 0.15:
                 earlier = max(start - timedelta(days=rng.randrange(200, 2000)), p.born)
-                self.appoint(
-                    p,
-                    "fast_lakarkontakt",
-                    self.pick_sure(listed, ("lakare",)),
-                    listed,
-                    earlier,
-                    end=start - timedelta(days=1),
-                    handover=False,
-                )
-            self.appoint(p, "fast_lakarkontakt", self.pick_sure(listed, ("lakare",)), listed, start)
+                self.appoint(p, "fast_lakarkontakt", self.pick_sure(listed, ("lakare",)),
+                             listed, earlier, end=start - timedelta(days=1), handover=False)
+            self.appoint(p, "fast_lakarkontakt", self.pick_sure(listed, ("lakare",)), listed,
+                         start)
         if listed is not None and p.fvk_health_centre:
             rehab = rng.random() < 0.15
             professions: tuple[Profession, ...] = (
@@ -1201,20 +1036,13 @@ class _Builder:
             )
             staff = self.pick_sure(listed, professions, "eligible")
             title = {
-                "fysioterapeut": "rehabkoordinator",
-                "arbetsterapeut": "rehabkoordinator",
+                "fysioterapeut": "rehabkoordinator", "arbetsterapeut": "rehabkoordinator",
                 "administrator": "vårdcoach",
             }.get(staff.profession, rng.choice(("kontaktsjuksköterska", "distriktssköterska")))
             if rehab:
                 p.add_need("stora_rehabiliteringsbehov")
-            self.appoint(
-                p,
-                "fast_vardkontakt",
-                staff,
-                listed,
-                self.days_ago(5, 1500, not_before=p.born),
-                title=title,
-            )
+            self.appoint(p, "fast_vardkontakt", staff, listed,
+                         self.days_ago(5, 1500, not_before=p.born), title=title)
         if p.life_threatening_since is not None:
             p.add_need("instabilt_sjukdomsforlopp")
             municipal_care = p.home_health_care or p.residence == "sarskilt_boende"
@@ -1224,14 +1052,12 @@ class _Builder:
                 unit = f"{REGION_ORG}-{rng.choice(_CONDITION_CLINICS[:4])}"
             physician = self.pick_sure(unit, ("lakare",), "eligible")
             start = min(self.after(p.life_threatening_since, 0, 5), as_of)
-            self.appoint(
-                p, "fast_vardkontakt", physician, unit, start, title="patientansvarig läkare"
-            )
+            self.appoint(p, "fast_vardkontakt", physician, unit, start,
+                         title="patientansvarig läkare")
             if unit != listed:
                 nurse = self.pick_sure(unit, ("specialistsjukskoterska",))
-                self.appoint(
-                    p, "behandlande_roll", nurse, unit, start, title="kontaktsjuksköterska"
-                )
+                self.appoint(p, "behandlande_roll", nurse, unit, start,
+                             title="kontaktsjuksköterska")
         if p.clinic:
             clinic = rng.choice(_CONDITION_CLINICS)
             unit = f"{REGION_ORG}-{clinic}"
@@ -1245,22 +1071,16 @@ class _Builder:
         if p.home_health_care:
             unit = self.region.home_health[p.municipality]
             nurse = self.pick_sure(unit, ("sjukskoterska",), "eligible")
-            self.appoint(
-                p,
-                "fast_vardkontakt",
-                nurse,
-                unit,
-                self.days_ago(5, 900, not_before=p.born),
-                title="omvårdnadsansvarig sjuksköterska",
-            )
+            self.appoint(p, "fast_vardkontakt", nurse, unit,
+                         self.days_ago(5, 900, not_before=p.born),
+                         title="omvårdnadsansvarig sjuksköterska")
             p.add_need("stort_omvardnadsbehov")
 
     def set_coordinator(self, p: _Person) -> None:
         """One active FVK coordinates: municipal for home and residential care (Norrbotten)."""
         as_of = self.as_of
         active = [
-            i
-            for i, c in enumerate(p.contacts)
+            i for i, c in enumerate(p.contacts)
             if c.kind == "fast_vardkontakt" and active_on(c.start, c.end, as_of)
         ]
         if not active or (len(active) == 1 and self.rng.random() < 0.25):
@@ -1277,13 +1097,8 @@ class _Builder:
         p.contacts[main] = replace(contact, coordinating=True)
         for i, other in enumerate(p.contacts):
             # A successor appointed ahead takes over the coordination too.
-            if (
-                i != main
-                and other.kind == contact.kind
-                and other.unit == contact.unit
-                and other.start > as_of
-                and other.end is None
-            ):
+            if (i != main and other.kind == contact.kind and other.unit == contact.unit
+                    and other.start > as_of and other.end is None):
                 p.contacts[i] = replace(other, coordinating=True)
 
     def build_sips(self, p: _Person) -> None:
@@ -1302,10 +1117,8 @@ class _Builder:
     def sip_coordinator(self, p: _Person, unit: str | None) -> tuple[_StaffDraft, str]:
         """The FVK who convenes the SIP; else a municipal nurse or a social worker."""
         for c in p.contacts:
-            if (
-                c.kind == "fast_vardkontakt"
-                and current(c.end, self.as_of)
-                and (unit is None or c.unit == unit)
+            if c.kind == "fast_vardkontakt" and current(c.end, self.as_of) and (
+                unit is None or c.unit == unit
             ):
                 return self.staff_by_id[c.staff], c.unit
         if p.home_health_care or p.residence == "sarskilt_boende":
@@ -1332,11 +1145,8 @@ class _Builder:
             kind: RequestKind = "fast_lakarkontakt"
         else:
             kind = "fast_vardkontakt"
-        existing = [
-            c
-            for c in p.contacts
-            if c.kind == kind and c.unit == unit and current(c.end, self.as_of)
-        ]
+        existing = [c for c in p.contacts if c.kind == kind and c.unit == unit
+                    and current(c.end, self.as_of)]
         if existing:
             asked = max(existing[0].start - timedelta(days=rng.randrange(0, 14)), p.born)
             p.requests.append(ContactRequest(kind, unit, asked))
@@ -1359,7 +1169,8 @@ class _Builder:
         if not active:
             return
         established = min(d.start for d in active)
-        has_fok = any(c.kind == "fast_omsorgskontakt" and current(c.end, as_of) for c in p.contacts)
+        has_fok = any(c.kind == "fast_omsorgskontakt" and current(c.end, as_of)
+                      for c in p.contacts)
         updated: date | None = None
         if has_fok:
             updated = self.after(established, 2, 13)
@@ -1397,7 +1208,9 @@ class _Builder:
             per_day = rng.randrange(2, 5) if heavy else rng.randrange(1, 3)
         for offset in range(days):
             day = first + timedelta(days=offset)
-            fok_here = fok is not None and not any(a.start <= day <= a.end for a in fok.absences)
+            fok_here = fok is not None and not any(
+                a.start <= day <= a.end for a in fok.absences
+            )
             for _ in range(per_day):
                 if fok is not None and fok_here and rng.random() < share:
                     visits.append(Visit(day, fok.id))
@@ -1414,7 +1227,8 @@ class _Builder:
 
     def current_index(self, p: _Person, kinds: Sequence[str]) -> list[int]:
         return [
-            i for i, c in enumerate(p.contacts) if c.kind in kinds and current(c.end, self.as_of)
+            i for i, c in enumerate(p.contacts)
+            if c.kind in kinds and current(c.end, self.as_of)
         ]
 
     def reassign(self, p: _Person, position: int, staff: _StaffDraft) -> None:
@@ -1436,9 +1250,7 @@ class _Builder:
     ) -> _StaffDraft:
         """Someone at the unit with one of the professions and a trait, hired if need be."""
         found = [
-            s
-            for profession in professions
-            for s in self.everyone.get((unit, profession), [])
+            s for profession in professions for s in self.everyone.get((unit, profession), [])
             if wanted(s)
         ]
         if found:
@@ -1490,27 +1302,22 @@ class _Builder:
 
         def coordinators(p: _Person) -> list[int]:
             return [
-                i
-                for i, c in enumerate(p.contacts)
-                if c.kind == "fast_vardkontakt"
-                and c.coordinating
+                i for i, c in enumerate(p.contacts)
+                if c.kind == "fast_vardkontakt" and c.coordinating
                 and active_on(c.start, c.end, as_of)
             ]
 
         def needing(p: _Person) -> list[HomeCareDecision]:
             return [
-                d
-                for d in p.home_care
+                d for d in p.home_care
                 if active_on(d.start, d.end, as_of)
-                and not set(d.services) <= SERVICE_ONLY
-                and not d.no_contact_reason
+                and not set(d.services) <= SERVICE_ONLY and not d.no_contact_reason
             ]
 
         def followed_stays(p: _Person) -> list[InpatientStay]:
             cut = as_of - timedelta(days=30)
             return [
-                s
-                for s in p.stays
+                s for s in p.stays
                 if (s.ready_for_discharge or s.discharged)
                 and not (s.discharged is not None and s.discharged < cut)
             ]
@@ -1518,9 +1325,8 @@ class _Builder:
         # contact-on-request: nobody acted on the request.
         def unanswered(p: _Person) -> bool:
             request = p.requests[0]
-            p.contacts = [
-                c for c in p.contacts if not (c.kind == request.kind and c.unit == request.unit)
-            ]
+            p.contacts = [c for c in p.contacts
+                          if not (c.kind == request.kind and c.unit == request.unit)]
             asked = self.days_ago(20, 120, not_before=p.born)
             p.requests[0] = replace(request, date=asked)
             return True
@@ -1533,9 +1339,8 @@ class _Builder:
                 contact = p.contacts[i]
                 if contact.local_title == "patientansvarig läkare":
                     nurse = self.pick_sure(contact.unit, _NURSES, "eligible")
-                    p.contacts[i] = replace(
-                        contact, staff=nurse.id, local_title="kontaktsjuksköterska"
-                    )
+                    p.contacts[i] = replace(contact, staff=nurse.id,
+                                            local_title="kontaktsjuksköterska")
                     return True
             return False
 
@@ -1547,9 +1352,8 @@ class _Builder:
         # discharge-contact: no FVK at the unit that got the admission notice.
         def no_discharge_contact(p: _Person) -> bool:
             units = {s.outpatient_unit for s in followed_stays(p) if s.outpatient_unit}
-            p.contacts = [
-                c for c in p.contacts if not (c.kind == "fast_vardkontakt" and c.unit in units)
-            ]
+            p.contacts = [c for c in p.contacts
+                          if not (c.kind == "fast_vardkontakt" and c.unit in units)]
             return True
 
         def discharge_applies(p: _Person) -> bool:
@@ -1559,7 +1363,8 @@ class _Builder:
 
         # discharge-sip-invitation: the invitation was never sent.
         def municipal_stay(p: _Person) -> bool:
-            return any(s.needs_municipal_care and s.ready_for_discharge for s in followed_stays(p))
+            return any(s.needs_municipal_care and s.ready_for_discharge
+                       for s in followed_stays(p))
 
         def not_invited(p: _Person) -> bool:
             admitted = min(s.admitted for s in p.stays)
@@ -1621,32 +1426,23 @@ class _Builder:
 
         # contact-staff-at-unit: the holder works at another unit of the same kind.
         def elsewhere(p: _Person) -> bool:
-            i = rng.choice(
-                self.current_index(
-                    p, ("fast_vardkontakt", "fast_lakarkontakt", "fast_omsorgskontakt")
-                )
-            )
+            i = rng.choice(self.current_index(
+                p, ("fast_vardkontakt", "fast_lakarkontakt", "fast_omsorgskontakt")))
             contact = p.contacts[i]
             holder = self.staff_by_id[contact.staff]
             kind = region.type_of[contact.unit]
             others = [u for u in region.by_type[kind] if u not in holder.units]
             for unit in rng.sample(others, len(others)):
-                found = [
-                    s
-                    for s in self.eligible.get((unit, holder.profession), [])
-                    if contact.unit not in s.units
-                ]
+                found = [s for s in self.eligible.get((unit, holder.profession), [])
+                         if contact.unit not in s.units]
                 if found:
                     self.reassign(p, i, rng.choice(found))
                     return True
             return False
 
         def has_main(p: _Person) -> bool:
-            return bool(
-                self.current_index(
-                    p, ("fast_vardkontakt", "fast_lakarkontakt", "fast_omsorgskontakt")
-                )
-            )
+            return bool(self.current_index(
+                p, ("fast_vardkontakt", "fast_lakarkontakt", "fast_omsorgskontakt")))
 
         def has_any(p: _Person) -> bool:
             return any(current(c.end, as_of) for c in p.contacts)
@@ -1655,13 +1451,9 @@ class _Builder:
 
         # contact-informed: the written information never went out.
         def not_informed(p: _Person) -> bool:
-            options = [
-                i
-                for i in self.current_index(
-                    p, ("fast_vardkontakt", "fast_lakarkontakt", "fast_omsorgskontakt")
-                )
-                if p.contacts[i].start <= as_of - timedelta(days=20)
-            ]
+            options = [i for i in self.current_index(
+                p, ("fast_vardkontakt", "fast_lakarkontakt", "fast_omsorgskontakt"))
+                if p.contacts[i].start <= as_of - timedelta(days=20)]
             if not options:
                 return False
             i = rng.choice(options)
@@ -1685,15 +1477,9 @@ class _Builder:
             if p.listed_at is None:
                 return False
             nurse = self.pick_sure(p.listed_at, _NURSES, "eligible")
-            self.appoint(
-                p,
-                "fast_vardkontakt",
-                nurse,
-                p.listed_at,
-                self.days_ago(30, 200, not_before=p.born),
-                title="kontaktsjuksköterska",
-                handover=False,
-            )
+            self.appoint(p, "fast_vardkontakt", nurse, p.listed_at,
+                         self.days_ago(30, 200, not_before=p.born),
+                         title="kontaktsjuksköterska", handover=False)
             p.contacts[-1] = replace(p.contacts[-1], coordinating=True)
             return True
 
@@ -1703,11 +1489,8 @@ class _Builder:
         self.plant(
             0.02,
             has_coordinator,
-            lambda p: (
-                has_coordinator(p)
-                and p.listed_at is not None
-                and not (p.home_health_care or p.residence == "sarskilt_boende")
-            ),
+            lambda p: has_coordinator(p) and p.listed_at is not None and not (
+                p.home_health_care or p.residence == "sarskilt_boende"),
             second_coordinator,
         )
 
@@ -1722,7 +1505,8 @@ class _Builder:
                 p.plan = ImplementationPlan(plan.established)
             return True
 
-        self.plant(0.04, needs_fok, lambda p: needs_fok(p) and p.plan is not None, plan_not_updated)
+        self.plant(0.04, needs_fok, lambda p: needs_fok(p) and p.plan is not None,
+                   plan_not_updated)
 
         # plan-revision: revisions stopped long ago.
         def revision_overdue(p: _Person) -> bool:
@@ -1734,16 +1518,14 @@ class _Builder:
             return True
 
         def has_plan(p: _Person) -> bool:
-            return p.plan is not None and any(active_on(d.start, d.end, as_of) for d in p.home_care)
+            return p.plan is not None and any(active_on(d.start, d.end, as_of)
+                                              for d in p.home_care)
 
         self.plant(
             0.04,
             has_plan,
-            lambda p: (
-                has_plan(p)
-                and p.plan is not None
-                and (p.plan.updated_by_contact or p.plan.established) < as_of - timedelta(days=420)
-            ),
+            lambda p: has_plan(p) and p.plan is not None
+            and (p.plan.updated_by_contact or p.plan.established) < as_of - timedelta(days=420),
             revision_overdue,
         )
 
@@ -1762,23 +1544,16 @@ class _Builder:
             holder = self.staff_by_id[contact.staff]
             if hand_over and not self.steady.get((contact.unit, holder.profession)):
                 return False  # nobody to hand over to
-            leaver = self.staff_like(
-                contact.unit,
-                (holder.profession,),
-                lambda s: leaving(s) and s.eligible,
-                make_leaving,
-            )
+            leaver = self.staff_like(contact.unit, (holder.profession,),
+                                     lambda s: leaving(s) and s.eligible, make_leaving)
             self.reassign(p, i, leaver)
             return self.hand_over(p, i) if hand_over else True
 
         def has_main_steady(p: _Person) -> list[int]:
             return [
-                i
-                for i in self.current_index(
-                    p, ("fast_vardkontakt", "fast_lakarkontakt", "fast_omsorgskontakt")
-                )
-                if p.contacts[i].start <= as_of
-                and p.contacts[i].end is None
+                i for i in self.current_index(
+                    p, ("fast_vardkontakt", "fast_lakarkontakt", "fast_omsorgskontakt"))
+                if p.contacts[i].start <= as_of and p.contacts[i].end is None
                 and not self.away(self.staff_by_id[p.contacts[i].staff])
             ]
 
@@ -1793,11 +1568,8 @@ class _Builder:
         def no_sip_coordinator(p: _Person) -> bool:
             sip = p.sips[-1]
             p.sips[-1] = replace(sip, coordinator=None)
-            p.contacts = [
-                c
-                for c in p.contacts
-                if not (c.kind == "sip_samordnare" and c.staff == sip.coordinator)
-            ]
+            p.contacts = [c for c in p.contacts
+                          if not (c.kind == "sip_samordnare" and c.staff == sip.coordinator)]
             return True
 
         def has_sip(p: _Person) -> bool:
@@ -1809,26 +1581,19 @@ class _Builder:
         window = as_of - timedelta(days=13)
 
         def continuity_applies(p: _Person) -> bool:
-            fok = {
-                p.contacts[i].staff
-                for i in fok_current(p)
-                if active_on(p.contacts[i].start, p.contacts[i].end, as_of)
-            }
-            return (
-                bool(fok)
-                and sum(1 for v in p.visits if v.kind == "omsorg" and v.date >= window) >= 10
-            )
+            fok = {p.contacts[i].staff for i in fok_current(p)
+                   if active_on(p.contacts[i].start, p.contacts[i].end, as_of)}
+            return bool(fok) and sum(
+                1 for v in p.visits if v.kind == "omsorg" and v.date >= window) >= 10
 
         def scattered(p: _Person) -> bool:
             fok = {p.contacts[i].staff for i in fok_current(p)}
             others = [v.staff for v in p.visits if v.staff not in fok] or [
-                self.pick_sure(p.home_care[-1].unit, _CARERS).id
-            ]
+                self.pick_sure(p.home_care[-1].unit, _CARERS).id]
             keep = rng.uniform(0.15, 0.35)
             p.visits = [
                 replace(v, staff=rng.choice(others))
-                if v.staff in fok and v.kind == "omsorg" and rng.random() > keep
-                else v
+                if v.staff in fok and v.kind == "omsorg" and rng.random() > keep else v
                 for v in p.visits
             ]
             return True
@@ -1842,44 +1607,31 @@ class _Builder:
                 return False
             for i in coordinators(p):
                 p.contacts[i] = replace(p.contacts[i], coordinating=False)
-            regional = [
-                i
-                for i in fvk_current(p)
-                if region.type_of[p.contacts[i].unit] != "kommunal_hsv"
-                and active_on(p.contacts[i].start, p.contacts[i].end, as_of)
-            ]
+            regional = [i for i in fvk_current(p)
+                        if region.type_of[p.contacts[i].unit] != "kommunal_hsv"
+                        and active_on(p.contacts[i].start, p.contacts[i].end, as_of)]
             if regional:
                 p.contacts[regional[0]] = replace(p.contacts[regional[0]], coordinating=True)
             else:
                 nurse = self.pick_sure(p.listed_at, _NURSES, "eligible")
-                self.appoint(
-                    p,
-                    "fast_vardkontakt",
-                    nurse,
-                    p.listed_at,
-                    self.days_ago(30, 400, not_before=p.born),
-                    title="distriktssköterska",
-                    handover=False,
-                )
+                self.appoint(p, "fast_vardkontakt", nurse, p.listed_at,
+                             self.days_ago(30, 400, not_before=p.born),
+                             title="distriktssköterska", handover=False)
                 p.contacts[-1] = replace(p.contacts[-1], coordinating=True)
             return True
 
         self.plant(
             0.03,
             has_coordinator,
-            lambda p: (
-                (p.home_health_care or p.residence == "sarskilt_boende")
-                and p.listed_at is not None
-                and len(coordinators(p)) == 1
-            ),
+            lambda p: (p.home_health_care or p.residence == "sarskilt_boende")
+            and p.listed_at is not None and len(coordinators(p)) == 1,
             region_coordinates,
         )
 
         # contact-eligible (Gävleborg): the FVK is not registered as selectable.
         def not_selectable(p: _Person) -> bool:
-            options = [
-                i for i in fvk_current(p) if p.contacts[i].local_title != "patientansvarig läkare"
-            ]
+            options = [i for i in fvk_current(p)
+                       if p.contacts[i].local_title != "patientansvarig läkare"]
             if not options:
                 return False
             i = rng.choice(options)
@@ -1889,12 +1641,9 @@ class _Builder:
             def make_ineligible(s: _StaffDraft) -> None:
                 s.eligible = False
 
-            other = self.staff_like(
-                contact.unit,
-                (holder.profession,),
-                lambda s: not s.eligible and not self.away(s),
-                make_ineligible,
-            )
+            other = self.staff_like(contact.unit, (holder.profession,),
+                                    lambda s: not s.eligible and not self.away(s),
+                                    make_ineligible)
             self.reassign(p, i, other)
             return True
 
@@ -1913,7 +1662,8 @@ class _Builder:
         def has_needs(p: _Person) -> bool:
             return bool(p.needs)
 
-        self.plant(0.03, has_needs, lambda p: not fvk_current(p) and not p.needs, needs_recorded)
+        self.plant(0.03, has_needs, lambda p: not fvk_current(p) and not p.needs,
+                   needs_recorded)
 
         # residential-care-contact (v2): in särskilt boende, the fast omsorgskontakt ended and
         # nobody took over; a few have a documented reason instead (they keep the rule).
@@ -1941,9 +1691,8 @@ class _Builder:
 
         # Few people live in särskilt boende, and other rules' plants took some: spare fewer.
         self.plant(0.1, in_residential, residential_with_fok, residential_fok_gone, spare=1)
-        self.plant(
-            0.05, in_residential, residential_with_fok, reason_documented, minimum=1, spare=0
-        )
+        self.plant(0.05, in_residential, residential_with_fok, reason_documented, minimum=1,
+                   spare=0)
 
     # --- the whole region -----------------------------------------------------------------
 
@@ -1954,8 +1703,7 @@ class _Builder:
         for p in self.persons:
             self.build(p)
         self.involved = [
-            p
-            for p in self.persons
+            p for p in self.persons
             if p.contacts or p.home_care or p.stays or p.requests or p.sips or p.transfers
         ]
         self.plant_all()
@@ -1975,33 +1723,20 @@ class _Builder:
 #: letter's window reads like a real one.
 _STREETS: Final[tuple[tuple[tuple[str, ...], ...], ...]] = (
     (
-        ("Storgatan", "972 31"),
-        ("Kungsgatan", "972 41"),
-        ("Smedjegatan", "972 33"),
-        ("Skeppsbrogatan", "972 38"),
-        ("Hertsövägen", "974 33"),
-        ("Tärnstigen", "974 35"),
-        ("Blåbärsvägen", "973 46"),
-        ("Lingonstigen", "973 47"),
-        ("Lulsundsgatan", "972 52"),
-        ("Mjölkuddsvägen", "972 54"),
-        ("Bergnäsvägen", "975 92"),
-        ("Kyrkbyvägen", "954 33", "Gammelstad"),
-        ("Strandvägen", "956 31", "Råneå"),
+        ("Storgatan", "972 31"), ("Kungsgatan", "972 41"), ("Smedjegatan", "972 33"),
+        ("Skeppsbrogatan", "972 38"), ("Hertsövägen", "974 33"), ("Tärnstigen", "974 35"),
+        ("Blåbärsvägen", "973 46"), ("Lingonstigen", "973 47"), ("Lulsundsgatan", "972 52"),
+        ("Mjölkuddsvägen", "972 54"), ("Bergnäsvägen", "975 92"),
+        ("Kyrkbyvägen", "954 33", "Gammelstad"), ("Strandvägen", "956 31", "Råneå"),
     ),
     (
-        ("Föreningsgatan", "981 31"),
-        ("Hjalmar Lundbohmsvägen", "981 32"),
-        ("Lombolovägen", "981 37"),
-        ("Högalidsgatan", "981 34"),
+        ("Föreningsgatan", "981 31"), ("Hjalmar Lundbohmsvägen", "981 32"),
+        ("Lombolovägen", "981 37"), ("Högalidsgatan", "981 34"),
         ("Vittangivägen", "980 10", "Vittangi"),
     ),
     (
-        ("Storgatan", "982 31"),
-        ("Lasarettsgatan", "982 32"),
-        ("Malmbergsvägen", "982 36"),
-        ("Bolagsgatan", "983 33", "Malmberget"),
-        ("Kvarngatan", "982 35"),
+        ("Storgatan", "982 31"), ("Lasarettsgatan", "982 32"), ("Malmbergsvägen", "982 36"),
+        ("Bolagsgatan", "983 33", "Malmberget"), ("Kvarngatan", "982 35"),
     ),
 )
 _TOWNS: Final = ("Luleå", "Kiruna", "Gällivare")

@@ -66,20 +66,8 @@ MAX_CHUNK_SIZE = 20_000
 # The raw rows, one tuple type per table: the columns of the ``values_list`` calls below.
 # Every dependent row starts with its person's pk (a revision: its plan's pk).
 PersonRow = tuple[
-    int,
-    str,
-    str,
-    domain.Residence,
-    date | None,
-    str,
-    bool,
-    int | None,
-    date | None,
-    list[domain.Need],
-    str,
-    str,
-    str,
-    str,
+    int, str, str, domain.Residence, date | None, str, bool, int | None, date | None,
+    list[domain.Need], str, str, str, str,
 ]
 ContactRow = tuple[
     int, str, domain.ContactKind, int, int, bool, date, date | None, date | None, str
@@ -444,20 +432,8 @@ def _patients(
 ) -> Iterator[domain.Patient]:
     """Tuples to dataclasses: lookups of unit and staff ids, nothing else."""
     for (
-        pk,
-        personal_id,
-        name,
-        residence,
-        residence_from,
-        residence_no_contact_reason,
-        home_health_care,
-        listed_at,
-        since,
-        needs,
-        care_of,
-        street,
-        postal_code,
-        town,
+        pk, personal_id, name, residence, residence_from, residence_no_contact_reason,
+        home_health_care, listed_at, since, needs, care_of, street, postal_code, town,
     ) in rows.persons:
         plan = rows.plans.get(pk)
         stays = rows.stays.get(pk, ())

@@ -12,4 +12,6 @@ def emergency_access(request: HttpRequest) -> dict[str, list[OpenEmergencyAccess
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"open_emergency_accesses": []}
-    return {"open_emergency_accesses": emergency_access_open(user_id=user.pk, now=timezone.now())}
+    return {
+        "open_emergency_accesses": emergency_access_open(user_id=user.pk, now=timezone.now())
+    }

@@ -45,29 +45,23 @@ def check_plan(plan: Plan) -> list[Problem]:
             problems.append(Problem(f"{path}.visit", f"unknown visit {planned.visit!r}"))
             continue
         if planned.visit in planned_at:
-            problems.append(
-                Problem(
-                    f"{path}.visit",
-                    f"visit planned twice (also at visits[{planned_at[planned.visit]}])",
-                )
-            )
+            problems.append(Problem(
+                f"{path}.visit",
+                f"visit planned twice (also at visits[{planned_at[planned.visit]}])",
+            ))
             continue
         planned_at[planned.visit] = i
         end = planned.start + visit.duration
         if not visit.earliest <= planned.start <= visit.latest:
-            problems.append(
-                Problem(
-                    f"{path}.start",
-                    f"starts at {_hm(planned.start)}, outside its window "
-                    f"{_hm(visit.earliest)}-{_hm(visit.latest)}",
-                )
-            )
+            problems.append(Problem(
+                f"{path}.start",
+                f"starts at {_hm(planned.start)}, outside its window "
+                f"{_hm(visit.earliest)}-{_hm(visit.latest)}",
+            ))
         if len(planned.staff) != visit.staff_count:
-            problems.append(
-                Problem(
-                    f"{path}.staff", f"needs {visit.staff_count} staff, has {len(planned.staff)}"
-                )
-            )
+            problems.append(Problem(
+                f"{path}.staff", f"needs {visit.staff_count} staff, has {len(planned.staff)}"
+            ))
         if len(set(planned.staff)) != len(planned.staff):
             problems.append(Problem(f"{path}.staff", "the same staff member is listed twice"))
         if visit.staff_count > 1:
@@ -94,14 +88,14 @@ def check_plan(plan: Plan) -> list[Problem]:
                 s.day == visit.day and s.start <= planned.start and end <= s.end
                 for s in member.shifts
             ):
-                problems.append(
-                    Problem(
-                        spath,
-                        f"{staff_id} has no shift on {visit.day} covering "
-                        f"{_hm(planned.start)}-{_hm(end)}",
-                    )
-                )
-            days.setdefault((staff_id, visit.day), []).append((planned.start, end, location, path))
+                problems.append(Problem(
+                    spath,
+                    f"{staff_id} has no shift on {visit.day} covering "
+                    f"{_hm(planned.start)}-{_hm(end)}",
+                ))
+            days.setdefault((staff_id, visit.day), []).append(
+                (planned.start, end, location, path)
+            )
 
     unplanned_at: dict[str, int] = {}
     for i, visit_id in enumerate(plan.unplanned):
@@ -136,15 +130,9 @@ def check_plan(plan: Plan) -> list[Problem]:
             )
             if inside:
                 problems += _check_shift(
-                    instance.travel,
-                    member.location,
-                    shift,
-                    inside,
-                    [
-                        b
-                        for b in breaks.get((staff_id, day), [])
-                        if shift.start <= b[1].start < shift.end
-                    ],
+                    instance.travel, member.location, shift, inside,
+                    [b for b in breaks.get((staff_id, day), [])
+                     if shift.start <= b[1].start < shift.end],
                     staff_id,
                 )
     for (staff_id, day), taken in sorted(breaks.items()):
@@ -155,9 +143,9 @@ def check_plan(plan: Plan) -> list[Problem]:
             if member.absent_on(day) or not any(
                 s.day == day and s.start <= planned_break.start < s.end for s in member.shifts
             ):
-                problems.append(
-                    Problem(f"breaks[{i}].start", f"{staff_id} has no shift on {day} at this break")
-                )
+                problems.append(Problem(
+                    f"breaks[{i}].start", f"{staff_id} has no shift on {day} at this break"
+                ))
     return problems
 
 
@@ -173,29 +161,23 @@ def _check_shift(
     taken = sorted(breaks, key=lambda b: b[1].start)
     required = sorted(shift.breaks, key=lambda b: b.earliest)
     if len(taken) != len(required):
-        problems.append(
-            Problem(
-                f"breaks[{taken[0][0]}]" if taken else "breaks",
-                f"{staff_id} on {shift.day} has {len(taken)} breaks in the shift, needs "
-                f"{len(required)}",
-            )
-        )
+        problems.append(Problem(
+            f"breaks[{taken[0][0]}]" if taken else "breaks",
+            f"{staff_id} on {shift.day} has {len(taken)} breaks in the shift, needs "
+            f"{len(required)}",
+        ))
     for (i, planned_break), rule in zip(taken, required, strict=False):
         if planned_break.minutes != rule.minutes:
-            problems.append(
-                Problem(
-                    f"breaks[{i}].minutes",
-                    f"break is {planned_break.minutes} min, needs {rule.minutes}",
-                )
-            )
+            problems.append(Problem(
+                f"breaks[{i}].minutes",
+                f"break is {planned_break.minutes} min, needs {rule.minutes}",
+            ))
         if not rule.earliest <= planned_break.start <= rule.latest:
-            problems.append(
-                Problem(
-                    f"breaks[{i}].start",
-                    f"break at {_hm(planned_break.start)} outside its window "
-                    f"{_hm(rule.earliest)}-{_hm(rule.latest)}",
-                )
-            )
+            problems.append(Problem(
+                f"breaks[{i}].start",
+                f"break at {_hm(planned_break.start)} outside its window "
+                f"{_hm(rule.earliest)}-{_hm(rule.latest)}",
+            ))
         if planned_break.start + planned_break.minutes > shift.end:
             problems.append(Problem(f"breaks[{i}].start", "break runs past the end of the shift"))
     # The day as stops: the start location, the visits in order, the start location again.
@@ -214,11 +196,9 @@ def _check_shift(
         if a_end + needed > b_start:
             where = b_path or a_path
             what = "the end of the shift" if not b_path else "this visit"
-            problems.append(
-                Problem(
-                    f"{where}.start",
-                    f"{staff_id} cannot reach {what} in time: free from {_hm(a_end)}, needs "
-                    f"{needed} min (travel and breaks), due at {_hm(b_start)}",
-                )
-            )
+            problems.append(Problem(
+                f"{where}.start",
+                f"{staff_id} cannot reach {what} in time: free from {_hm(a_end)}, needs "
+                f"{needed} min (travel and breaks), due at {_hm(b_start)}",
+            ))
     return problems

@@ -150,9 +150,7 @@ def _fmt_time(minutes: int) -> str:
 
 def _read_demand(r: _Reader, raw: Any, path: str) -> Any:
     data = r.object(
-        raw,
-        path,
-        ("id", "kind", "days", "start_between", "duration"),
+        raw, path, ("id", "kind", "days", "start_between", "duration"),
         ("staff", "competences", "delegations"),
     )
     if data is None:
@@ -179,16 +177,10 @@ def _read_demand(r: _Reader, raw: Any, path: str) -> Any:
                 r.report(f"{path}.days", "a weekday is listed more than once")
             elif items and not bad:
                 days = tuple(d for d in WEEKDAYS if d in items)
-    window = (
-        r.window(data.get("start_between"), f"{path}.start_between")
-        if "start_between" in data
-        else _BAD
-    )
-    duration = (
-        r.integer(data.get("duration"), f"{path}.duration", 1, 24 * 60)
-        if "duration" in data
-        else _BAD
-    )
+    window = r.window(data.get("start_between"), f"{path}.start_between") \
+        if "start_between" in data else _BAD
+    duration = r.integer(data.get("duration"), f"{path}.duration", 1, 24 * 60) \
+        if "duration" in data else _BAD
     staff = r.integer(data.get("staff", 1), f"{path}.staff", 1, 2)
     competences = r.names(data.get("competences", []), f"{path}.competences")
     delegations = r.names(data.get("delegations", []), f"{path}.delegations")
@@ -198,9 +190,8 @@ def _read_demand(r: _Reader, raw: Any, path: str) -> Any:
     parts = [values["id"], kind, days, window, duration, staff, competences, delegations]
     if any(p is _BAD for p in parts):
         return _BAD
-    return VisitDemand(
-        values["id"], kind, days, window[0], window[1], duration, staff, competences, delegations
-    )
+    return VisitDemand(values["id"], kind, days, window[0], window[1], duration, staff,
+                       competences, delegations)
 
 
 def _read_customer(r: _Reader, raw: Any, path: str, staff_ids: set[str]) -> Any:
@@ -210,7 +201,8 @@ def _read_customer(r: _Reader, raw: Any, path: str, staff_ids: set[str]) -> Any:
     if data is None:
         return _BAD
     cid = r.text(data.get("id"), f"{path}.id") if "id" in data else _BAD
-    location = r.location(data.get("location"), f"{path}.location") if "location" in data else _BAD
+    location = r.location(data.get("location"), f"{path}.location") if "location" in data \
+        else _BAD
     born = r.day(data.get("born"), f"{path}.born") if "born" in data else _BAD
     fok = data.get("fast_omsorgskontakt")
     if fok is not None:
@@ -224,10 +216,8 @@ def _read_customer(r: _Reader, raw: Any, path: str, staff_ids: set[str]) -> Any:
         raw_id = item.get("id") if isinstance(item, dict) else None
         if type(raw_id) is str:
             if raw_id in seen:
-                demand = r.report(
-                    f"{path}.visits[{i}].id",
-                    f"duplicate id {raw_id!r} (also at visits[{seen[raw_id]}])",
-                )
+                demand = r.report(f"{path}.visits[{i}].id",
+                                  f"duplicate id {raw_id!r} (also at visits[{seen[raw_id]}])")
             seen.setdefault(raw_id, i)
             if "/" in raw_id:
                 demand = r.report(f"{path}.visits[{i}].id", "must not contain '/'")
@@ -253,16 +243,10 @@ def _read_shift(r: _Reader, raw: Any, path: str) -> Any:
         if bdata is None:
             breaks.append(_BAD)
             continue
-        window = (
-            r.window(bdata.get("start_between"), f"{bpath}.start_between")
-            if "start_between" in bdata
-            else _BAD
-        )
-        minutes = (
-            r.integer(bdata.get("minutes"), f"{bpath}.minutes", 1, 24 * 60)
-            if "minutes" in bdata
-            else _BAD
-        )
+        window = r.window(bdata.get("start_between"), f"{bpath}.start_between") \
+            if "start_between" in bdata else _BAD
+        minutes = r.integer(bdata.get("minutes"), f"{bpath}.minutes", 1, 24 * 60) \
+            if "minutes" in bdata else _BAD
         if _BAD in (window, minutes, start, end):
             breaks.append(_BAD)
             continue
@@ -277,15 +261,14 @@ def _read_shift(r: _Reader, raw: Any, path: str) -> Any:
 
 def _read_staff(r: _Reader, raw: Any, path: str) -> Any:
     data = r.object(
-        raw,
-        path,
-        ("id", "location", "shifts"),
+        raw, path, ("id", "location", "shifts"),
         ("competences", "delegations", "absences", "name"),
     )
     if data is None:
         return _BAD
     sid = r.text(data.get("id"), f"{path}.id") if "id" in data else _BAD
-    location = r.location(data.get("location"), f"{path}.location") if "location" in data else _BAD
+    location = r.location(data.get("location"), f"{path}.location") if "location" in data \
+        else _BAD
     competences = r.names(data.get("competences", []), f"{path}.competences")
     delegations = r.names(data.get("delegations", []), f"{path}.delegations")
     shifts = [
@@ -296,10 +279,8 @@ def _read_staff(r: _Reader, raw: Any, path: str) -> Any:
     for i, shift in enumerate(good):
         for other in good[:i]:
             if other.day == shift.day and other.start < shift.end and shift.start < other.end:
-                r.report(
-                    f"{path}.shifts[{shifts.index(shift)}]",
-                    "overlaps another shift of the same day",
-                )
+                r.report(f"{path}.shifts[{shifts.index(shift)}]",
+                         "overlaps another shift of the same day")
     absences = []
     for i, item in enumerate(r.list(data.get("absences", []), f"{path}.absences")):
         apath = f"{path}.absences[{i}]"
@@ -318,7 +299,9 @@ def _read_staff(r: _Reader, raw: Any, path: str) -> Any:
 
 
 def _read_instance(r: _Reader, raw: Any, path: str) -> Instance | None:
-    data = r.object(raw, path, ("format", "start", "days", "customers", "staff"), ("speed", "name"))
+    data = r.object(
+        raw, path, ("format", "start", "days", "customers", "staff"), ("speed", "name")
+    )
     if data is None:
         return None
     p = (lambda key: f"{path}.{key}") if path else (lambda key: key)
@@ -332,9 +315,8 @@ def _read_instance(r: _Reader, raw: Any, path: str) -> Instance | None:
         if sdata is not None:
             kmh = r.number(sdata.get("kmh", speed.kmh), p("speed") + ".kmh", 1, 200)
             detour = r.number(sdata.get("detour", speed.detour), p("speed") + ".detour", 1, 5)
-            stop = r.integer(
-                sdata.get("stop_minutes", speed.stop_minutes), p("speed") + ".stop_minutes", 0, 120
-            )
+            stop = r.integer(sdata.get("stop_minutes", speed.stop_minutes),
+                             p("speed") + ".stop_minutes", 0, 120)
             speed = _BAD if _BAD in (kmh, detour, stop) else SpeedModel(kmh, detour, stop)
     staff_raw = r.list(data.get("staff", []), p("staff"))
     staff = [_read_staff(r, item, f"{p('staff')}[{i}]") for i, item in enumerate(staff_raw)]
@@ -344,9 +326,8 @@ def _read_instance(r: _Reader, raw: Any, path: str) -> Instance | None:
         sid = item.get("id") if isinstance(item, dict) else None
         if type(sid) is str:
             if sid in seen:
-                r.report(
-                    f"{p('staff')}[{i}].id", f"duplicate id {sid!r} (also at staff[{seen[sid]}])"
-                )
+                r.report(f"{p('staff')}[{i}].id",
+                         f"duplicate id {sid!r} (also at staff[{seen[sid]}])")
             seen.setdefault(sid, i)
             staff_ids.add(sid)
     customers_raw = r.list(data.get("customers", []), p("customers"))
@@ -359,10 +340,8 @@ def _read_instance(r: _Reader, raw: Any, path: str) -> Instance | None:
         cid = item.get("id") if isinstance(item, dict) else None
         if type(cid) is str:
             if cid in seen:
-                r.report(
-                    f"{p('customers')}[{i}].id",
-                    f"duplicate id {cid!r} (also at customers[{seen[cid]}])",
-                )
+                r.report(f"{p('customers')}[{i}].id",
+                         f"duplicate id {cid!r} (also at customers[{seen[cid]}])")
             seen.setdefault(cid, i)
             if "/" in cid:
                 r.report(f"{p('customers')}[{i}].id", "must not contain '/'")
@@ -468,12 +447,8 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
             for p in plan.visits
         ],
         "breaks": [
-            {
-                "staff": b.staff,
-                "date": b.day.isoformat(),
-                "start": _fmt_time(b.start),
-                "minutes": b.minutes,
-            }
+            {"staff": b.staff, "date": b.day.isoformat(), "start": _fmt_time(b.start),
+             "minutes": b.minutes}
             for b in plan.breaks
         ],
         "unplanned": list(plan.unplanned),
@@ -501,10 +476,8 @@ def parse_plan(data: bytes | str) -> Plan:
         if instance is not None and vid is not _BAD and vid not in instance.visit_by_id:
             vid = r.report(f"{path}.visit", f"unknown visit {vid!r}")
         start = r.time(fields.get("start"), f"{path}.start") if "start" in fields else _BAD
-        staff = [
-            r.text(s, f"{path}.staff[{k}]")
-            for k, s in enumerate(r.list(fields.get("staff", []), f"{path}.staff"))
-        ]
+        staff = [r.text(s, f"{path}.staff[{k}]")
+                 for k, s in enumerate(r.list(fields.get("staff", []), f"{path}.staff"))]
         if _BAD not in (vid, start, *staff):
             visits.append(PlannedVisit(vid, start, tuple(staff)))
     breaks = []
@@ -516,11 +489,8 @@ def parse_plan(data: bytes | str) -> Plan:
         staff_id = r.text(fields.get("staff"), f"{path}.staff") if "staff" in fields else _BAD
         day = r.day(fields.get("date"), f"{path}.date") if "date" in fields else _BAD
         start = r.time(fields.get("start"), f"{path}.start") if "start" in fields else _BAD
-        minutes = (
-            r.integer(fields.get("minutes"), f"{path}.minutes", 1, 24 * 60)
-            if "minutes" in fields
-            else _BAD
-        )
+        minutes = r.integer(fields.get("minutes"), f"{path}.minutes", 1, 24 * 60) \
+            if "minutes" in fields else _BAD
         if _BAD not in (staff_id, day, start, minutes):
             breaks.append(PlannedBreak(staff_id, day, start, minutes))
     unplanned = []

@@ -57,33 +57,20 @@ def _offset(origin: Location, north_km: float, east_km: float) -> Location:
 
 
 def _demand(
-    id: str,
-    kind: str,
-    days: tuple[Weekday, ...],
-    window: tuple[str, str],
-    duration: int,
-    *,
-    staff: int = 1,
-    competences: frozenset[str] = frozenset(),
+    id: str, kind: str, days: tuple[Weekday, ...], window: tuple[str, str], duration: int, *,
+    staff: int = 1, competences: frozenset[str] = frozenset(),
     delegations: frozenset[str] = frozenset(),
 ) -> VisitDemand:
     return VisitDemand(
-        id,
-        kind,
-        days,
-        _hm(window[0]),
-        _hm(window[1]),
-        duration,  # type: ignore[arg-type]
-        staff,
-        competences,
-        delegations,
+        id, kind, days, _hm(window[0]), _hm(window[1]), duration,  # type: ignore[arg-type]
+        staff, competences, delegations,
     )
 
 
 def _customer_demands(rng: random.Random) -> tuple[VisitDemand, ...]:
-    level = rng.choices(["service", "one", "light", "medium", "heavy"], weights=[34, 30, 26, 8, 2])[
-        0
-    ]
+    level = rng.choices(
+        ["service", "one", "light", "medium", "heavy"], weights=[34, 30, 26, 8, 2]
+    )[0]
     weekday = cast(Weekday, rng.choice(WEEKDAYS[:5]))
     other_weekday = cast(Weekday, rng.choice(WEEKDAYS[:5]))
     medication = frozenset({"lakemedel"}) if rng.random() < 0.4 else frozenset()
@@ -99,78 +86,36 @@ def _customer_demands(rng: random.Random) -> tuple[VisitDemand, ...]:
         return tuple(demands)
     if level == "one":
         if rng.random() < 0.6:
-            demands.append(
-                _demand(
-                    "morgon", "omsorg", EVERY_DAY, ("08:00", "11:00"), 20, delegations=medication
-                )
-            )
+            demands.append(_demand("morgon", "omsorg", EVERY_DAY, ("08:00", "11:00"), 20,
+                                   delegations=medication))
         else:
-            demands.append(
-                _demand(
-                    "kvall", "omsorg", EVERY_DAY, ("18:00", "21:00"), 15, delegations=medication
-                )
-            )
+            demands.append(_demand("kvall", "omsorg", EVERY_DAY, ("18:00", "21:00"), 15,
+                                   delegations=medication))
     elif level == "light":
-        demands.append(
-            _demand("morgon", "omsorg", EVERY_DAY, ("07:00", "10:30"), 20, delegations=care)
-        )
-        demands.append(
-            _demand("kvall", "omsorg", EVERY_DAY, ("18:30", "21:30"), 15, delegations=care)
-        )
+        demands.append(_demand("morgon", "omsorg", EVERY_DAY, ("07:00", "10:30"), 20,
+                               delegations=care))
+        demands.append(_demand("kvall", "omsorg", EVERY_DAY, ("18:30", "21:30"), 15,
+                               delegations=care))
     elif level == "medium":
-        demands.append(
-            _demand("morgon", "omsorg", EVERY_DAY, ("07:00", "10:00"), 25, delegations=care)
-        )
+        demands.append(_demand("morgon", "omsorg", EVERY_DAY, ("07:00", "10:00"), 25,
+                               delegations=care))
         demands.append(_demand("lunch", "omsorg", EVERY_DAY, ("11:00", "13:00"), 15))
-        demands.append(
-            _demand("middag", "omsorg", EVERY_DAY, ("16:00", "18:00"), 15, delegations=insulin)
-        )
-        demands.append(
-            _demand("kvall", "omsorg", EVERY_DAY, ("19:00", "21:30"), 15, delegations=medication)
-        )
+        demands.append(_demand("middag", "omsorg", EVERY_DAY, ("16:00", "18:00"), 15,
+                               delegations=insulin))
+        demands.append(_demand("kvall", "omsorg", EVERY_DAY, ("19:00", "21:30"), 15,
+                               delegations=medication))
     else:
-        demands.append(
-            _demand(
-                "morgon",
-                "omsorg",
-                EVERY_DAY,
-                ("07:00", "09:30"),
-                30,
-                staff=2,
-                competences=US,
-                delegations=care,
-            )
-        )
-        demands.append(
-            _demand("lunch", "omsorg", EVERY_DAY, ("11:00", "13:00"), 20, competences=US)
-        )
-        demands.append(
-            _demand(
-                "middag",
-                "omsorg",
-                EVERY_DAY,
-                ("16:00", "18:00"),
-                20,
-                competences=US,
-                delegations=insulin,
-            )
-        )
-        demands.append(
-            _demand(
-                "kvall",
-                "omsorg",
-                EVERY_DAY,
-                ("19:00", "21:00"),
-                20,
-                staff=2,
-                competences=US,
-                delegations=medication,
-            )
-        )
+        demands.append(_demand("morgon", "omsorg", EVERY_DAY, ("07:00", "09:30"), 30, staff=2,
+                               competences=US, delegations=care))
+        demands.append(_demand("lunch", "omsorg", EVERY_DAY, ("11:00", "13:00"), 20,
+                               competences=US))
+        demands.append(_demand("middag", "omsorg", EVERY_DAY, ("16:00", "18:00"), 20,
+                               competences=US, delegations=insulin))
+        demands.append(_demand("kvall", "omsorg", EVERY_DAY, ("19:00", "21:00"), 20, staff=2,
+                               competences=US, delegations=medication))
     shower_staff = 2 if level == "heavy" else 1
-    demands.append(
-        _demand("dusch", "omsorg", (weekday,), ("09:00", "14:00"), 30, staff=shower_staff)
-    )
+    demands.append(_demand("dusch", "omsorg", (weekday,), ("09:00", "14:00"), 30,
+                           staff=shower_staff))
     if rng.random() < 0.3:
         demands.append(_demand("stad", "serviceinsats", (other_weekday,), ("09:00", "14:00"), 45))
     return tuple(demands)
@@ -198,26 +143,16 @@ def _days_worked(pattern: str, part_time: bool, scheduled: dict[int, int]) -> li
 
 
 def generate(
-    *,
-    customers: int,
-    staff: int,
-    days: int = 14,
-    seed: int = 1,
-    start: date = date(2026, 11, 23),
-    group_size: int = 15,
+    *, customers: int, staff: int, days: int = 14, seed: int = 1,
+    start: date = date(2026, 11, 23), group_size: int = 15,
 ) -> Instance:
     """An instance of ``customers`` customers and ``staff`` staff over ``days`` days from
     ``start`` (a Monday keeps the rota's weekends on weekends)."""
     rng = random.Random(seed)  # noqa: S311 - reproducible test data, nothing secret
     groups = max(1, round(staff / group_size))
     offices = [
-        _offset(
-            CENTRE,
-            2.5 * math.sin(2 * math.pi * g / groups),
-            2.5 * math.cos(2 * math.pi * g / groups),
-        )
-        if groups > 1
-        else CENTRE
+        _offset(CENTRE, 2.5 * math.sin(2 * math.pi * g / groups),
+                2.5 * math.cos(2 * math.pi * g / groups)) if groups > 1 else CENTRE
         for g in range(groups)
     ]
     staff_members: list[StaffMember] = []
@@ -250,16 +185,10 @@ def generate(
             first = start + timedelta(days=rng.randrange(max(1, days - 6)))
             absences.append(Absence(first, first + timedelta(days=6)))
         staff_id = f"s{i + 1:03d}"
-        staff_members.append(
-            StaffMember(
-                staff_id,
-                offices[group],
-                competences,
-                frozenset(delegations),
-                shifts,
-                tuple(absences),
-            )
-        )
+        staff_members.append(StaffMember(
+            staff_id, offices[group], competences, frozenset(delegations), shifts,
+            tuple(absences),
+        ))
         if not evening and "underskoterska" in competences:
             day_staff_by_group[group].append(staff_id)
 
@@ -278,11 +207,8 @@ def generate(
     result: list[Customer] = []
     for k, (_, _, location) in enumerate(placed):
         old = rng.random() < 0.88
-        born = date(
-            rng.randint(1925, 1958) if old else rng.randint(1962, 1995),
-            rng.randint(1, 12),
-            rng.randint(1, 28),
-        )
+        born = date(rng.randint(1925, 1958) if old else rng.randint(1962, 1995),
+                    rng.randint(1, 12), rng.randint(1, 28))
         contact = fok[k] if rng.random() < 0.97 else None
         result.append(Customer(f"k{k + 1:04d}", location, born, contact, _customer_demands(rng)))
     return Instance(start, days, tuple(result), tuple(staff_members), SpeedModel())

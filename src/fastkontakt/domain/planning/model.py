@@ -239,11 +239,7 @@ class Instance:
         """The same instance with extra absences for some staff (to re-plan after them)."""
         staff = tuple(
             StaffMember(
-                s.id,
-                s.location,
-                s.competences,
-                s.delegations,
-                s.shifts,
+                s.id, s.location, s.competences, s.delegations, s.shifts,
                 s.absences + absences.get(s.id, ()),
             )
             for s in self.staff

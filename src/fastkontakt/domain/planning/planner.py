@@ -117,17 +117,23 @@ class _Places:
 
 
 def _capacity(member: StaffMember, day: date) -> int:
-    return sum(s.end - s.start - sum(b.minutes for b in s.breaks) for s in member.shifts_on(day))
+    return sum(
+        s.end - s.start - sum(b.minutes for b in s.breaks) for s in member.shifts_on(day)
+    )
 
 
-def _teams(instance: Instance, fixed: dict[str, set[str]]) -> dict[str, set[str]]:
+def _teams(
+    instance: Instance, fixed: dict[str, set[str]]
+) -> dict[str, set[str]]:
     """Each customer's team: the fast omsorgskontakt and the fewest others covering the rest."""
     staff = instance.staff
     by_customer: dict[str, list[Visit]] = {}
     for visit in instance.visits:
         by_customer.setdefault(visit.customer, []).append(visit)
     ledger: dict[tuple[str, date], int] = {}
-    room = {(m.id, day): _capacity(m, day) * LEDGER_FILL for m in staff for day in instance.dates}
+    room = {
+        (m.id, day): _capacity(m, day) * LEDGER_FILL for m in staff for day in instance.dates
+    }
     teams: dict[str, set[str]] = {}
     # Sweep: customers by nearest start location, then by direction from it, so that the
     # customers sharing a substitute lie together (short routes) rather than all over town.
@@ -156,7 +162,10 @@ def _teams(instance: Instance, fixed: dict[str, set[str]]) -> dict[str, set[str]
         candidates = {}
         for v in visits:
             able = [m for m in staff if fits(m, v)]
-            own = [m for m in able if m.location == group or m.id == customer.fast_omsorgskontakt]
+            own = [
+                m for m in able
+                if m.location == group or m.id == customer.fast_omsorgskontakt
+            ]
             candidates[v.id] = own if len(own) >= min(v.staff_count, len(able)) else able
         model = cp_model.CpModel()
         chosen = {m.id: model.new_bool_var(m.id) for m in staff}
@@ -194,9 +203,7 @@ def _teams(instance: Instance, fixed: dict[str, set[str]]) -> dict[str, set[str]
             able = sorted(
                 (m for m in candidates[visit.id] if m.id in team),
                 key=lambda m: (
-                    m.id != customer.fast_omsorgskontakt,
-                    ledger.get((m.id, visit.day), 0),
-                    m.id,
+                    m.id != customer.fast_omsorgskontakt, ledger.get((m.id, visit.day), 0), m.id
                 ),
             )
             for member in able[: visit.staff_count]:
@@ -269,15 +276,10 @@ def _day_job(
         for k, shift in enumerate(member.shifts_on(day)):
             place = places.index[member.location]
             vehicles.append((member.id, k))
-            routing_vehicles.append(
-                RoutingVehicle(
-                    place,
-                    place,
-                    shift.start,
-                    shift.end,
-                    tuple((b.earliest, b.latest, b.minutes) for b in shift.breaks),
-                )
-            )
+            routing_vehicles.append(RoutingVehicle(
+                place, place, shift.start, shift.end,
+                tuple((b.earliest, b.latest, b.minutes) for b in shift.breaks),
+            ))
     vehicle_places = [vehicle.start_place for vehicle in routing_vehicles]
     nodes: list[tuple[Visit, int]] = []
     node_places: list[int] = []
@@ -287,13 +289,10 @@ def _day_job(
     reachable = {
         visit.id: min(
             (
-                shift.start
-                + int(
-                    places.travel[
-                        places.index[instance.staff_by_id[staff_id].location],
-                        places.index[instance.customer_by_id[visit.customer].location],
-                    ]
-                )
+                shift.start + int(places.travel[
+                    places.index[instance.staff_by_id[staff_id].location],
+                    places.index[instance.customer_by_id[visit.customer].location],
+                ])
                 for staff_id, k in vehicles
                 for shift in (instance.staff_by_id[staff_id].shifts_on(day)[k],)
             ),
@@ -302,14 +301,11 @@ def _day_job(
         for visit in visits
         if visit.staff_count > 1
     }
-
     def between(a: str, b: str) -> int:
-        return int(
-            places.travel[
-                places.index[instance.customer_by_id[a].location],
-                places.index[instance.customer_by_id[b].location],
-            ]
-        )
+        return int(places.travel[
+            places.index[instance.customer_by_id[a].location],
+            places.index[instance.customer_by_id[b].location],
+        ])
 
     fixed_starts = _double_starts(visits, previous_starts, reachable, between)
     for visit in visits:
@@ -355,13 +351,9 @@ def _day_job(
             # when they can: the day splits further, into one part per group. A second pass
             # without this rule places what a group could not (see ``plan``).
             place = places.index[customer.location]
-            nearest = (
-                min(
-                    (int(places.travel[vehicle_places[v], place]), vehicle_places[v]) for v in able
-                )[1]
-                if able
-                else -1
-            )
+            nearest = min(
+                (int(places.travel[vehicle_places[v], place]), vehicle_places[v]) for v in able
+            )[1] if able else -1
             keep = teams.get(visit.customer, set())
             if weights.continuity and customer.fast_omsorgskontakt:
                 keep = keep | {customer.fast_omsorgskontakt}
@@ -425,37 +417,32 @@ def _split(job: _DayJob) -> list[_DayJob]:
             initial = [
                 [new_node[n] for n in problem.initial_routes[v] if n in keep] for v in vehicles
             ]
-        parts.append(
-            _DayJob(
-                job.day,
-                RoutingProblem(
-                    travel=problem.travel,
-                    places=[problem.places[n] for n in nodes],
-                    service=[problem.service[n] for n in nodes],
-                    earliest=[problem.earliest[n] for n in nodes],
-                    latest=[problem.latest[n] for n in nodes],
-                    vehicles=[problem.vehicles[v] for v in vehicles],
-                    allowed=[
-                        [new_vehicle[v] for v in problem.allowed[n] or [] if v in new_vehicle]
-                        for n in nodes
-                    ],
-                    node_costs=[
-                        {
-                            new_vehicle[v]: c
-                            for v, c in problem.node_costs[n].items()
-                            if v in new_vehicle
-                        }
-                        for n in nodes
-                    ],
-                    penalties=[problem.penalties[n] for n in nodes],
-                    travel_weight=problem.travel_weight,
-                    initial_routes=initial,
-                ),
-                [job.vehicles[v] for v in vehicles],
-                [job.nodes[n] for n in nodes],
-                job.time_limit,
-            )
-        )
+        parts.append(_DayJob(
+            job.day,
+            RoutingProblem(
+                travel=problem.travel,
+                places=[problem.places[n] for n in nodes],
+                service=[problem.service[n] for n in nodes],
+                earliest=[problem.earliest[n] for n in nodes],
+                latest=[problem.latest[n] for n in nodes],
+                vehicles=[problem.vehicles[v] for v in vehicles],
+                allowed=[
+                    [new_vehicle[v] for v in problem.allowed[n] or [] if v in new_vehicle]
+                    for n in nodes
+                ],
+                node_costs=[
+                    {new_vehicle[v]: c for v, c in problem.node_costs[n].items()
+                     if v in new_vehicle}
+                    for n in nodes
+                ],
+                penalties=[problem.penalties[n] for n in nodes],
+                travel_weight=problem.travel_weight,
+                initial_routes=initial,
+            ),
+            [job.vehicles[v] for v in vehicles],
+            [job.nodes[n] for n in nodes],
+            job.time_limit,
+        ))
     if not groups and job.nodes:
         parts.append(job)  # no one works: every visit is left out
     return parts
@@ -485,9 +472,9 @@ def _unchanged_days(instance: Instance, previous: Plan) -> set[date]:
     return same
 
 
-def _read_day(
-    job: _DayJob, solution: RoutingSolution
-) -> tuple[list[PlannedVisit], list[PlannedBreak], list[str]]:
+def _read_day(job: _DayJob, solution: RoutingSolution) -> tuple[
+    list[PlannedVisit], list[PlannedBreak], list[str]
+]:
     starts: dict[str, int] = {}
     staff_of: dict[str, list[str]] = {}
     for v, route in enumerate(solution.routes):
@@ -567,7 +554,9 @@ def plan(
             if old.day in unchanged:
                 kept_visits.append(planned)
         kept_breaks = [b for b in previous_plan.breaks if b.day in unchanged]
-        kept_unplanned = [v for v in previous_plan.unplanned if old_visits[v].day in unchanged]
+        kept_unplanned = [
+            v for v in previous_plan.unplanned if old_visits[v].day in unchanged
+        ]
         present = set(instance.staff_by_id)
         fixed = {c: {s for s in team if s in present} for c, team in fixed.items()}
 
@@ -591,18 +580,9 @@ def plan(
             jobs = [
                 part
                 for day in wave
-                for part in _split(
-                    _day_job(
-                        instance,
-                        places,
-                        day,
-                        weights,
-                        teams,
-                        previous,
-                        previous_starts,
-                        0.0,
-                    )
-                )
+                for part in _split(_day_job(
+                    instance, places, day, weights, teams, previous, previous_starts, 0.0,
+                ))
             ]
             jobs.sort(key=lambda job: -len(job.nodes))
             # Each part gets a share of the wave's processor time by its number of visits.
@@ -623,14 +603,7 @@ def plan(
                 ):
                     continue
                 full = _day_job(
-                    instance,
-                    places,
-                    day,
-                    weights,
-                    teams,
-                    previous,
-                    previous_starts,
-                    0.0,
+                    instance, places, day, weights, teams, previous, previous_starts, 0.0,
                     local=False,
                 )
                 for part in _split(full):
@@ -647,11 +620,11 @@ def plan(
                 better_days = set()
                 for day in {d for d, _ in again}:
                     before = sum(
-                        len(results[k][0].dropped) for k, job in enumerate(jobs) if job.day == day
+                        len(results[k][0].dropped) for k, job in enumerate(jobs)
+                        if job.day == day
                     )
                     after = sum(
-                        len(second_results[k][0].dropped)
-                        for k, part in enumerate(second)
+                        len(second_results[k][0].dropped) for k, part in enumerate(second)
                         if part.day == day
                     )
                     if after < before:
@@ -661,7 +634,8 @@ def plan(
                     part for part in second if part.day in better_days
                 ]
                 results = [results[k] for k in keep] + [
-                    second_results[k] for k, part in enumerate(second) if part.day in better_days
+                    second_results[k] for k, part in enumerate(second)
+                    if part.day in better_days
                 ]
             for job, (solution, seconds) in zip(jobs, results, strict=True):
                 solve_seconds += seconds
@@ -722,11 +696,8 @@ def objective_terms(
             1 for p in plan.visits if p.visit not in before or before[p.visit].staff != p.staff
         ) + sum(1 for v in before if v not in plan.by_visit)
     objective = (
-        weights.travel * travel
-        + weights.not_fok * not_fok
-        + weights.new_staff * new_staff
-        + weights.change * changed
-        + weights.unplanned * len(plan.unplanned)
+        weights.travel * travel + weights.not_fok * not_fok + weights.new_staff * new_staff
+        + weights.change * changed + weights.unplanned * len(plan.unplanned)
     )
     return {
         "objective": objective,

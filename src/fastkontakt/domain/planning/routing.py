@@ -156,7 +156,9 @@ def solve(
         solver.Add(time.CumulVar(manager.NodeToIndex(a)) == time.CumulVar(manager.NodeToIndex(b)))
 
     break_vars: list[list[pywrapcp.IntervalVar]] = []
-    visit_transits = [int(service[manager.IndexToNode(index)]) for index in range(routing.Size())]
+    visit_transits = [
+        int(service[manager.IndexToNode(index)]) for index in range(routing.Size())
+    ]
     for v, vehicle in enumerate(vehicles):
         intervals = [
             solver.FixedDurationIntervalVar(earliest, latest, minutes, False, f"break {v} {k}")
@@ -201,6 +203,8 @@ def solve(
             served.add(node)
             index = solution.Value(routing.NextVar(index))
         routes.append(route)
-    breaks = [[solution.StartValue(interval) for interval in intervals] for intervals in break_vars]
+    breaks = [
+        [solution.StartValue(interval) for interval in intervals] for intervals in break_vars
+    ]
     dropped = [i for i in range(n) if i not in served]
     return RoutingSolution(routes, breaks, dropped, solution.ObjectiveValue(), "solved")

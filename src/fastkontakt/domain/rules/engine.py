@@ -18,17 +18,8 @@ from fastkontakt.domain.model import Patient, Staff, Unit
 from fastkontakt.domain.rules import gavleborg, lag, norrbotten, rutin
 from fastkontakt.domain.rules.base import Context, Parameters, Rule
 
-__all__ = [
-    "POLICIES",
-    "RULES",
-    "Directory",
-    "Finding",
-    "Parameters",
-    "Policy",
-    "evaluate",
-    "evaluate_patient",
-    "policy_named",
-]
+__all__ = ["POLICIES", "RULES", "Directory", "Finding", "Parameters", "Policy", "evaluate",
+           "evaluate_patient", "policy_named"]
 
 PACKS: dict[str, tuple[Rule, ...]] = {
     "lag": lag.RULES,

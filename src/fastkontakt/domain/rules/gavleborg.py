@@ -27,11 +27,6 @@ def contact_eligible(patient: Patient, context: Context) -> Iterator[Hit]:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule(
-        "contact-eligible",
-        "gavleborg",
-        "contact",
-        "Region Gävleborgs rutin: medarbetare upplagda som valbara",
-        contact_eligible,
-    ),
+    Rule("contact-eligible", "gavleborg", "contact",
+         "Region Gävleborgs rutin: medarbetare upplagda som valbara", contact_eligible),
 )

@@ -264,10 +264,8 @@ INFORMED_KINDS = frozenset(KIND_OWN)
 def contact_informed(patient: Patient, context: Context) -> Iterator[Hit]:
     as_of = context.as_of
     for contact in patient.contacts:
-        if (
-            contact.kind in INFORMED_KINDS
-            and contact.informed is None
-            and current(contact.end, as_of)
+        if contact.kind in INFORMED_KINDS and contact.informed is None and current(
+            contact.end, as_of
         ):
             yield Hit(
                 contact.id,
@@ -319,104 +317,53 @@ def residential_care_contact(patient: Patient, context: Context) -> Iterator[Hit
         or any(_current(patient, context, "fast_omsorgskontakt"))
     ):
         return
-    since = f" sedan {_fmt(patient.residence_from)}" if patient.residence_from is not None else ""
+    since = (
+        f" sedan {_fmt(patient.residence_from)}" if patient.residence_from is not None else ""
+    )
     yield Hit(
         None,
         residential_care_due(patient, parameters),
-        f"Personen bor i särskilt boende för äldre{since} men ingen fast omsorgskontakt är utsedd.",
+        f"Personen bor i särskilt boende för äldre{since} men ingen fast omsorgskontakt är "
+        "utsedd.",
     )
 
 
 RULES: tuple[Rule, ...] = (
-    Rule(
-        "contact-on-request",
-        "lag",
-        "patient",
-        "6 kap. 2 § patientlagen (2014:821); 4 kap. 1 § HSF (2017:80)",
-        contact_on_request,
-    ),
-    Rule(
-        "life-threatening-physician",
-        "lag",
-        "patient",
-        "SOSFS 2011:7 (livsuppehållande behandling)",
-        life_threatening_physician,
-    ),
-    Rule(
-        "discharge-contact",
-        "lag",
-        "patient",
-        "lag (2017:612) om samverkan vid utskrivning",
-        discharge_contact,
-    ),
-    Rule("discharge-sip-invitation", "lag", "patient", "lag (2017:612)", discharge_sip_invitation),
-    Rule(
-        "home-care-contact",
-        "lag",
-        "patient",
-        "socialtjänstlagen (2025:400), tidigare 4 kap. 2 b § SoL (2001:453): den som har "
-        "hemtjänst ska erbjudas en fast omsorgskontakt",
-        home_care_contact,
-    ),
-    Rule(
-        "omsorgskontakt-profession",
-        "lag",
-        "contact",
-        "socialtjänstlagen (2025:400), tidigare 3 kap. 3 d § SoL (2001:453): endast "
-        "undersköterska får utses, från 2023-07-01",
-        omsorgskontakt_profession,
-    ),
-    Rule(
-        "lakarkontakt-profession",
-        "lag",
-        "contact",
-        "hälso- och sjukvårdslagen (2017:30), fast läkarkontakt i primärvården",
-        lakarkontakt_profession,
-    ),
-    Rule(
-        "lakarkontakt-listed-unit",
-        "lag",
-        "contact",
-        "hälso- och sjukvårdslagen (2017:30)",
-        lakarkontakt_listed_unit,
-    ),
-    Rule(
-        "contact-staff-at-unit",
-        "lag",
-        "contact",
-        "4 kap. 1 § HSF (2017:80): verksamhetschefens ansvarsområde avgränsar uppdraget",
-        contact_staff_at_unit,
-    ),
-    Rule(
-        "contact-informed",
-        "lag",
-        "contact",
-        "patientlagen (2014:821) om information om fast vårdkontakt och fast läkarkontakt; "
-        "rutin för fast omsorgskontakt; Region Norrbottens anvisning (skriftlig information "
-        "om samordningsansvarig för SIP)",
-        contact_informed,
-    ),
-    Rule(
-        "transfer-consent",
-        "lag",
-        "patient",
-        "offentlighets- och sekretesslagen (2009:400); rutin vid avslut av insats",
-        transfer_consent,
-    ),
-    Rule(
-        "contact-needed",
-        "lag",
-        "patient",
-        "6 kap. 2 § patientlagen (2014:821): fast vårdkontakt ska utses om det är nödvändigt "
-        "för patientens behov av trygghet, kontinuitet, samordning och säkerhet",
-        contact_needed,
-    ),
-    Rule(
-        "residential-care-contact",
-        "lag",
-        "patient",
-        "socialtjänstlagen (2025:400) i lydelse från 2026-07-01 (prop. 2025/26:60): den som "
-        "bor i särskilt boende för äldre ska erbjudas en fast omsorgskontakt",
-        residential_care_contact,
-    ),
+    Rule("contact-on-request", "lag", "patient",
+         "6 kap. 2 § patientlagen (2014:821); 4 kap. 1 § HSF (2017:80)", contact_on_request),
+    Rule("life-threatening-physician", "lag", "patient",
+         "SOSFS 2011:7 (livsuppehållande behandling)", life_threatening_physician),
+    Rule("discharge-contact", "lag", "patient",
+         "lag (2017:612) om samverkan vid utskrivning", discharge_contact),
+    Rule("discharge-sip-invitation", "lag", "patient",
+         "lag (2017:612)", discharge_sip_invitation),
+    Rule("home-care-contact", "lag", "patient",
+         "socialtjänstlagen (2025:400), tidigare 4 kap. 2 b § SoL (2001:453): den som har "
+         "hemtjänst ska erbjudas en fast omsorgskontakt", home_care_contact),
+    Rule("omsorgskontakt-profession", "lag", "contact",
+         "socialtjänstlagen (2025:400), tidigare 3 kap. 3 d § SoL (2001:453): endast "
+         "undersköterska får utses, från 2023-07-01", omsorgskontakt_profession),
+    Rule("lakarkontakt-profession", "lag", "contact",
+         "hälso- och sjukvårdslagen (2017:30), fast läkarkontakt i primärvården",
+         lakarkontakt_profession),
+    Rule("lakarkontakt-listed-unit", "lag", "contact",
+         "hälso- och sjukvårdslagen (2017:30)", lakarkontakt_listed_unit),
+    Rule("contact-staff-at-unit", "lag", "contact",
+         "4 kap. 1 § HSF (2017:80): verksamhetschefens ansvarsområde avgränsar uppdraget",
+         contact_staff_at_unit),
+    Rule("contact-informed", "lag", "contact",
+         "patientlagen (2014:821) om information om fast vårdkontakt och fast läkarkontakt; "
+         "rutin för fast omsorgskontakt; Region Norrbottens anvisning (skriftlig information "
+         "om samordningsansvarig för SIP)", contact_informed),
+    Rule("transfer-consent", "lag", "patient",
+         "offentlighets- och sekretesslagen (2009:400); rutin vid avslut av insats",
+         transfer_consent),
+    Rule("contact-needed", "lag", "patient",
+         "6 kap. 2 § patientlagen (2014:821): fast vårdkontakt ska utses om det är nödvändigt "
+         "för patientens behov av trygghet, kontinuitet, samordning och säkerhet",
+         contact_needed),
+    Rule("residential-care-contact", "lag", "patient",
+         "socialtjänstlagen (2025:400) i lydelse från 2026-07-01 (prop. 2025/26:60): den som "
+         "bor i särskilt boende för äldre ska erbjudas en fast omsorgskontakt",
+         residential_care_contact),
 )

@@ -35,11 +35,6 @@ def coordinator_setting(patient: Patient, context: Context) -> Iterator[Hit]:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule(
-        "coordinator-setting",
-        "norrbotten",
-        "contact",
-        "Region Norrbottens anvisning om fast vårdkontakt",
-        coordinator_setting,
-    ),
+    Rule("coordinator-setting", "norrbotten", "contact",
+         "Region Norrbottens anvisning om fast vårdkontakt", coordinator_setting),
 )

@@ -60,9 +60,13 @@ def plan_initial_update(patient: Patient, context: Context) -> Iterator[Hit]:
 
 def plan_revision(patient: Patient, context: Context) -> Iterator[Hit]:
     plan = patient.implementation_plan
-    if plan is None or not any(active_on(d.start, d.end, context.as_of) for d in patient.home_care):
+    if plan is None or not any(
+        active_on(d.start, d.end, context.as_of) for d in patient.home_care
+    ):
         return
-    latest = max((plan.established, plan.updated_by_contact or plan.established, *plan.revisions))
+    latest = max(
+        (plan.established, plan.updated_by_contact or plan.established, *plan.revisions)
+    )
     yield Hit(
         None,
         add_months(latest, context.parameters.plan_revision_months),
@@ -158,7 +162,9 @@ def continuity_share(patient: Patient, context: Context) -> Iterator[Hit]:
     if not holders:
         return
     window_start = as_of - timedelta(days=context.parameters.continuity_window_days - 1)
-    visits = [v for v in patient.visits if v.kind == "omsorg" and window_start <= v.date <= as_of]
+    visits = [
+        v for v in patient.visits if v.kind == "omsorg" and window_start <= v.date <= as_of
+    ]
     if len(visits) < context.parameters.continuity_min_visits:
         return
     by_holder = sum(1 for v in visits if v.staff in holders)
@@ -173,48 +179,21 @@ def continuity_share(patient: Patient, context: Context) -> Iterator[Hit]:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule(
-        "one-coordinator",
-        "rutin",
-        "patient",
-        "Region Norrbottens anvisning: endast en med samordningsansvar",
-        one_coordinator,
-    ),
-    Rule(
-        "plan-initial-update",
-        "rutin",
-        "patient",
-        "rutin för fast omsorgskontakt: uppdatera genomförandeplanen inom 14 dagar",
-        plan_initial_update,
-    ),
-    Rule(
-        "plan-revision",
-        "rutin",
-        "patient",
-        "rutin: revidera genomförandeplanen senast var 6:e månad",
-        plan_revision,
-    ),
-    Rule(
-        "contact-vacancy",
-        "rutin",
-        "contact",
-        "rutin för fast omsorgskontakt: överlämning när personal slutar eller är borta en "
-        "längre period",
-        contact_vacancy,
-    ),
-    Rule(
-        "sip-coordinator",
-        "rutin",
-        "patient",
-        "Region Norrbottens anvisning: samordningsansvar dokumenteras i planen",
-        sip_coordinator,
-    ),
-    Rule(
-        "continuity-share",
-        "rutin",
-        "patient",
-        "rutin för fast omsorgskontakt: den fasta omsorgskontakten ska genomföra merparten av "
-        "omsorgsarbetet",
-        continuity_share,
-    ),
+    Rule("one-coordinator", "rutin", "patient",
+         "Region Norrbottens anvisning: endast en med samordningsansvar", one_coordinator),
+    Rule("plan-initial-update", "rutin", "patient",
+         "rutin för fast omsorgskontakt: uppdatera genomförandeplanen inom 14 dagar",
+         plan_initial_update),
+    Rule("plan-revision", "rutin", "patient",
+         "rutin: revidera genomförandeplanen senast var 6:e månad", plan_revision),
+    Rule("contact-vacancy", "rutin", "contact",
+         "rutin för fast omsorgskontakt: överlämning när personal slutar eller är borta en "
+         "längre period", contact_vacancy),
+    Rule("sip-coordinator", "rutin", "patient",
+         "Region Norrbottens anvisning: samordningsansvar dokumenteras i planen",
+         sip_coordinator),
+    Rule("continuity-share", "rutin", "patient",
+         "rutin för fast omsorgskontakt: den fasta omsorgskontakten ska genomföra merparten av "
+         "omsorgsarbetet",
+         continuity_share),
 )

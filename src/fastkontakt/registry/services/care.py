@@ -806,7 +806,9 @@ def information_transfer_consent_record(
             raise _refuse("transfer", "Överföringen är redan registrerad med samtycke.")
         transfer.consent = True
         transfer.save(update_fields=["consent"])
-        person_write_log(actor=actor, person=person, unit=unit, what="information_transfer.consent")
+        person_write_log(
+            actor=actor, person=person, unit=unit, what="information_transfer.consent"
+        )
     return transfer
 
 
@@ -832,7 +834,9 @@ def person_residence_record(
     problems: list[Problem] = []
     if residence not in RESIDENCES:
         problems.append(Problem("residence", "Välj ordinärt eller särskilt boende."))
-    if residence_from is not None and residence_from > as_of + timedelta(days=_DECISION_AHEAD_DAYS):
+    if residence_from is not None and residence_from > as_of + timedelta(
+        days=_DECISION_AHEAD_DAYS
+    ):
         problems.append(
             Problem("residence_from", "Inflyttningen får ligga högst ett år framåt i tiden.")
         )

@@ -28,7 +28,6 @@ from fastkontakt.web.views.base import actor_of, translate_domain_errors
 
 PAGE_SIZE = 50
 
-
 class WorklistFilter(Form):
     unit = forms.TypedChoiceField(label="Enhet", coerce=int)
     # Free values: an unknown rule, kind or staff member simply matches no row.
