@@ -181,6 +181,39 @@ class LockedOutFilter(axes_admin.IsLockedOutFilter):  # type: ignore[misc]
         return (("yes", "Ja"), ("no", "Nej"))
 
 
+#: Browsers and systems as a user agent names them, in the order they must be looked for (Edge
+#: and Opera also say Chrome, Chrome also says Safari).
+_BROWSERS = (
+    ("Edg/", "Edge"),
+    ("OPR/", "Opera"),
+    ("Firefox/", "Firefox"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+)
+_SYSTEMS = (
+    ("Windows", "Windows"),
+    ("Android", "Android"),
+    ("iPhone", "iOS"),
+    ("iPad", "iOS"),
+    ("CrOS", "ChromeOS"),
+    ("Mac OS X", "macOS"),
+    ("Linux", "Linux"),
+)
+
+
+def browser_name(user_agent: str | None) -> str:
+    """The browser and its system in a few words ("Chrome på Linux"): the full user agent is a
+    string of codes (``X11; Linux x86_64``), and the name is what a reader needs. The full
+    string stays searchable."""
+    if not user_agent or user_agent == "<unknown>":
+        return "Okänd webbläsare"
+    browser = next((name for mark, name in _BROWSERS if mark in user_agent), None)
+    system = next((name for mark, name in _SYSTEMS if mark in user_agent), None)
+    if browser is None:
+        return "Annan webbläsare" if system is None else f"Webbläsare på {system}"
+    return browser if system is None else f"{browser} på {system}"
+
+
 class _LoginColumns:
     """The columns every login record has, by their Swedish names."""
 
@@ -197,8 +230,8 @@ class _LoginColumns:
         return _or_empty(entry.username)
 
     @admin.display(description="Webbläsare", ordering="user_agent")
-    def browser(self, entry: Any) -> object:
-        return _or_empty(entry.user_agent)
+    def browser(self, entry: Any) -> str:
+        return browser_name(entry.user_agent)
 
     @admin.display(description="Sida", ordering="path_info")
     def page(self, entry: Any) -> object:
