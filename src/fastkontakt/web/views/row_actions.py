@@ -32,8 +32,6 @@ class RowAction:
     label: str
     url: str
     hint: str = ""
-    unit_name: str = ""
-    """The unit the form acts for."""
 
 
 def contact_pks(rows: Iterable[WorklistRow], units: Iterable[Unit]) -> dict[str, int]:
@@ -75,7 +73,7 @@ def row_action(
             if about_pk is not None:
                 query["takes_over"] = about_pk
         url = reverse("web:appoint", args=[person]) + "?" + urlencode(query)
-    return RowAction(way.label, url, way.hint, unit.name)
+    return RowAction(way.label, url, way.hint)
 
 
 def viewer_row_actions(
