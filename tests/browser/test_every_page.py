@@ -86,12 +86,6 @@ NOT_PAGES = {
     "admin:reminders_outgoingmail_history": "a reminder mail: written by the daily job",
 }
 
-#: Third-party admin pages whose labels and help texts are hard-coded English (django-otp,
-#: django-axes, django-tasks-db): checked by axe, but their text is a known gap
-#: (tests/web/test_screen_text.py has the strict expected failure that records it).
-THIRD_PARTY_ADMIN = ("/admin/otp_totp/", "/admin/axes/", "/admin/django_tasks_database/")
-
-
 SIDEWAYS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 
@@ -730,7 +724,6 @@ def test_no_page_shows_a_rule_id_or_a_personnummer_without_hyphen(walk: Walk) ->
         f"{seen.path} ({seen.label}, {seen.role}): " + "; ".join(dict.fromkeys(found))
         for seen in walk.pages
         if seen.checked
-        and not seen.path.startswith(THIRD_PARTY_ADMIN)
         and (found := screen_text_problems(seen.text))
     ]
 

@@ -181,7 +181,8 @@ def test_the_staff_page_shows_contacts_and_deadlines_and_logs_the_people(centre:
     assert "Försenade (2)" in page
     assert "Fast vårdkontakt: 2" in page
     anna = Person.objects.get(name="Anna Andersson")
-    assert f'href="{reverse("web:person", args=[anna.pk])}">Åtgärda</a>' in (
+    # the letter that resolves "not told in writing", as on the unit's worklist
+    assert f'href="{reverse("web:letters", args=[anna.pk])}">Skicka brev</a>' in (
         response.content.decode()
     )
     reads = list(

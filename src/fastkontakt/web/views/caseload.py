@@ -38,7 +38,7 @@ from fastkontakt.registry.services.units import (
 )
 from fastkontakt.web.forms import Form
 from fastkontakt.web.views.base import actor_of, form_errors_add, translate_domain_errors
-from fastkontakt.web.views.care import SECTION_RULES
+from fastkontakt.web.views.row_actions import viewer_row_actions
 
 KIND_LABELS: dict[str, str] = {kind: str(label) for kind, label in CONTACT_KIND_CHOICES}
 
@@ -177,16 +177,16 @@ def caseload_eligible(request: HttpRequest, unit_pk: int, staff_pk: int) -> Http
 # --- the staff member -------------------------------------------------------------------------
 
 
-_CARE_RULES = frozenset(rule for rules in SECTION_RULES.values() for rule in rules)
-
-
-def _resolved_at(rule: str) -> str:
-    """The page where a finding is resolved: the care page for home care, discharge, SIP and
-    transfers, the person's page (their contacts) for the rest."""
-    return "web:care" if rule in _CARE_RULES else "web:person"
-
-
-def _staff_context(caseload: StaffCaseload, *, own: bool) -> dict[str, Any]:
+def _staff_context(actor: Actor, caseload: StaffCaseload, *, own: bool) -> dict[str, Any]:
+    # Each deadline's button is the one the worklist of an owning unit shows the viewer (the
+    # staff member's own units first), or words saying which unit handles it: no dead ends.
+    actions = viewer_row_actions(
+        actor,
+        caseload.deadlines,
+        as_of=caseload.as_of,
+        prefer=[pk for pk, _ in caseload.units],
+    )
+    rows = list(zip(caseload.deadlines, actions, strict=True))
     return {
         "caseload": caseload,
         # the heading says whose page it is: "Mina ..." only on one's own
@@ -197,8 +197,8 @@ def _staff_context(caseload: StaffCaseload, *, own: bool) -> dict[str, Any]:
                 group,
                 GROUP_LABELS[group],
                 [
-                    (row, KIND_LABELS.get(row.kind or "", ""), _resolved_at(row.rule))
-                    for row in caseload.deadlines
+                    (row, KIND_LABELS.get(row.kind or "", ""), action)
+                    for row, action in rows
                     if row.group == group
                 ],
             )
@@ -213,7 +213,7 @@ def _staff_context(caseload: StaffCaseload, *, own: bool) -> dict[str, Any]:
 def caseload_staff(request: HttpRequest, staff_pk: int) -> HttpResponse:
     actor = actor_of(request)
     caseload = staff_caseload_get(actor=actor, staff_pk=staff_pk)
-    context = _staff_context(caseload, own=actor.staff_pk == caseload.staff_pk)
+    context = _staff_context(actor, caseload, own=actor.staff_pk == caseload.staff_pk)
     return render(request, "web/caseload/staff.html", context)
 
 

@@ -7,7 +7,6 @@ person's page: a worklist row names the person and what is wrong with their care
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from django import forms
 from django.http import HttpRequest, HttpResponse
@@ -19,12 +18,13 @@ from django.views.decorators.http import require_http_methods
 from fastkontakt.access.actors import Actor
 from fastkontakt.access.models import UNIT_ROLES
 from fastkontakt.access.selectors import persons_read
-from fastkontakt.compliance.resolutions import Resolution, resolution_for
+from fastkontakt.compliance.resolutions import resolution_for
 from fastkontakt.compliance.worklists import GROUP_LABELS, Worklist, WorklistRow, worklist_get
 from fastkontakt.domain.errors import NotAllowed
-from fastkontakt.registry.models import CONTACT_KIND_CHOICES, Contact, Person, Unit
+from fastkontakt.registry.models import CONTACT_KIND_CHOICES, Person, Unit
 from fastkontakt.web.forms import Form
 from fastkontakt.web.views.base import actor_of, translate_domain_errors
+from fastkontakt.web.views.row_actions import RowAction, contact_pks, row_action
 
 PAGE_SIZE = 50
 
@@ -89,9 +89,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
 @dataclass(frozen=True, slots=True)
 class RowView:
     row: WorklistRow
-    action: tuple[str, str]
-    """Label and address of the form that resolves the row."""
-    hint: str = ""
+    action: RowAction
+    """The button of the form that resolves the row."""
 
 
 def _readable_rows(
@@ -109,46 +108,13 @@ def _readable_rows(
             on=listing.as_of,
         )
     }
-    contact_ids = {row.contact for row in listing.rows if row.contact} | {
-        contact
-        for row in listing.rows
-        if (contact := row.owners.contact_at(unit.hsa_id)) is not None
-    }
-    contact_pks = dict(
-        Contact.objects.filter(external_id__in=contact_ids).values_list("external_id", "pk")
-    )
+    pks = contact_pks(listing.rows, [unit])
     views = []
     for row in listing.rows:
         way = resolution_for(row.rule, unit.type, roles)
         if row.person_pk in readable and way is not None:
-            views.append(RowView(row, _action(row, way, unit, contact_pks), way.hint))
+            views.append(RowView(row, row_action(row, way, unit, pks)))
     return views
-
-
-def _action(
-    row: WorklistRow, way: Resolution, unit: Unit, contact_pks: dict[str, int]
-) -> tuple[str, str]:
-    """The label and address of the form that resolves the row (``compliance.resolutions``)."""
-    person = row.person_pk
-    if way.workflow == "letters":
-        return way.label, reverse("web:letters", args=[person])
-    if way.workflow == "care":
-        return way.label, reverse("web:care", args=[person]) + f"#{way.section}"
-    if way.workflow == "handover" and row.staff_pk is not None:
-        return way.label, reverse("web:handover", args=[row.staff_pk])
-    query: dict[str, str | int] = {"unit": unit.pk}
-    kind = way.kind or row.kind
-    if kind:
-        query["kind"] = kind
-    about = row.owners.contact_at(unit.hsa_id) or row.contact
-    about_pk = contact_pks.get(about or "")
-    if way.replaces and about_pk is not None:
-        query["replaces"] = about_pk
-    if way.coordinating:
-        query["coordinating"] = "on"
-        if about_pk is not None:
-            query["takes_over"] = about_pk
-    return way.label, reverse("web:appoint", args=[person]) + "?" + urlencode(query)
 
 
 urlpatterns: list[URLPattern] = [path("", worklist, name="worklist")]
