@@ -241,6 +241,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 OTP_TOTP_ISSUER = "Fast kontakt"
+# The admin never shows a second factor's secret key (django-otp shows it by default).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # An enrolment code (access.enrolment) lets a user without a code app set one up; it is issued
 # by a system administrator and lapses after this many hours.
 FASTKONTAKT_ENROLMENT_CODE_HOURS = float(os.environ.get("FASTKONTAKT_ENROLMENT_CODE_HOURS", 72))

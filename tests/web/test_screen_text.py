@@ -366,4 +366,4 @@ def test_the_third_party_admin_names_its_columns_filters_and_actions_in_swedish(
     assert columns in attempts
     assert "På spärrad Alla Ja Nej" in attempts
     assert "Ta bort markerade kodappar" in devices
-    assert "Användare Namn Tillagd Senast använd Bekräftad QR-kod" in devices
+    assert "Användare Namn Tillagd Senast använd Bekräftad" in devices
