@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fastkontakt.access.models import Role
+from fastkontakt.compliance.store import findings_refresh
 from fastkontakt.compliance.worklists import worklist_get
 from fastkontakt.registry.demo import demo_scenario
 from fastkontakt.registry.models import Staff, Unit
@@ -70,6 +71,7 @@ def test_a_contact_rule_opens_the_letter_or_the_appointment_that_resolves_it() -
     head = signed_in(make_user("hugo", [(Role.HEAD_OF_UNIT, centre)]))
     herself = signed_in(make_user("karin", [(Role.STAFF, centre)], staff=nurse))
 
+    findings_refresh()  # the data above was made without the services
     # when
     as_head = _deadlines(head, nurse)
     as_herself = _deadlines(herself, nurse)
