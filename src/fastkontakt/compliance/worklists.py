@@ -172,12 +172,12 @@ def worklist_get(
         pk=unit_pk
     )
     policy = region_policy_get()
-    connected = Person.objects.filter(care_relationship_q([unit_pk], as_of)).values("pk")
+    connected = Person.objects.filter(care_relationship_q([unit_pk], as_of))
     owned = StoredFinding.objects.filter(
         Q(Exists(FindingOwner.objects.filter(finding=OuterRef("pk"), unit_id=unit_id)))
         | Q(owner_types__contains=f",{unit_type},"),
         resolved_on__isnull=True,
-        person__in=connected,
+        person__in=connected.values("pk"),
     )
     if roles is not None:
         owned = owned.filter(
@@ -208,7 +208,7 @@ def worklist_get(
         unit_name=unit_name,
         as_of=as_of,
         policy=policy.name,
-        people=Person.objects.filter(pk__in=connected).count(),
+        people=connected.count(),
         counts={group: counts[group] for group in GROUPS},
         total=total,
         page=page,
