@@ -3,6 +3,7 @@ runs once, database errors are retried with back-off, and a schedule slot runs o
 
 from __future__ import annotations
 
+import signal
 import threading
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -18,7 +19,7 @@ from fastkontakt.runtime import queue
 from fastkontakt.runtime.models import JobEffect, ScheduleSlot, WorkerLease
 from fastkontakt.runtime.schedule import SCHEDULE, Entry, schedule_tick
 from fastkontakt.runtime.tasks import probe
-from fastkontakt.runtime.worker import LeasedWorker
+from fastkontakt.runtime.worker import LeasedWorker, worker_run
 from tests.database_faults import in_threads, shared_database
 
 _calls: list[int] = []
@@ -240,3 +241,24 @@ def test_slots_are_the_latest_due_time_in_local_time() -> None:
     assert nightly.slot(datetime.fromisoformat("2026-12-04T02:29+01:00")) == "2026-12-03"
     assert nightly.slot(datetime.fromisoformat("2026-12-04T01:30+00:00")) == "2026-12-04"
     assert hourly.slot(datetime.fromisoformat("2026-12-04T06:59+00:00")) == "2026-12-04T07"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_run_in_process_gives_back_the_callers_signal_handlers() -> None:
+    # given: the caller's own handlers (a test run, a batch script)
+    def mine(signum: int, frame: object) -> None:
+        raise AssertionError("not called")
+
+    before = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    signal.signal(signal.SIGTERM, mine)
+    try:
+        # when: a worker empties the queue in this process
+        probe.enqueue(key="signals")
+        worker_run(batch=True, schedule=False, interval=0)
+
+        # then: SIGTERM and Ctrl-C are the caller's again, not the worker's graceful stop
+        assert signal.getsignal(signal.SIGTERM) is mine
+        assert signal.getsignal(signal.SIGINT) is before[signal.SIGINT]
+    finally:
+        for signum, handler in before.items():
+            signal.signal(signum, handler)

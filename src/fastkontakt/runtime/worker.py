@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
 import threading
 from typing import Any
@@ -129,6 +130,16 @@ def worker_run(
         worker_id=worker_id or new_worker_id(),
         excluded_queue_names=[],
     )
+    # The worker stops gracefully on SIGINT/SIGTERM; whoever called it (a test, a batch run)
+    # gets its own handlers back when it returns.
+    caught = [signal.SIGINT, signal.SIGTERM]
+    if hasattr(signal, "SIGQUIT"):
+        caught.append(signal.SIGQUIT)
+    before = {signum: signal.getsignal(signum) for signum in caught}
     worker.configure_signals()
     logger.info("worker %s starts (queues %s)", worker.worker_id, queues)
-    worker.run()
+    try:
+        worker.run()
+    finally:
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
