@@ -22,7 +22,7 @@ Then, in a fresh process, side by side in one run:
 (d) the refresh of the next day: dates moved;
 
 each with its seconds, its ratio to (a), and the peak memory above baseline, summed over the
-measuring process and its worker processes (sampled from /proc every 50 ms; a worker's
+measuring process and its worker processes (sampled from /proc every 100 ms; a worker's
 baseline is the memory of a process that has only set up Django). Targets (issue 14): the
 nightly refresh of 2 500 000 people <= 120 s and <= 5 x COPY, memory < 500 MiB above baseline.
 
@@ -203,24 +203,30 @@ def _rss_kib(pid: int | str = "self") -> int:
 
 
 def _descendants(root: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        parent = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(parent, []).append(int(entry.name))
+    """Children, grandchildren, ... of ``root`` (from /proc/PID/task/TID/children: cheap)."""
     found: list[int] = []
     todo = [root]
     while todo:
         pid = todo.pop()
-        for child in children.get(pid, ()):
-            found.append(child)
-            todo.append(child)
+        try:
+            tasks = list(Path(f"/proc/{pid}/task").iterdir())
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                children = [int(c) for c in (task / "children").read_text().split()]
+            except OSError:
+                continue
+            found.extend(children)
+            todo.extend(children)
     return found
+
+
+def _is_worker(pid: int) -> bool:
+    try:
+        return b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
 
 
 class Sampler:
@@ -238,8 +244,9 @@ class Sampler:
             others = _descendants(me)
             total = _rss_kib() + sum(_rss_kib(pid) for pid in others)
             self.peak = max(self.peak, total)
-            self.workers = max(self.workers, len(others))
-            self._stop.wait(0.05)
+            # The pool's workers, not multiprocessing's resource tracker (counted, but whole).
+            self.workers = max(self.workers, sum(1 for pid in others if _is_worker(pid)))
+            self._stop.wait(0.1)
 
     def __enter__(self) -> Sampler:
         self._thread.start()
@@ -333,7 +340,6 @@ def measure(workers: int) -> None:
         f"FROM {model._meta.db_table}"
         for model, fields in read
     ]
-    people = Person.objects.count()
     count = refresh_workers(workers)
     connection.ensure_connection()
 
@@ -366,7 +372,21 @@ def measure(workers: int) -> None:
         seconds = time.perf_counter() - started
         above = sampler.peak - baseline - idle * sampler.workers
         figures.append((label, seconds, above, str(outcome)))
+        # Each figure as soon as it is measured: a long run that is stopped keeps the others.
+        copy_seconds = figures[0][1]
+        print(
+            f"{label:38} {seconds:8.1f} s {seconds / copy_seconds:7.2f} x COPY "
+            f"{above / 1024:7.0f} MiB above baseline ({sampler.workers} workers)\n"
+            f"{'':38} {outcome}",
+            flush=True,
+        )
 
+    people = Person.objects.count()
+    print(
+        f"people: {people}, worker processes: {count}, cores: {os.cpu_count()}, "
+        f"idle worker: {idle / 1024:.0f} MiB, load average before: {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
     run("(a) COPY of the rows read", copy_rows)
     run(
         "(b) first refresh, store empty",
@@ -380,16 +400,7 @@ def measure(workers: int) -> None:
         "(d) the next day",
         lambda: findings_refresh_everyone(as_of=AS_OF + timedelta(days=1), workers=count),
     )
-
-    copy_seconds = figures[0][1]
-    print(
-        f"people: {people}, worker processes: {count}, cores: {os.cpu_count()}, "
-        f"idle worker: {idle / 1024:.0f} MiB"
-    )
-    print(f"{'':38} {'seconds':>8} {'x COPY':>7} {'MiB above baseline':>19}")
-    for label, seconds, above, outcome in figures:
-        print(f"{label:38} {seconds:8.1f} {seconds / copy_seconds:7.2f} {above / 1024:19.0f}")
-        print(f"{'':38} {outcome}")
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
     print("targets: <= 120 s and <= 5 x COPY for 2 500 000 people; < 500 MiB above baseline")
 
 
