@@ -13,7 +13,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 LETTERS_PNG ?= var/letters-png
 
-.PHONY: install browser migrate demo run test lint pytest screenshots bench bench-scale-out clean letters-png
+.PHONY: install browser migrate demo run test lint pytest screenshots bench bench-scale-out bench-nightly clean letters-png
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -77,3 +77,8 @@ bench-scale-out: install
 
 clean:
 	rm -rf $(VENV) var node_modules .mypy_cache .ruff_cache .hypothesis
+
+# The nightly refresh of a 2 500 000-person region on PostgreSQL beside a COPY of its rows
+# (bench/nightly.py; the region is built once into its own database and kept).
+bench-nightly: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/python bench/nightly.py

@@ -287,7 +287,7 @@ def cmd_findings_refresh(args: argparse.Namespace, out: TextIO) -> int:
     _setup_django()
     from fastkontakt.compliance.store import findings_refresh_everyone
 
-    result = findings_refresh_everyone(as_of=args.as_of)
+    result = findings_refresh_everyone(as_of=args.as_of, workers=args.workers)
     out.write(
         f"{result.people} personer omräknade: {result.added} nya avvikelser, "
         f"{result.resolved} åtgärdade, {result.updated} ändrade\n"
@@ -574,6 +574,11 @@ def build_parser() -> argparse.ArgumentParser:
         "refresh", help="evaluate everyone again and store what changed (the nightly job)"
     )
     refresh.add_argument("--as-of", type=_iso_date, help="evaluation day (default: today)")
+    refresh.add_argument(
+        "--workers",
+        type=int,
+        help="processes on PostgreSQL (default: FASTKONTAKT_REFRESH_WORKERS, else one per core)",
+    )
     refresh.set_defaults(handler=cmd_findings_refresh)
 
     planning = commands.add_parser("plan", help="plan home-care visits (no database)")

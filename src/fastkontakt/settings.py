@@ -185,6 +185,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 FASTKONTAKT_WORKER_LEASE_SECONDS = float(os.environ.get("FASTKONTAKT_WORKER_LEASE_SECONDS", 30))
 # A job is tried this many times (database errors, lost workers) before it fails for good.
 FASTKONTAKT_JOB_MAX_ATTEMPTS = int(os.environ.get("FASTKONTAKT_JOB_MAX_ATTEMPTS", 5))
+# Processes the everyone refresh of the findings store uses on PostgreSQL (ADR 0021); 0 means
+# one per core.
+FASTKONTAKT_REFRESH_WORKERS = int(os.environ.get("FASTKONTAKT_REFRESH_WORKERS", 0))
 # Emergency accesses are kept this long after they lapse, for review; the access log keeps
 # every read made under them for its own period.
 FASTKONTAKT_EMERGENCY_RETENTION_DAYS = int(

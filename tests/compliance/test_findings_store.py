@@ -313,3 +313,126 @@ def test_an_absence_added_in_the_admin_refreshes_the_staff_members_people(
     assert response.status_code == 302, response.content[:500]
     assert _stored() == _fresh(today)
     assert _stored() != before
+
+
+History = tuple[str, str, str, int, date, date | None, str]
+
+
+def _history() -> Counter[tuple[Row | History, ...]]:
+    """Every stored finding, current or resolved, with its history and the units owning it."""
+    units: dict[int, list[tuple[str, str]]] = {}
+    for finding, unit, contact in FindingOwner.objects.values_list(
+        "finding_id", "unit_id", "contact"
+    ):
+        units.setdefault(finding, []).append((unit, contact))
+    return Counter(
+        (*row[1:], tuple(sorted(units.get(row[0], ()))))
+        for row in StoredFinding.objects.values_list(
+            "pk",
+            "person__personal_id",
+            "rule",
+            "contact",
+            "ordinal",
+            "due",
+            "message",
+            "source",
+            "policy",
+            "kind",
+            "staff_id",
+            "owner_types",
+            "first_seen",
+            "resolved_on",
+            "resolved_by",
+        )
+    )
+
+
+def _store_rows() -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """Both tables exactly, primary keys included (to see that nothing was written)."""
+    return (
+        list(StoredFinding.objects.order_by("pk").values_list()),
+        list(FindingOwner.objects.order_by("pk").values_list()),
+    )
+
+
+def _restart_store(day: date) -> None:
+    """Empty the store and refresh everyone person by person on ``day``."""
+    StoredFinding.objects.all().delete()
+    everyone = list(Person.objects.values_list("personal_id", flat=True))
+    findings_refresh(personal_ids=everyone, as_of=day)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_region_refresh_stores_exactly_what_the_per_person_refresh_stores() -> None:
+    # given: a demo region (committed, so that worker processes on PostgreSQL see it), its
+    # findings stored person by person today, and the same refreshed person by person later
+    today = timezone.localdate()
+    later = today + timedelta(days=40)
+    scenario_load(scenario=demo_scenario(people=120, seed=7, as_of=today))
+    everyone = list(Person.objects.values_list("personal_id", flat=True))
+    _restart_store(today)
+    findings_refresh(personal_ids=everyone, as_of=later)
+    per_person = _history()
+    _restart_store(today)
+
+    # when: everyone is refreshed by ranges, in two processes where the database allows
+    result = findings_refresh_everyone(as_of=later, workers=2)
+
+    # then: the same rows, owners, first days and resolutions; the store is the engine's
+    assert _history() == per_person
+    assert any(row[-2] == "findings.refresh" for row in per_person), "something resolved"
+    assert _stored() == _fresh(later)
+    assert result.people == len(everyone)
+    assert result.changed > 0
+
+    # when: refreshed again with nothing changed
+    before = _store_rows()
+    again = findings_refresh_everyone(as_of=later, workers=2)
+
+    # then: nothing written
+    assert (again.people, again.changed) == (len(everyone), 0)
+    assert _store_rows() == before
+    runs = list(FindingsRefresh.objects.order_by("pk").values_list("people", "changed"))
+    assert runs == [(len(everyone), result.changed), (len(everyone), 0)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_region_refresh_from_an_empty_store_adds_what_the_per_person_refresh_adds() -> None:
+    # given
+    today = timezone.localdate()
+    scenario_load(scenario=demo_scenario(people=120, seed=8, as_of=today))
+    _restart_store(today)
+    per_person = _history()
+    StoredFinding.objects.all().delete()
+
+    # when
+    result = findings_refresh_everyone(as_of=today, workers=2)
+
+    # then
+    assert _history() == per_person
+    assert result.added == sum(per_person.values())
+    assert (result.resolved, result.updated) == (0, 0)
+
+
+def test_a_second_region_refresh_in_one_process_sends_no_write(region: Actor) -> None:
+    # given: the store refreshed on a later day
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    later = timezone.localdate() + timedelta(days=10)
+    findings_refresh(as_of=later)
+    before = _store_rows()
+
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        result = findings_refresh(as_of=later)
+
+    # then: only reads
+    writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+    assert writes == []
+    assert result.changed == 0
+    assert _store_rows() == before

@@ -18,14 +18,21 @@ engine's order.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections import Counter
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
-from django.db.models import Q
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Max, Min, Q
 from django.utils import timezone
 
+from fastkontakt.compliance import refresh_worker
 from fastkontakt.compliance.models import FindingOwner, FindingsRefresh, StoredFinding
 from fastkontakt.compliance.worklists import WorklistRow, worklist_rows
 from fastkontakt.domain.model import Patient
@@ -33,15 +40,29 @@ from fastkontakt.domain.rules.engine import Directory, Policy, evaluate_patient
 from fastkontakt.registry.models import Person
 from fastkontakt.registry.selectors import (
     directory_get,
+    directory_pk_maps,
+    patients_of_rows,
+    person_rows_between,
     person_snapshot_list,
     referenced_ids,
     region_policy_get,
 )
 
-__all__ = ["RefreshResult", "findings_refresh", "findings_refresh_written"]
+__all__ = [
+    "RefreshResult",
+    "findings_refresh",
+    "findings_refresh_everyone",
+    "findings_refresh_written",
+    "refresh_workers",
+]
 
 #: People evaluated and written per round: bounds memory whatever the size of the region.
 CHUNK = 1000
+#: People read, evaluated and written per round of the everyone refresh (one query per table
+#: each, by a range of person pks).
+RANGE_CHUNK = 2000
+#: Ranges per worker process, so that a slow range does not leave the other workers idle.
+SLICES_PER_WORKER = 8
 REFRESH_ACTION = "findings.refresh"
 
 _Key = tuple[int, str, str, int]
@@ -61,6 +82,17 @@ class RefreshResult:
     def changed(self) -> int:
         return self.added + self.resolved + self.updated
 
+    def __add__(self, other: RefreshResult) -> RefreshResult:
+        return RefreshResult(
+            people=self.people + other.people,
+            added=self.added + other.added,
+            resolved=self.resolved + other.resolved,
+            updated=self.updated + other.updated,
+        )
+
+
+_NOTHING = RefreshResult(people=0, added=0, resolved=0, updated=0)
+
 
 def findings_refresh(
     *,
@@ -72,33 +104,28 @@ def findings_refresh(
     """Bring the stored findings of ``personal_ids`` (everyone when None) in line with the
     engine on ``as_of`` (today by default). ``resolved_by`` names, per personnummer, the action
     that resolves a finding that disappears (``findings.refresh`` otherwise). Joins the caller's
-    transaction when there is one; the caller owns it."""
+    transaction when there is one; the caller owns it. Everyone is read by ranges of pks in
+    this process (:func:`findings_refresh_region` spreads them over processes)."""
     day = as_of if as_of is not None else timezone.localdate()
     chosen = policy if policy is not None else region_policy_get()
+    if personal_ids is None:
+        return findings_refresh_region(as_of=day, policy=chosen, workers=1)
     actions = resolved_by or {}
-    totals = Counter[str]()
+    total = _NOTHING
     for pks in _chunks(personal_ids):
-        result = _refresh_chunk(pks, day, chosen, actions)
-        totals.update(
-            people=result.people,
-            added=result.added,
-            resolved=result.resolved,
-            updated=result.updated,
-        )
-    return RefreshResult(
-        people=totals["people"],
-        added=totals["added"],
-        resolved=totals["resolved"],
-        updated=totals["updated"],
-    )
+        total += _refresh_chunk(pks, day, chosen, actions)
+    return total
 
 
-def findings_refresh_everyone(*, as_of: date | None = None) -> RefreshResult:
-    """The nightly refresh: everyone, recorded as a :class:`FindingsRefresh`."""
+def findings_refresh_everyone(
+    *, as_of: date | None = None, workers: int | None = None
+) -> RefreshResult:
+    """The nightly refresh: everyone, recorded as a :class:`FindingsRefresh`, in ``workers``
+    processes (:func:`refresh_workers`)."""
     day = as_of if as_of is not None else timezone.localdate()
     policy = region_policy_get()
     run = FindingsRefresh.objects.create(as_of=day, policy=policy.name, started=timezone.now())
-    result = findings_refresh(as_of=day, policy=policy)
+    result = findings_refresh_region(as_of=day, policy=policy, workers=workers)
     run.finished = timezone.now()
     run.people = result.people
     run.changed = result.changed
@@ -115,19 +142,104 @@ def findings_refresh_written(changes: Mapping[str, str] | None) -> None:
         findings_refresh(personal_ids=list(changes), resolved_by=changes)
 
 
-def _chunks(personal_ids: Collection[str] | None) -> Iterator[list[int]]:
-    if personal_ids is None:
-        after = 0
-        while True:
-            pks = list(
-                Person.objects.filter(pk__gt=after)
-                .order_by("pk")
-                .values_list("pk", flat=True)[:CHUNK]
+def refresh_workers(workers: int | None = None) -> int:
+    """The processes an everyone refresh uses: ``workers``, else the setting
+    ``FASTKONTAKT_REFRESH_WORKERS``, else one per core."""
+    chosen = workers or getattr(settings, "FASTKONTAKT_REFRESH_WORKERS", 0) or os.cpu_count()
+    return max(1, chosen or 1)
+
+
+def findings_refresh_region(
+    *, as_of: date, policy: Policy, workers: int | None = None
+) -> RefreshResult:
+    """Everyone's findings, by ranges of person pks: each range read in bulk (one query per
+    table per :data:`RANGE_CHUNK` people), evaluated, and its changes written, chunk by chunk.
+
+    On PostgreSQL outside a transaction the ranges are shared among ``workers`` processes
+    (:func:`refresh_workers`), each with its own connection. Inside a transaction (a load that
+    changes everyone's findings) or on SQLite they run here, on this connection, which sees
+    the transaction's own writes. The same functions do the work either way."""
+    count = refresh_workers(workers)
+    bounds = Person.objects.aggregate(low=Min("pk"), high=Max("pk"))
+    if bounds["low"] is None:
+        return _NOTHING
+    low, high = int(bounds["low"]), int(bounds["high"])
+    if count == 1 or connection.vendor != "postgresql" or connection.in_atomic_block:
+        region = RegionContext.read(as_of, policy)
+        return findings_refresh_range(low, high, region)
+    slices = _slices(low, high, count * SLICES_PER_WORKER)
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        max_workers=min(count, len(slices)),
+        mp_context=context,
+        initializer=refresh_worker.start,
+        initargs=(connection.settings_dict["NAME"], as_of, policy),
+    ) as pool:
+        total = _NOTHING
+        for result in pool.map(refresh_worker.refresh, slices):
+            total += result
+    return total
+
+
+@dataclass(frozen=True, slots=True)
+class RegionContext:
+    """What every chunk of an everyone refresh needs, read once per process."""
+
+    day: date
+    policy: Policy
+    directory: Directory
+    units: dict[int, str]
+    staff: dict[int, str]
+    staff_pks: dict[str, int]
+
+    @classmethod
+    def read(cls, day: date, policy: Policy) -> RegionContext:
+        units, staff = directory_pk_maps()
+        return cls(
+            day=day,
+            policy=policy,
+            directory=directory_get(),
+            units=units,
+            staff=staff,
+            staff_pks={hsa_id: pk for pk, hsa_id in staff.items()},
+        )
+
+
+def _slices(low: int, high: int, count: int) -> list[tuple[int, int]]:
+    width = max(1, -(-(high - low + 1) // count))
+    return [(start, min(start + width - 1, high)) for start in range(low, high + 1, width)]
+
+
+def findings_refresh_range(low: int, high: int, region: RegionContext) -> RefreshResult:
+    """Everyone with a pk from ``low`` to ``high``, :data:`RANGE_CHUNK` people at a time; each
+    chunk's writes are one transaction (or part of the caller's)."""
+    total = _NOTHING
+    after = low
+    while after <= high:
+        rows = person_rows_between(low=after, high=high, limit=RANGE_CHUNK)
+        if not rows.persons:
+            break
+        pks = [row[0] for row in rows.persons]
+        patients = patients_of_rows(rows, region.units, region.staff)
+        wanted = findings_wanted(
+            pks, patients, region.directory, region.staff_pks, region.day, region.policy
+        )
+        personal_ids = {row[0]: row[1] for row in rows.persons}
+        with transaction.atomic():
+            total += findings_apply(
+                pks,
+                wanted,
+                personal_ids,
+                region.day,
+                region.policy.name,
+                {},
+                between=(pks[0], pks[-1]),
             )
-            if not pks:
-                return
-            yield pks
-            after = pks[-1]
+        after = pks[-1] + 1
+    return total
+
+
+def _chunks(personal_ids: Collection[str]) -> Iterator[list[int]]:
     ids = sorted(set(personal_ids))
     for start in range(0, len(ids), CHUNK):
         yield list(
@@ -185,18 +297,32 @@ def findings_apply(
     day: date,
     policy: str,
     resolved_by: Mapping[str, str],
+    *,
+    between: tuple[int, int] | None = None,
 ) -> RefreshResult:
     """Bring the stored current findings of the people ``pks`` in line with ``wanted``
-    (:func:`findings_wanted`), writing only what changed."""
-    stored = {
-        (f.person_id, f.rule, f.contact, f.ordinal): f
-        for f in StoredFinding.objects.filter(person_id__in=pks, resolved_on__isnull=True)
+    (:func:`findings_wanted`), writing only what changed. ``between`` (first pk, last pk) says
+    that ``pks`` are every person in that range, whose stored findings are then read by the
+    range rather than by a list of pks. The stored rows are read as tuples."""
+    mine = (
+        Q(person_id__gte=between[0], person_id__lte=between[1])
+        if between is not None
+        else Q(person_id__in=pks)
+    )
+    stored: dict[_Key, tuple[int, tuple[object, ...]]] = {
+        (person, rule, contact, ordinal): (pk, tuple(values))
+        for pk, person, rule, contact, ordinal, *values in StoredFinding.objects.filter(
+            mine, resolved_on__isnull=True
+        ).values_list("pk", "person_id", "rule", "contact", "ordinal", *_FIELDS)
     }
     stored_units: dict[int, list[tuple[str, str]]] = {}
-    for finding_pk, unit, contact in FindingOwner.objects.filter(
-        finding__person_id__in=pks, finding__resolved_on__isnull=True
-    ).values_list("finding_id", "unit_id", "contact"):
-        stored_units.setdefault(finding_pk, []).append((str(unit), contact))
+    if stored:
+        owned = FindingOwner.objects.filter(
+            finding__in=StoredFinding.objects.filter(mine, resolved_on__isnull=True)
+        ).values_list("finding_id", "unit_id", "contact")
+        # unit_id is the unit's HSA-id (to_field), which the stubs do not know.
+        for finding_pk, unit, contact in cast(Iterable[tuple[int, str, str]], owned):
+            stored_units.setdefault(finding_pk, []).append((unit, contact))
     added = [
         StoredFinding(
             person_id=key[0],
@@ -210,45 +336,43 @@ def findings_apply(
         if key not in stored
     ]
     updated: list[StoredFinding] = []
-    restated: list[tuple[StoredFinding, _Units]] = []
+    restated: list[tuple[int, _Units]] = []
     resolved: dict[str, list[int]] = {}
-    for key, finding in stored.items():
+    for key, (finding_pk, stored_values) in stored.items():
         current = wanted.get(key)
         if current is None:
             action = resolved_by.get(personal_ids.get(key[0], ""), "") or REFRESH_ACTION
-            resolved.setdefault(action, []).append(finding.pk)
+            resolved.setdefault(action, []).append(finding_pk)
             continue
         values = _values(current, policy)
         units = _owner_units(current)
-        if units != tuple(sorted(stored_units.get(finding.pk, ()))):
-            restated.append((finding, units))
-        if any(getattr(finding, name) != value for name, value in values.items()):
-            for name, value in values.items():
-                setattr(finding, name, value)
-            updated.append(finding)
-    StoredFinding.objects.bulk_create(added, batch_size=500)
+        if units != tuple(sorted(stored_units.get(finding_pk, ()))):
+            restated.append((finding_pk, units))
+        if tuple(values.values()) != stored_values:
+            updated.append(StoredFinding(pk=finding_pk, **values))
+    if added:
+        StoredFinding.objects.bulk_create(added, batch_size=500)
     if updated:
         StoredFinding.objects.bulk_update(updated, _FIELDS, batch_size=500)
     if restated:
-        FindingOwner.objects.filter(finding_id__in=[f.pk for f, _ in restated]).delete()
-    FindingOwner.objects.bulk_create(
-        [
-            FindingOwner(finding=finding, unit_id=unit, contact=contact)
-            for finding, units in [
-                *((f, _owner_units(wanted[_key_of(f)])) for f in added),
-                *restated,
-            ]
-            for unit, contact in units
-        ],
-        batch_size=500,
-    )
+        FindingOwner.objects.filter(finding_id__in=[pk for pk, _ in restated]).delete()
+    owners = [
+        FindingOwner(finding_id=finding_pk, unit_id=unit, contact=contact)
+        for finding_pk, units in [
+            *((f.pk, _owner_units(wanted[_key_of(f)])) for f in added),
+            *restated,
+        ]
+        for unit, contact in units
+    ]
+    if owners:
+        FindingOwner.objects.bulk_create(owners, batch_size=500)
     for action, finding_pks in resolved.items():
         StoredFinding.objects.filter(pk__in=finding_pks).update(resolved_on=day, resolved_by=action)
     return RefreshResult(
         people=len(pks),
         added=len(added),
         resolved=sum(len(v) for v in resolved.values()),
-        updated=len({f.pk for f in updated} | {f.pk for f, _ in restated}),
+        updated=len({f.pk for f in updated} | {pk for pk, _ in restated}),
     )
 
 

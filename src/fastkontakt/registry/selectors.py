@@ -53,6 +53,9 @@ __all__ = [
     "directory_get",
     "patient_snapshots",
     "person_get_snapshot",
+    "patients_of_rows",
+    "directory_pk_maps",
+    "person_rows_between",
     "person_rows_iter",
     "person_snapshot_list",
     "region_policy_get",
@@ -263,18 +266,26 @@ def _grouped(rows: Iterable[_R]) -> dict[int, list[_R]]:
     return groups
 
 
-def _rows_of(persons: list[PersonRow], within: RawSQL | None = None) -> PersonRows:
-    """The dependents of ``persons``: by a list of their pks, or by the subquery ``within``
-    (the pks of the same people) when the list could grow without bound."""
+def _rows_of(
+    persons: list[PersonRow],
+    within: RawSQL | None = None,
+    between: tuple[int, int] | None = None,
+) -> PersonRows:
+    """The dependents of ``persons``: by a list of their pks, by the subquery ``within`` (the
+    pks of the same people) when the list could grow without bound, or by the range of pks
+    ``between`` (first, last) when ``persons`` are every person in it."""
     pks: Collection[int] | RawSQL = [row[0] for row in persons] if within is None else within
+    mine = (
+        Q(person_id__gte=between[0], person_id__lte=between[1])
+        if between is not None
+        else Q(person_id__in=pks)
+    )
 
     def of(model: type[Any], *columns: str) -> Iterable[Any]:
         # One query per table for the whole chunk; pk order is the file's order.
         return cast(
             Iterable[Any],
-            model._default_manager.filter(person_id__in=pks)
-            .order_by("pk")
-            .values_list("person_id", *columns),
+            model._default_manager.filter(mine).order_by("pk").values_list("person_id", *columns),
         )
 
     plans: dict[int, PlanRow] = {
@@ -282,7 +293,15 @@ def _rows_of(persons: list[PersonRow], within: RawSQL | None = None) -> PersonRo
     }
     plan_pks = [row[1] for row in plans.values()]
     revisions: list[RevisionRow]
-    if within is not None:
+    if between is not None:
+        revisions = list(
+            PlanRevision.objects.filter(
+                plan__person_id__gte=between[0], plan__person_id__lte=between[1]
+            )
+            .order_by("pk")
+            .values_list("plan_id", "date")
+        )
+    elif within is not None:
         revisions = list(
             PlanRevision.objects.filter(plan__person_id__in=within)
             .order_by("pk")
@@ -332,6 +351,42 @@ def _rows_of(persons: list[PersonRow], within: RawSQL | None = None) -> PersonRo
         sips=_grouped(of(Sip, "external_id", "created", "invited", "coordinator_id")),
         transfers=_grouped(of(InformationTransfer, "recipient", "date", "consent")),
         visits=_grouped(of(Visit, "date", "staff_id", "kind")),
+    )
+
+
+def person_rows_between(*, low: int, high: int, limit: int) -> PersonRows:
+    """The rows of the first ``limit`` people with a pk from ``low`` to ``high``, in pk order.
+
+    For reading a whole region in ranges (the nightly refresh): one query per table, each a
+    range scan of the person index with two integer parameters, however large the chunk; read
+    the next chunk from the last pk + 1. Rows are plain tuples, never model instances.
+    """
+    persons = cast(
+        list[PersonRow],
+        list(
+            Person.objects.filter(pk__gte=low, pk__lte=high)
+            .order_by("pk")
+            .values_list(*_PERSON_COLUMNS)[:limit]
+        ),
+    )
+    if not persons:
+        return PersonRows([], {}, {}, {}, {}, {}, {}, {}, {}, {})
+    return _rows_of(persons, between=(persons[0][0], persons[-1][0]))
+
+
+def patients_of_rows(
+    rows: PersonRows, units: Mapping[int, str], staff: Mapping[int, str]
+) -> list[domain.Patient]:
+    """``rows`` as domain snapshots, in the order of ``rows.persons``; ``units`` and ``staff``
+    map pks to HSA-ids (:func:`directory_pk_maps`)."""
+    return list(_patients(rows, units, staff))
+
+
+def directory_pk_maps() -> tuple[dict[int, str], dict[int, str]]:
+    """The HSA-ids of every unit and of every staff member, by pk."""
+    return (
+        dict(Unit.objects.values_list("pk", "hsa_id")),
+        dict(Staff.objects.values_list("pk", "hsa_id")),
     )
 
 

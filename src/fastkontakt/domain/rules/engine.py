@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 from fastkontakt.domain.calendar import age_on
 from fastkontakt.domain.identifiers import birth_date_of
@@ -38,7 +39,13 @@ class Policy:
 
     @property
     def rules(self) -> tuple[Rule, ...]:
-        return tuple(rule for pack in self.packs for rule in PACKS[pack])
+        return _rules_of(self.packs)
+
+
+@cache
+def _rules_of(packs: tuple[str, ...]) -> tuple[Rule, ...]:
+    # Asked once per person evaluated: a region's refresh asks millions of times.
+    return tuple(rule for pack in packs for rule in PACKS[pack])
 
 
 POLICIES: dict[str, Policy] = {
