@@ -23,18 +23,21 @@ logger = logging.getLogger(__name__)
 
 @task()
 def nightly_findings(*, slot: str) -> dict[str, int]:
-    """Re-evaluate every person's findings for the slot's date.
-
-    The work is ``compliance.nightly.findings_nightly``, where the findings store plugs in.
-    """
+    """Refresh every person's stored findings for the slot's date
+    (``compliance.nightly.findings_nightly``, ADR 0020 and 0021)."""
     from fastkontakt.compliance.nightly import findings_nightly
 
     as_of = date.fromisoformat(slot)
     started = time.monotonic()
     result = findings_nightly(as_of=as_of)
-    count = result.get("findings", 0)
     logger.info(
-        "nightly findings %s: %s findings in %.1f s", slot, count, time.monotonic() - started
+        "nightly findings %s: %s people, %s added, %s resolved, %s updated in %.1f s",
+        slot,
+        result["people"],
+        result["added"],
+        result["resolved"],
+        result["updated"],
+        time.monotonic() - started,
     )
     return result
 
