@@ -183,13 +183,45 @@ def persons_named_refused_log(
     in the registry at all (as :func:`person_read` does), so that numbers cannot be probed
     without a trace. The answer itself stays the same as for nobody.
     """
+    persons_named_check(
+        actor=actor, what=what, person_pks=person_pks, personal_ids=personal_ids, on=on
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class NamedPeople:
+    """The people a search names that the actor may read, each with the record of reading
+    them: logged by :func:`persons_named_read` for those the answer shows, and only them."""
+
+    records: dict[int, LogRecord]
+
+    @property
+    def pks(self) -> list[int]:
+        return sorted(self.records)
+
+
+def persons_named_check(
+    *,
+    actor: Actor,
+    what: str,
+    person_pks: Iterable[int] = (),
+    personal_ids: Iterable[str] = (),
+    on: date | None = None,
+) -> NamedPeople:
+    """:func:`persons_named_refused_log`, also returning the named people the actor may read.
+
+    A search that names its people needs the care-relationship check only for them: it
+    searches among ``NamedPeople.pks`` and logs the reads of what it shows with
+    :func:`persons_named_read`, instead of checking the same people again.
+    """
     pks = sorted(set(person_pks))
     numbers = sorted({pid for pid in personal_ids if _well_formed(pid)})
     if not pks and not numbers:
-        return
+        return NamedPeople(records={})
     named = list(Person.objects.filter(Q(pk__in=pks) | Q(personal_id__in=numbers)))
     readable = {
-        person.pk for person, _ in _readable(named, actor, what, on or _today(), timezone.now())
+        person.pk: record
+        for person, record in _readable(named, actor, what, on or _today(), timezone.now())
     }
     known = {person.personal_id for person in named}
     _log_denied(
@@ -198,6 +230,15 @@ def persons_named_refused_log(
         + [pid for pid in numbers if pid not in known],
         what,
     )
+    return NamedPeople(records=readable)
+
+
+def persons_named_read(*, named: NamedPeople, people: Sequence[Person]) -> list[Person]:
+    """Of ``people`` (found among ``named.pks``), those the actor may read, in the given order;
+    logs one read for each, as :func:`persons_read` does."""
+    shown = [person for person in people if person.pk in named.records]
+    log_reads(named.records[person.pk] for person in shown)
+    return shown
 
 
 def visible_persons(actor: Actor, *, on: date | None = None) -> QuerySet[Person]:

@@ -22,6 +22,8 @@ from fastkontakt.access.selectors import (
     accesslog_list,
     log_review_read,
     person_read,
+    persons_named_check,
+    persons_named_read,
     persons_named_refused_log,
     persons_read,
     visible_persons,
@@ -168,8 +170,20 @@ def _current_contacts(on: date) -> QuerySet[Contact]:
 def care_team_search(
     *, actor: Actor, query: CareTeamQuery, page: Page
 ) -> Found[tuple[Person, list[Contact]]]:
-    _refused_log(actor, "fhir.CareTeam.search", query.patients, query.identifiers)
-    people = visible_persons(actor)
+    what = "fhir.CareTeam.search"
+    named = None
+    if query.patients or query.identifiers:
+        # A search by patient (PCC-46's usual one) checks the care relationship of the people
+        # it names once, and searches among those the actor may read.
+        named = persons_named_check(
+            actor=actor,
+            what=what,
+            person_pks=query.patients,
+            personal_ids=_named_numbers(query.identifiers),
+        )
+        people = Person.objects.filter(pk__in=named.pks)
+    else:
+        people = visible_persons(actor)
     if query.patients:
         people = people.filter(pk__in=list(query.patients))
     if query.identifiers:
@@ -208,7 +222,11 @@ def care_team_search(
             overlapping = overlapping.filter(Q(end__isnull=True) | Q(end__gte=query.dates.start))
         people = people.filter(pk__in=overlapping.values("person_id"))
     total, page_people = _page(people.order_by("pk"), page)
-    readable = persons_read(actor=actor, people=page_people, what="fhir.CareTeam.search")
+    readable = (
+        persons_read(actor=actor, people=page_people, what=what)
+        if named is None
+        else persons_named_read(named=named, people=page_people)
+    )
     contacts = _contacts_of([p.pk for p in readable])
     return Found(total, [(person, contacts[person.pk]) for person in readable])
 
