@@ -20,7 +20,7 @@ from datetime import date
 from typing import Any, TypeVar, cast
 
 from django.db import connections
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from fastkontakt.domain import model as domain
@@ -624,6 +624,29 @@ def care_relationship_q(unit_pks: Collection[int], on: date) -> Q:
     ``Person``; combine it with ``.distinct()`` only if joins are added.
     """
     units = list(unit_pks)
+    relationship = Q(listed_at_id__in=units)
+    for person_ids in _relationship_subqueries(units, on):
+        relationship |= Q(pk__in=person_ids)
+    return relationship
+
+
+def care_relationship_ids(unit_pks: Collection[int], on: date) -> QuerySet[Person, tuple[int]]:
+    """The ids of the people :func:`care_relationship_q` selects, as one ``UNION`` of its parts
+    (a queryset of ``person_id`` values, for ``person__in=`` or ``.count()``).
+
+    For the people of a whole unit: the database reads each part through its index and
+    combines them, where the filter over ``Person`` tests every person of the region; use
+    the filter for a few people already chosen (access control)."""
+    units = list(unit_pks)
+    listed = Person.objects.filter(listed_at_id__in=units).values_list("pk")
+    return listed.union(
+        *(ids.values_list("person_id") for ids in _relationship_subqueries(units, on))
+    )
+
+
+def _relationship_subqueries(units: list[int], on: date) -> list[QuerySet[Any]]:
+    """The parts of a care relationship other than being listed, each a queryset of rows
+    with a ``person_id`` (:func:`care_relationship_q`)."""
     current_contacts = Contact.objects.filter(unit_id__in=units, start__lte=on).filter(
         Q(end__isnull=True) | Q(end__gte=on)
     )
@@ -641,13 +664,12 @@ def care_relationship_q(unit_pks: Collection[int], on: date) -> Q:
     open_requests = ContactRequest.objects.filter(unit_id__in=units, date__lte=on).filter(
         ~Exists(answering)
     )
-    return (
-        Q(listed_at_id__in=units)
-        | Q(pk__in=current_contacts.values("person_id"))
-        | Q(pk__in=current_stays.values("person_id"))
-        | Q(pk__in=current_decisions.values("person_id"))
-        | Q(pk__in=open_requests.values("person_id"))
-    )
+    return [
+        current_contacts.values("person_id"),
+        current_stays.values("person_id"),
+        current_decisions.values("person_id"),
+        open_requests.values("person_id"),
+    ]
 
 
 @dataclass(frozen=True, slots=True)
