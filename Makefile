@@ -13,7 +13,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 LETTERS_PNG ?= var/letters-png
 
-.PHONY: install browser migrate demo run test lint pytest screenshots bench bench-scale-out bench-nightly clean letters-png
+.PHONY: install browser migrate demo run test lint pytest screenshots bench bench-scale-out bench-nightly clean \
+	letters-png bench-worklist bench-fhir bench-locust bench-appointment
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -67,6 +68,27 @@ letters-png: install
 
 bench: install
 	$(BIN)/python bench/compliance.py
+
+# The benchmarks of issue 14, each on its own PostgreSQL database (fk_bench_*) of the server
+# BENCH_DATABASE_URL points to; each loads its demo region once and reuses it.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+
+# The worklist of a unit with 20 000 connected people (a 220 000-person region).
+bench-worklist: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/worklist.py
+
+# FHIR CareTeam search, 8 concurrent clients on 2 gunicorn workers, beside /fhir/metadata.
+bench-fhir: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/fhir_load.py
+
+# 50 signed-in users browsing worklists and person pages for 3 minutes (locust, headless).
+bench-locust: install
+	@$(BIN)/python -c 'import locust' 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/locust_staff.py
+
+# One appointment through the service, with its findings-store refresh and its log.
+bench-appointment: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/appointment.py
 
 # Two web processes and two workers behind nginx on PostgreSQL; kills one of each mid-run.
 # Installs Debian's nginx when missing.

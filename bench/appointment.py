@@ -3,7 +3,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/appointment.py
 
 Loads a demo region of ``--people`` people (default 20 000) into the PostgreSQL database
-``fastkontakt_bench_appoint`` (reused when its size matches), then, in one process and
+``fk_bench_appointment`` (reused when its size matches), then, in one process and
 alternating, for ``--rounds`` people listed at the largest health centre without a current
 fast vårdkontakt there:
 
@@ -24,7 +24,7 @@ import time
 
 from region import database_url, ensure_database, prepare
 
-BENCH_DB = "fastkontakt_bench_appoint"
+BENCH_DB = "fk_bench_appointment"
 
 
 def measure(rounds: int) -> None:

@@ -2,7 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/fhir_load.py
 
-Loads a demo region of ``--people`` people into the PostgreSQL database ``bench_fhir`` (reused
+Loads a demo region of ``--people`` people into the PostgreSQL database ``fk_bench_fhir`` (reused
 when it already holds that many), creates an API client at the unit with the most people in
 its care, starts a real server process (gunicorn, ``--workers`` sync workers, DEBUG off) on
 loopback and, with ``--concurrency`` client threads on keep-alive connections, measures:
@@ -13,7 +13,7 @@ loopback and, with ``--concurrency`` client threads on keep-alive connections, m
     relationship, access log append, the team's contacts, R4B validation and JSON),
 
 each ``--requests`` requests after a warm-up, then prints p50/p99 of both and the ratios b/a.
-Target (issue 5): ratio <= 3x.
+Target (issue 14): both ratios <= 2x with 8 clients on 2 workers.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from pathlib import Path
 
 from region import database_url, ensure_database
 
-BENCH_DB = "bench_fhir"
+BENCH_DB = "fk_bench_fhir"
 AS_OF = date(2026, 11, 22)
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -74,7 +74,7 @@ def prepare(people: int) -> tuple[str, list[int]]:
     return token, pks
 
 
-def wait_for(port: int, seconds: float = 30) -> None:
+def wait_for(port: int, seconds: float = 120) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
@@ -130,7 +130,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--requests", type=int, default=2000)
-    parser.add_argument("--port", type=int, default=18931)
+    parser.add_argument("--port", type=int, default=8731)
     args = parser.parse_args()
 
     base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
@@ -190,7 +190,7 @@ def main() -> None:
         f"(b) search  GET /fhir/CareTeam?patient p50 {t50:7.2f} ms  p99 {t99:7.2f} ms  "
         f"{len(teams) / teams_s:7.0f} req/s"
     )
-    print(f"ratio b/a: p50 {t50 / f50:.2f}x  p99 {t99 / f99:.2f}x  (target <= 3x)")
+    print(f"ratio b/a: p50 {t50 / f50:.2f}x  p99 {t99 / f99:.2f}x  (target <= 2x)")
 
 
 if __name__ == "__main__":
