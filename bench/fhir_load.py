@@ -180,7 +180,7 @@ def main() -> None:
     t50, t99 = percentile(teams, 50), percentile(teams, 99)
     print(
         f"gunicorn {args.workers} sync workers, {args.concurrency} concurrent clients, "
-        f"{args.requests} requests each, PostgreSQL {BENCH_DB}, {args.people} people"
+        f"{args.requests} requests per endpoint, PostgreSQL {BENCH_DB}, {args.people} people"
     )
     print(
         f"(a) floor   GET /fhir/metadata        p50 {f50:7.2f} ms  p99 {f99:7.2f} ms  "

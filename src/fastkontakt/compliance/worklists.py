@@ -41,7 +41,7 @@ from fastkontakt.domain.model import ContactKind, ContactRequest, Patient
 from fastkontakt.domain.rules.engine import Directory, Finding
 from fastkontakt.domain.rules.lag import unanswered_requests
 from fastkontakt.registry.models import Unit
-from fastkontakt.registry.selectors import care_relationship_ids, region_policy_get
+from fastkontakt.registry.selectors import care_relationship_ids, pk_set, region_policy_get
 
 __all__ = [
     "GROUPS",
@@ -343,7 +343,7 @@ def _requests_in_finding_order(patient: Patient) -> Iterator[ContactRequest]:
 
 def _by_pk(rows: QuerySet[StoredFinding]) -> QuerySet[StoredFinding]:
     """The same rows, chosen by their ids (one query now): later queries skip the conditions."""
-    return StoredFinding.objects.filter(pk__in=list(rows.values_list("pk", flat=True)))
+    return StoredFinding.objects.filter(pk__in=pk_set(list(rows.values_list("pk", flat=True))))
 
 
 def _options(rows: QuerySet[StoredFinding]) -> WorklistOptions:
