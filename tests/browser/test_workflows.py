@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from fastkontakt.access.models import Membership, Role
 from fastkontakt.access.services import DEMO_USERNAME
+from fastkontakt.compliance.store import findings_refresh
 from fastkontakt.planning.services import planning_demo_seed
 from fastkontakt.registry.models import Contact, ContactRequest, Handover, Person, Staff, Unit
 from tests.browser.conftest import Demo
@@ -49,6 +50,7 @@ def test_appoint_from_the_worklist_and_see_the_worklist_change(demo: Demo) -> No
     ContactRequest.objects.create(
         person=person, kind="fast_vardkontakt", unit=unit, date=today - timedelta(days=21)
     )
+    findings_refresh()  # the request was made without the services
     worklist = f"/arbetslista/?unit={unit.pk}&rule=contact-on-request"
     # the filter is chosen on the page (htmx swaps the list and puts the filter in the address)
     demo.go(f"/arbetslista/?unit={unit.pk}")
@@ -211,6 +213,7 @@ def test_produce_a_letter_record_its_delivery_and_see_the_worklist_change(demo: 
         unit=unit,
         start=today - timedelta(days=20),
     )
+    findings_refresh()  # the contact was made without the services
     worklist = f"/arbetslista/?unit={unit.pk}&rule=contact-informed"
     demo.go(worklist)
     row = demo.page.locator("tr", has_text=person.name)
