@@ -200,7 +200,7 @@ def cmd_seed_demo(args: argparse.Namespace, out: TextIO) -> int:
     write = scenario_replace if existing else scenario_load
     _write_summary(write(scenario=scenario), out)
     demo_contact_details_fill(seed=args.seed)
-    from fastkontakt.planning.services import planning_demo_seed
+    from fastkontakt.demo.planning import planning_demo_seed
 
     out.write(f"{planning_demo_seed(as_of=scenario.as_of or _today(), seed=args.seed)}\n")
     return EXIT_OK

@@ -10,8 +10,8 @@ from fastkontakt.access.actors import Actor
 from fastkontakt.access.models import AccessLogEntry
 from fastkontakt.domain.planning import Weights, check_plan, plan
 from fastkontakt.planning import models as m
-from fastkontakt.planning.selectors import plan_get, planning_instance_get
-from fastkontakt.planning.services import plan_store
+from fastkontakt.planning.instances import plan_get, planning_instance_get
+from fastkontakt.planning.plan_store import plan_store
 from tests.planning.builders import DAYS, build_world, hand_made_plan, hm
 
 COORDINATOR = Actor(user_id=None, username="koordinator", memberships=frozenset())
