@@ -11,7 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, TypeVar
 from zoneinfo import ZoneInfo
@@ -20,6 +20,7 @@ from fastkontakt.domain.errors import DomainError, InvalidScenario, Problem
 from fastkontakt.domain.model import POLICY_NAMES, Scenario
 from fastkontakt.domain.rules import Directory, Finding, evaluate, policy_named
 from fastkontakt.domain.scenario import parse_scenario, scenario_to_json
+from fastkontakt.runtime import clock
 
 if TYPE_CHECKING:
     from fastkontakt.domain.rules import Policy
@@ -38,10 +39,6 @@ class UsageProblems(Exception):
     def __init__(self, lines: Iterable[str]) -> None:
         super().__init__()
         self.lines = list(lines)
-
-
-def _today() -> date:
-    return datetime.now(tz=STOCKHOLM).date()
 
 
 def _iso_date(text: str) -> date:
@@ -109,14 +106,14 @@ def cmd_compliance(args: argparse.Namespace, out: TextIO) -> int:
         from fastkontakt.compliance.selectors import findings_from_registry
         from fastkontakt.registry.selectors import region_policy_get
 
-        as_of = args.as_of or _today()
+        as_of = args.as_of or clock.today()
         policy = policy_named(args.policy) if args.policy else region_policy_get()
         findings: Iterable[Finding] = findings_from_registry(as_of=as_of, policy=policy)
     else:
         if not args.file:
             raise UsageProblems(["give a scenario FILE or --db"])
         scenario = _read_scenario(args.file)
-        as_of = args.as_of or scenario.as_of or _today()
+        as_of = args.as_of or scenario.as_of or clock.today()
         policy = policy_named(args.policy or scenario.policy or "national")
         findings = evaluate(
             sorted(scenario.patients, key=lambda p: p.id),
@@ -196,13 +193,13 @@ def cmd_seed_demo(args: argparse.Namespace, out: TextIO) -> int:
             "(--replace ersätter hela registret).\n"
         )
         return EXIT_OK
-    scenario = demo_scenario(people=args.people, seed=args.seed, as_of=args.as_of or _today())
+    scenario = demo_scenario(people=args.people, seed=args.seed, as_of=args.as_of or clock.today())
     write = scenario_replace if existing else scenario_load
     _write_summary(write(scenario=scenario), out)
     demo_contact_details_fill(seed=args.seed)
     from fastkontakt.demo.planning import planning_demo_seed
 
-    out.write(f"{planning_demo_seed(as_of=scenario.as_of or _today(), seed=args.seed)}\n")
+    out.write(f"{planning_demo_seed(as_of=scenario.as_of or clock.today(), seed=args.seed)}\n")
     return EXIT_OK
 
 
