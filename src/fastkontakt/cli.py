@@ -396,8 +396,8 @@ def cmd_plan_report(args: argparse.Namespace, out: TextIO) -> int:
             "median_distinct_staff": report.median_distinct_staff,
             "median_lower_bound": report.median_lower_bound,
             "median_gap": report.median_gap,
-            "median_fok_share": report.median_fok_share,
-            "fok_share_where_possible": report.fok_share_where_possible,
+            "median_contact_share": report.median_contact_share,
+            "contact_share_where_possible": report.contact_share_where_possible,
             "travel_minutes": report.travel_minutes,
             "planned_visits": report.planned_visits,
             "unplanned_visits": report.unplanned_visits,
@@ -408,8 +408,8 @@ def cmd_plan_report(args: argparse.Namespace, out: TextIO) -> int:
                     "visits": c.visits,
                     "distinct_staff": c.distinct_staff,
                     "lower_bound": c.lower_bound if c.included else None,
-                    "visits_by_fok": c.visits_by_fok,
-                    "fok_possible": c.fok_possible,
+                    "visits_by_contact": c.visits_by_contact,
+                    "contact_possible": c.contact_possible,
                 }
                 for c in report.customers
             ],
@@ -425,13 +425,13 @@ def cmd_plan_report(args: argparse.Namespace, out: TextIO) -> int:
         f"Kunder i indikatorn (65+, minst två besök/dag 07-22): {len(included)}\n"
         f"Median olika personal: {show(report.median_distinct_staff)}"
         f" (nedre gräns {show(report.median_lower_bound)}, gap {show(report.median_gap)})\n"
-        f"Andel besök av fast omsorgskontakt: median {show(report.median_fok_share, True)},"
-        f" där schemat tillåter {show(report.fok_share_where_possible, True)}\n"
+        f"Andel besök av fast omsorgskontakt: median {show(report.median_contact_share, True)},"
+        f" där schemat tillåter {show(report.contact_share_where_possible, True)}\n"
     )
     if args.customers:
         out.write("Kund  Besök  Personal  Gräns  Av FOK\n")
         for c in included:
-            share = show(c.fok_share, True)
+            share = show(c.contact_share, True)
             out.write(f"{c.customer}  {c.visits}  {c.distinct_staff}  {c.lower_bound}  {share}\n")
     return EXIT_OK
 

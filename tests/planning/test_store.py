@@ -50,7 +50,7 @@ def test_a_stored_plan_is_rows_per_visit_and_break_and_logs_a_write_per_customer
     assert (run.planned_visits, run.unplanned_visits, run.objective) == (7, 0, 123)
     # Karin: 6 visits by Anna and Cecilia; Anna, her contact, makes the 3 mornings.
     continuity = m.CustomerContinuity.objects.get(run=run, person=w.karin)
-    assert (continuity.visits, continuity.distinct_staff, continuity.visits_by_fok) == (6, 2, 3)
+    assert (continuity.visits, continuity.distinct_staff, continuity.visits_by_contact) == (6, 2, 3)
     writes = Counter(
         AccessLogEntry.objects.filter(action="write").values_list("personal_id", "what")
     )

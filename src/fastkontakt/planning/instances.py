@@ -180,13 +180,13 @@ def planning_instance_get(*, unit_pk: int, start: date, days: int = HORIZON_DAYS
         if place is None:
             missing.append(person.pk)
             continue
-        fok = contacts.get(person.pk)
+        contact = contacts.get(person.pk)
         customers.append(
             Customer(
                 customer_id(person.pk),
                 Location(place.lat, place.lon),
                 birth_date_of(person.personal_id),
-                fok if fok in planned else None,
+                contact if contact in planned else None,
                 tuple(demands[person.pk]),
             )
         )

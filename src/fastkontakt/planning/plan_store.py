@@ -61,7 +61,7 @@ def _plan_write(
         instance=instance_to_json(instance),
         objective=figure("objective"),
         travel_minutes=figure("travel_minutes"),
-        visits_not_by_fok=figure("visits_not_by_fok"),
+        visits_not_by_contact=figure("visits_not_by_contact"),
         new_distinct_staff=figure("new_distinct_staff"),
         changed_visits=figure("changed_visits"),
         planned_visits=len(plan.visits),
@@ -69,7 +69,7 @@ def _plan_write(
         seconds=float(stats.get("seconds", 0.0)),
         median_distinct_staff=report.median_distinct_staff,
         median_lower_bound=report.median_lower_bound,
-        fok_share=report.fok_share_where_possible,
+        contact_share=report.contact_share_where_possible,
         stats=dict(stats),
     )
     by_visit = plan.by_visit
@@ -106,8 +106,8 @@ def _plan_write(
             visits=c.visits,
             distinct_staff=c.distinct_staff,
             lower_bound=c.lower_bound,
-            visits_by_fok=c.visits_by_fok,
-            fok_possible=c.fok_possible,
+            visits_by_contact=c.visits_by_contact,
+            contact_possible=c.contact_possible,
         )
         for c in report.customers
     )

@@ -100,7 +100,7 @@ class Stop:
     label: str = ""
     visit_kind: str = ""
     partner: str = ""
-    by_fok: bool = False
+    by_contact: bool = False
 
     @property
     def start_text(self) -> str:
@@ -299,13 +299,13 @@ class CustomerRow:
     person_pk: int
     name: str
     continuity: m.CustomerContinuity
-    has_fok: bool
+    has_contact: bool
     """The customer has a fast omsorgskontakt among the planned staff."""
 
     @property
-    def fok_share(self) -> float | None:
+    def contact_share(self) -> float | None:
         c = self.continuity
-        return c.visits_by_fok / c.visits if c.visits else None
+        return c.visits_by_contact / c.visits if c.visits else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,9 +323,9 @@ def plan_customers_get(*, actor: Actor, unit_pk: int) -> CustomersPage:
         return CustomersPage(unit, None)
     rows = list(m.CustomerContinuity.objects.filter(run=run).order_by("person_id"))
     names = _names(actor, (r.person_id for r in rows), "planning.customers")
-    with_fok = _contacts_in(run)
+    with_contact = _contacts_in(run)
     customers = [
-        CustomerRow(r.person_id, names[r.person_id], r, customer_id(r.person_id) in with_fok)
+        CustomerRow(r.person_id, names[r.person_id], r, customer_id(r.person_id) in with_contact)
         for r in rows
         if r.person_id in names
     ]
@@ -337,7 +337,7 @@ def plan_customers_get(*, actor: Actor, unit_pk: int) -> CustomersPage:
 class VisitorRow:
     name: str
     visits: int
-    fok: bool
+    contact: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,15 +346,15 @@ class ContinuityPanel:
     run: m.PlanRun
     person: Person
     continuity: m.CustomerContinuity
-    fok: str
+    contact: str
     visitors: tuple[VisitorRow, ...]
     planned: int
     unplanned: int
 
     @property
-    def fok_share(self) -> float | None:
+    def contact_share(self) -> float | None:
         c = self.continuity
-        return c.visits_by_fok / c.visits if c.visits else None
+        return c.visits_by_contact / c.visits if c.visits else None
 
     @property
     def gap(self) -> int:
@@ -394,11 +394,11 @@ def customer_continuity_get(*, actor: Actor, unit_pk: int, person_pk: int) -> Co
         for pk in (staff_pk, partner_pk):
             if pk is not None:
                 counts[pk] += 1
-    fok_id = _contacts_in(run).get(customer_id(person_pk))
-    fok_pk = pk_of(fok_id, "s") if fok_id else None
-    names = _staff_names([*counts, *([fok_pk] if fok_pk else [])])
+    contact_id = _contacts_in(run).get(customer_id(person_pk))
+    contact_pk = pk_of(contact_id, "s") if contact_id else None
+    names = _staff_names([*counts, *([contact_pk] if contact_pk else [])])
     visitors = sorted(
-        (VisitorRow(names.get(pk, "?"), n, pk == fok_pk) for pk, n in counts.items()),
+        (VisitorRow(names.get(pk, "?"), n, pk == contact_pk) for pk, n in counts.items()),
         key=lambda v: (-v.visits, v.name),
     )
     planned = sum(1 for staff_pk, _ in visits if staff_pk is not None)
@@ -407,7 +407,7 @@ def customer_continuity_get(*, actor: Actor, unit_pk: int, person_pk: int) -> Co
         run,
         person,
         row,
-        names.get(fok_pk, "") if fok_pk else "",
+        names.get(contact_pk, "") if contact_pk else "",
         tuple(visitors),
         planned,
         len(visits) - planned,

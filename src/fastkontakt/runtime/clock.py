@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.utils import timezone
-
 
 def today() -> date:
     """Today's date in Stockholm."""
+    # Imported here: the command line imports this module, and its planning commands run on
+    # files without starting Django (tests/cli/test_plan_command.py).
+    from django.utils import timezone
+
     return timezone.localdate()

@@ -37,8 +37,8 @@ def small(b_until: str = "16:00") -> Instance:
     return instance(
         (
             customer("k1", demand("morgon", ("08:00", "09:00"), 30, delegations=("insulin",)),
-                     fok="A"),
-            customer("k2", demand("lunch", ("09:00", "13:00"), 20), fok="B", at=north(1.0)),
+                     contact="A"),
+            customer("k2", demand("lunch", ("09:00", "13:00"), 20), contact="B", at=north(1.0)),
             customer("k3", demand("lyft", ("08:00", "10:00"), 30, staff=2)),
         ),
         (
