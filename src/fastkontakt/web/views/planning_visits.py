@@ -51,10 +51,11 @@ def _date(text: str | None) -> date | None:
 def visits_made(request: HttpRequest, unit_pk: int) -> HttpResponse:
     actor = actor_of(request)
     start = _date(request.GET.get("fran"))
-    form = VisitsFileForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = VisitsFileForm(request.POST, request.FILES) if posted else VisitsFileForm()
     imported: VisitsImported | None = None
     problems: list[str] = []
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         try:
             imported = visits_import(
                 actor=actor, unit_pk=unit_pk, data=form.cleaned_data["file"].read()
@@ -67,7 +68,7 @@ def visits_made(request: HttpRequest, unit_pk: int) -> HttpResponse:
     page = visits_made_page_get(actor=actor, unit_pk=unit_pk, start=start)
     if imported is not None:
         form = VisitsFileForm()
-    status = 400 if request.method == "POST" and (form.errors or problems) else 200
+    status = 400 if posted and (form.errors or problems) else 200
     context = {
         "page": page,
         "unit": page.unit,
