@@ -15,7 +15,7 @@ from fastkontakt.access.models import AccessLogEntry, Role
 from fastkontakt.access.services import InvalidInput
 from fastkontakt.compliance.models import StoredFinding
 from fastkontakt.domain.errors import NotAllowed
-from fastkontakt.domain.identifiers import make_personal_id
+from fastkontakt.domain.identifiers import make_personal_id, personal_id_display
 from fastkontakt.registry.models import HomeCareDecision, Visit
 from fastkontakt.registry.services.visits import visits_import
 from tests.factories import PersonFactory, StaffFactory, StaffUnitFactory, UnitFactory
@@ -206,9 +206,10 @@ def test_another_units_customer_is_refused_the_attempt_logged_and_nothing_saved(
 
     # then: an unknown number is answered as another unit's customer
     assert [str(p) for p in refused.value.problems] == [
-        f"rad 3: Personen {sven.personal_id} är inte kund hos Hemtjänst Norr den {day}.",
+        f"rad 3: Personen {personal_id_display(sven.personal_id)} är inte kund hos "
+        f"Hemtjänst Norr den {day}.",
         f"rad 4: Medarbetaren {eva.hsa_id} arbetar inte vid Hemtjänst Norr.",
-        f"rad 5: Personen 194001019803 är inte kund hos Hemtjänst Norr den {day}.",
+        f"rad 5: Personen 19400101-9803 är inte kund hos Hemtjänst Norr den {day}.",
     ]
     assert Visit.objects.count() == 0
     assert writes() == Counter()
@@ -232,8 +233,8 @@ def test_a_visit_before_the_home_care_began_or_in_the_future_is_refused(w: World
 
     # then
     assert [str(p) for p in refused.value.problems] == [
-        f"rad 2: Personen {w.karin.personal_id} är inte kund hos Hemtjänst Norr "
-        f"den {days_ago(31)}.",
+        f"rad 2: Personen {personal_id_display(w.karin.personal_id)} är inte kund hos "
+        f"Hemtjänst Norr den {days_ago(31)}.",
         "rad 3: Besöket har inte ägt rum ännu.",
     ]
     assert Visit.objects.count() == 0

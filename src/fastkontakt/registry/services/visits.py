@@ -31,6 +31,7 @@ from fastkontakt.access.models import Role
 from fastkontakt.access.selectors import persons_named_refused_log
 from fastkontakt.access.services import InvalidInput, person_write_log
 from fastkontakt.domain.errors import NotFound, Problem
+from fastkontakt.domain.identifiers import personal_id_display
 from fastkontakt.domain.visits_made import (
     InvalidVisitsFile,
     ReportedVisit,
@@ -130,7 +131,7 @@ def visits_import(
         if customer(visit) is None:
             refused.add(visit.personal_id)
             found.append(
-                f"personen {visit.personal_id} är inte kund hos {unit.name} "
+                f"personen {personal_id_display(visit.personal_id)} är inte kund hos {unit.name} "
                 f"den {visit.start.date().isoformat()}"
             )
         pk = staff.get(visit.staff)
