@@ -19,7 +19,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='visit',
             name='source_id',
-            field=models.CharField(blank=True, max_length=64, verbose_name='id i tidrapporteringen'),
+            field=models.CharField(
+                blank=True, max_length=64, verbose_name='id i tidrapporteringen'
+            ),
         ),
         migrations.AddField(
             model_name='visit',
@@ -29,7 +31,14 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='visit',
             name='unit',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='visits', to='registry.unit', verbose_name='enhet'),
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name='visits',
+                to='registry.unit',
+                verbose_name='enhet',
+            ),
         ),
         migrations.AddIndex(
             model_name='visit',
@@ -37,10 +46,22 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='visit',
-            constraint=models.UniqueConstraint(condition=models.Q(('source_id', ''), _negated=True), fields=('unit', 'source_id'), name='visit_imported_once_per_unit'),
+            constraint=models.UniqueConstraint(
+                condition=models.Q(('source_id', ''), _negated=True),
+                fields=('unit', 'source_id'),
+                name='visit_imported_once_per_unit',
+            ),
         ),
         migrations.AddConstraint(
             model_name='visit',
-            constraint=models.CheckConstraint(condition=models.Q(('start__isnull', True), ('end__isnull', True), ('end__gt', models.F('start')), _connector='OR'), name='visit_ends_after_start'),
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ('start__isnull', True),
+                    ('end__isnull', True),
+                    ('end__gt', models.F('start')),
+                    _connector='OR',
+                ),
+                name='visit_ends_after_start',
+            ),
         ),
     ]
