@@ -44,7 +44,6 @@ __all__ = ["IMPORTING_ROLES", "VisitsImported", "visits_import"]
 
 #: Who may import a unit's visits made.
 IMPORTING_ROLES: tuple[str, ...] = (Role.COORDINATOR, Role.UNIT_MANAGER, Role.HEAD_OF_UNIT)
-WHAT = "visits.import"
 _CHUNK = 2000
 
 
@@ -144,7 +143,9 @@ def visits_import(
             problems.append(line_problem(visit.line, message[0].upper() + message[1:] + "."))
     if refused:
         # Naming people outside the unit is a lookup of them: logged, as a search would be.
-        persons_named_refused_log(actor=actor, what=WHAT, personal_ids=sorted(refused))
+        persons_named_refused_log(
+            actor=actor, what="visits.import", personal_ids=sorted(refused)
+        )
     if problems:
         raise InvalidInput(problems)
 
@@ -173,6 +174,6 @@ def visits_import(
             ignore_conflicts=True,
         )
         for person in written.values():
-            person_write_log(actor=actor, person=person, unit=unit, what=WHAT)
+            person_write_log(actor=actor, person=person, unit=unit, what="visits.import")
     return VisitsImported(len(reported), len(new), len(reported) - len(new), len(written))
 
