@@ -323,3 +323,23 @@ def test_an_upload_without_a_file_or_by_staff_saves_nothing(w: World) -> None:
     upload = {"file": SimpleUploadedFile("besok.csv", data)}
     assert staff_member.post(page_url(w), upload).status_code == 403
     assert Visit.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_two_staff_reported_on_one_visit_are_one_double_staffed_visit(w: World) -> None:
+    # given: Anna and Bo at Karin's at the same time, Bo alone in the evening
+    day = timezone.localdate() - timedelta(days=1)
+    k = w.karin.personal_id
+    data = csv([line(k, w.anna, day, "08:00"), line(k, w.bo, day, "08:00"),
+                line(k, w.bo, day, "19:00")])
+    visits_import(actor=OPERATOR, unit_pk=w.unit.pk, data=data)
+
+    # when
+    period = period_comparison(unit_pk=w.unit.pk, start=day, days=1)
+
+    # then: two visits, two staff, one of them with the contact
+    karin = next(c for c in period.customers if c.person_pk == w.karin.pk)
+    assert (karin.made.visits, karin.made.distinct_staff, karin.made.visits_by_contact) == (
+        2, 2, 1
+    )
+    assert karin.included is True

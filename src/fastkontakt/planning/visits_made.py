@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
@@ -157,15 +158,23 @@ def _minutes(moment: object) -> int:
 
 
 def made_visits(*, unit_pk: int, start: date, end: date) -> list[StaffedVisit]:
-    """The visits made at the unit in the period, with their time (imported visits only)."""
+    """The visits made at the unit in the period, with their time (imported visits only).
+
+    The time report has one line per staff member: lines of one customer with the same start,
+    end and kind are one double-staffed visit, as a plan has it."""
     rows = (
         Visit.objects.filter(unit_id=unit_pk, date__gte=start, date__lte=end, start__isnull=False)
-        .order_by("date", "start", "pk")
-        .values_list("person_id", "date", "start", "kind", "staff_id")
+        .order_by("date", "start", "staff_id", "pk")
+        .values_list("person_id", "date", "start", "end", "kind", "staff_id")
     )
+    grouped: dict[tuple[Any, ...], list[int]] = {}
+    for person, day, at, until, kind, staff in rows:
+        grouped.setdefault((person, day, at, until, kind), []).append(staff)
     return [
-        StaffedVisit(customer_id(person), day, _minutes(at), kind, (staff_id(staff),))
-        for person, day, at, kind, staff in rows
+        StaffedVisit(
+            customer_id(person), day, _minutes(at), kind, tuple(staff_id(s) for s in staff)
+        )
+        for (person, day, at, _until, kind), staff in grouped.items()
     ]
 
 
