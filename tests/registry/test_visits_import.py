@@ -313,3 +313,23 @@ def test_continuity_share_appears_after_an_import_and_clears_after_the_next(w: W
     assert open_continuity_findings(w) == []
     resolved = StoredFinding.objects.get(person=w.karin, rule="continuity-share")
     assert resolved.resolved_by == "visits.import"
+
+
+@pytest.mark.django_db
+def test_a_failure_while_refreshing_the_findings_leaves_no_visit_and_no_log_entry(
+    w: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: the findings store fails inside the import's transaction
+    def broken(**_: object) -> None:
+        raise RuntimeError("findings store down")
+
+    monkeypatch.setattr("fastkontakt.compliance.store.findings_refresh", broken)
+    data = csv(line(w.karin.personal_id, w.anna.hsa_id, days_ago(1), "08:00", "08:25"))
+
+    # when
+    with pytest.raises(RuntimeError, match="findings store down"):
+        visits_import(actor=coordinator(w), unit_pk=w.unit.pk, data=data)
+
+    # then
+    assert Visit.objects.count() == 0
+    assert writes() == Counter()
