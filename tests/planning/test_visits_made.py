@@ -205,6 +205,8 @@ def test_planned_against_made_counts_missed_and_extra_visits_per_customer_and_da
     assert rows[w.greta.pk] == ((0, 0, 0), (0, 0, 0), 0, 0)  # her visits were left unplanned
     assert (period.planned_days, period.visits_planned, period.visits_made) == (3, 7, 7)
     assert (period.missed, period.extra) == (1, 1)
+    # each side's own population: Karin has two visits every day in both
+    assert (period.median_planned, period.median_made) == (2, None)
     assert period.contact_share_planned == 0.5
     assert period.contact_share_made == pytest.approx(2 / 6)
 

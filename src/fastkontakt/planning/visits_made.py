@@ -73,6 +73,8 @@ class CustomerComparison:
     included: bool
     """In the indicator's population by the visits made (65+, two counted visits every day)."""
     has_contact: bool
+    planned_included: bool = False
+    """In the population by the visits planned (two every day the plan covers)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,18 +91,16 @@ class PeriodComparison:
     def end(self) -> date:
         return self.start + timedelta(days=self.days - 1)
 
-    def _median(self, planned: bool) -> float | None:
-        values = [
-            side.distinct_staff
-            for c in self.customers
-            if c.included and (side := c.planned if planned else c.made) is not None
-        ]
-        return statistics.median(values) if values else None
-
     @property
     def median_planned(self) -> float | None:
-        """Median distinct staff planned for the indicator's customers."""
-        return self._median(True) if self.run is not None else None
+        """Median distinct staff planned, over the population by the visits planned (each side
+        is the indicator as it would be computed from its own visits)."""
+        values = [
+            c.planned.distinct_staff
+            for c in self.customers
+            if c.planned_included and c.planned is not None
+        ]
+        return statistics.median(values) if values else None
 
     @property
     def median_made(self) -> float | None:
@@ -261,6 +261,15 @@ def period_comparison(
             for i in range(run.days)
             if start <= run.start + timedelta(days=i) <= end
         }
+    planned_included: set[str] = set()
+    if covered:
+        by_plan = visits_made_continuity(
+            start=min(covered),
+            days=len(covered),
+            customers=customers,
+            visits=[v for c in customers for v in planned.get(c.id, [])],
+        )
+        planned_included = {r.customer for r in by_plan.customers if r.included}
     rows = []
     for c in customers:
         own_made = made.get(c.id, [])
@@ -276,6 +285,7 @@ def period_comparison(
                 extra=sum(max(0, n - planned_days.get(d, 0)) for d, n in made_days.items()),
                 included=c.id in included,
                 has_contact=c.fast_omsorgskontakt is not None,
+                planned_included=c.id in planned_included,
             )
         )
     return PeriodComparison(start, days, run, len(covered), tuple(rows), indicator)
