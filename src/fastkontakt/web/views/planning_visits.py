@@ -20,13 +20,14 @@ from django.views.decorators.http import require_http_methods
 from fastkontakt.access.services import InvalidInput
 from fastkontakt.planning.visits_made import customer_visits_page_get, visits_made_page_get
 from fastkontakt.registry.services.visits import VisitsImported, visits_import
+from fastkontakt.web.forms import Form
 from fastkontakt.web.views.base import actor_of, translate_domain_errors
 
 #: A two-week report of a large unit is well under a megabyte.
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
-class VisitsFileForm(forms.Form):
+class VisitsFileForm(Form):
     file = forms.FileField(
         label="Fil från tidrapporteringen (CSV)",
         error_messages={"required": "Välj en fil.", "empty": "Filen är tom."},
