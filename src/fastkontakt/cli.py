@@ -508,6 +508,7 @@ def cmd_visits_report(args: argparse.Namespace, out: TextIO) -> int:
             "start": period.start.isoformat(),
             "days": period.days,
             "planned_days": period.planned_days,
+            "compared_days": period.compared_days,
             "median_distinct_staff_made": period.median_made,
             "median_distinct_staff_planned": period.median_planned,
             "contact_share_made": period.contact_share_made,
@@ -541,7 +542,8 @@ def cmd_visits_report(args: argparse.Namespace, out: TextIO) -> int:
     out.write(
         f"Utförda besök {period.start.isoformat()} + {period.days} dagar: "
         f"{period.visits_made} räknade besök, planerat {show(period.visits_planned)} "
-        f"({period.planned_days} dagar med plan), {period.missed} missade, {period.extra} extra\n"
+        f"({period.planned_days} dagar med plan), {period.missed} missade och {period.extra} "
+        f"extra under {period.compared_days} dagar som passerat\n"
         f"Kunder i indikatorn (65+, minst två utförda besök/dag 07-22): {len(included)}\n"
         f"Median olika personal: utfört {show(period.median_made)}, "
         f"planerat {show(period.median_planned)}\n"
@@ -556,8 +558,8 @@ def cmd_visits_report(args: argparse.Namespace, out: TextIO) -> int:
             out.write(
                 f"{numbers[c.person_pk]}  {row.visits}  {row.distinct_staff}/"
                 f"{planned.distinct_staff if planned else '-'}  "
-                f"{show(row.contact_share, True)}/"
-                f"{show(planned.contact_share if planned else None, True)}\n"
+                f"{show(row.contact_share if c.has_contact else None, True)}/"
+                f"{show(planned.contact_share if planned and c.has_contact else None, True)}\n"
             )
     return EXIT_OK
 

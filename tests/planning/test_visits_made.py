@@ -188,9 +188,11 @@ def test_planned_against_made_counts_missed_and_extra_visits_per_customer_and_da
     visits_import(actor=OPERATOR, unit_pk=w.unit.pk, data=made, now=later)
 
     # when
-    period = period_comparison(unit_pk=w.unit.pk, start=w.start)
+    period = period_comparison(unit_pk=w.unit.pk, start=w.start, as_of=later.date())
+    before = period_comparison(unit_pk=w.unit.pk, start=w.start)
 
-    # then
+    # then: the days had not passed before, so nothing was missed yet
+    assert (before.compared_days, before.missed, before.extra) == (0, 0, 0)
     rows = {
         c.person_pk: (
             c.planned and (c.planned.visits, c.planned.distinct_staff, c.planned.visits_by_contact),
@@ -203,7 +205,8 @@ def test_planned_against_made_counts_missed_and_extra_visits_per_customer_and_da
     assert rows[w.karin.pk] == ((6, 2, 3), (6, 3, 2), 1, 1)
     assert rows[w.olle.pk] == ((1, 1, 0), (1, 1, 0), 0, 0)
     assert rows[w.greta.pk] == ((0, 0, 0), (0, 0, 0), 0, 0)  # her visits were left unplanned
-    assert (period.planned_days, period.visits_planned, period.visits_made) == (3, 7, 7)
+    assert (period.planned_days, period.compared_days) == (3, 3)
+    assert (period.visits_planned, period.visits_made) == (7, 7)
     assert (period.missed, period.extra) == (1, 1)
     # each side's own population: Karin has two visits every day in both
     assert (period.median_planned, period.median_made) == (2, None)
@@ -345,3 +348,30 @@ def test_two_staff_reported_on_one_visit_are_one_double_staffed_visit(w: World) 
         2, 2, 1
     )
     assert karin.included is True
+
+
+@pytest.mark.django_db
+def test_visits_report_as_text(w: World) -> None:
+    # given
+    start, _dan, data = two_weeks_made(w)
+    visits_import(actor=OPERATOR, unit_pk=w.unit.pk, data=data)
+    out = io.StringIO()
+
+    # when
+    code = main(
+        ["visits-report", "--unit", w.unit.hsa_id, "--from", start.isoformat(), "--customers"],
+        out=out,
+    )
+
+    # then
+    assert code == 0
+    assert out.getvalue().splitlines() == [
+        f"Utförda besök {start.isoformat()} + 14 dagar: 61 räknade besök, planerat - "
+        "(0 dagar med plan), 0 missade och 0 extra under 0 dagar som passerat",
+        "Kunder i indikatorn (65+, minst två utförda besök/dag 07-22): 2",
+        "Median olika personal: utfört 2.5, planerat -",
+        "Andel besök av fast omsorgskontakt: utfört 50.0 %, planerat -",
+        "Kund  Besök  Personal utfört/planerat  Av FOK utfört/planerat",
+        f"{w.karin.personal_id}  28  3/-  50.0 %/-",
+        f"{w.greta.personal_id}  28  2/-  -/-",
+    ]

@@ -6,8 +6,8 @@ Both sides are counted by one implementation (``domain.continuity.tally`` and
 unit's latest plan whose horizon meets the period (only its days are compared); the made side is
 the visits imported by ``registry.services.visits``. The share by the fast omsorgskontakt uses,
 on both sides, the customer's contact in the registry on the period's last day (today if the
-period has not ended). Missed and extra visits are counted per customer and day: counted visits
-planned but not made, and made beyond those planned.
+period has not ended). Missed and extra visits are counted per customer and day, on the days the
+plan covers that have passed: counted visits planned but not made, and made beyond those planned.
 
 :func:`period_comparison` reads no names and checks no roles: the page selectors below do, and
 the command (``fastkontakt visits-report``) logs its reads.
@@ -83,7 +83,9 @@ class PeriodComparison:
     days: int
     run: m.PlanRun | None
     planned_days: int
-    """Days of the period the plan covers (missed and extra are counted on them)."""
+    """Days of the period the plan covers."""
+    compared_days: int
+    """Of those, the days that have passed: missed and extra visits are counted on them."""
     customers: tuple[CustomerComparison, ...]
     indicator: MadeReport
 
@@ -229,11 +231,19 @@ def _per_day(visits: list[StaffedVisit], days: set[date]) -> dict[date, int]:
 
 
 def period_comparison(
-    *, unit_pk: int, start: date, days: int = PERIOD_DAYS, person_pks: set[int] | None = None
+    *,
+    unit_pk: int,
+    start: date,
+    days: int = PERIOD_DAYS,
+    person_pks: set[int] | None = None,
+    as_of: date | None = None,
 ) -> PeriodComparison:
     """Planned against made at the unit over ``days`` days from ``start`` (see module doc);
-    ``person_pks`` limits it to some customers (the indicator's figures are theirs only)."""
+    ``person_pks`` limits it to some customers (the indicator's figures are theirs only).
+    Missed and extra visits are counted on the days before ``as_of`` (today): a visit planned
+    for today or later is not missed yet."""
     end = start + timedelta(days=days - 1)
+    as_of = as_of or clock.today()
     run = _run_for(unit_pk, start, end)
     made = _by_customer(made_visits(unit_pk=unit_pk, start=start, end=end))
     planned = _by_customer(_planned_visits(run, start, end) if run is not None else [])
@@ -242,7 +252,7 @@ def period_comparison(
     if person_pks is not None:
         pks &= person_pks
     numbers = dict(Person.objects.filter(pk__in=pks).values_list("pk", "personal_id"))
-    contacts = _contacts(pks, min(end, clock.today()))
+    contacts = _contacts(pks, min(end, as_of))
     customers = [
         MadeCustomer(customer_id(pk), birth_date_of(numbers[pk]), contacts.get(pk))
         for pk in sorted(numbers)
@@ -270,12 +280,13 @@ def period_comparison(
             visits=[v for c in customers for v in planned.get(c.id, [])],
         )
         planned_included = {r.customer for r in by_plan.customers if r.included}
+    passed = {day for day in covered if day < as_of}
     rows = []
     for c in customers:
         own_made = made.get(c.id, [])
         own_planned = [v for v in planned.get(c.id, []) if v.day in covered]
-        made_days = _per_day(own_made, covered)
-        planned_days = _per_day(own_planned, covered)
+        made_days = _per_day(own_made, passed)
+        planned_days = _per_day(own_planned, passed)
         rows.append(
             CustomerComparison(
                 person_pk=int(c.id[1:]),
@@ -288,7 +299,7 @@ def period_comparison(
                 planned_included=c.id in planned_included,
             )
         )
-    return PeriodComparison(start, days, run, len(covered), tuple(rows), indicator)
+    return PeriodComparison(start, days, run, len(covered), len(passed), tuple(rows), indicator)
 
 
 def default_period_start(*, unit_pk: int) -> date:
