@@ -378,6 +378,7 @@ def cmd_plan_report(args: argparse.Namespace, out: TextIO) -> int:
     """Continuity measures, travel and unplanned visits of a plan file; needs no database."""
     from fastkontakt.domain.continuity import continuity_report
     from fastkontakt.domain.planning.checker import check_plan
+    from fastkontakt.domain.planning.explain import explain_unplanned, explanation_text
     from fastkontakt.domain.planning.formats import parse_plan
 
     result = _read_planning_file(args.file, parse_plan)
@@ -385,6 +386,11 @@ def cmd_plan_report(args: argparse.Namespace, out: TextIO) -> int:
     if problems:
         raise UsageProblems(str(p) for p in problems)
     report = continuity_report(result)
+    explained = explain_unplanned(result)
+    said = {
+        vid: explanation_text(e, result.instance.visit_by_id[vid])
+        for vid, e in explained.items()
+    }
 
     def show(value: float | None, percent: bool = False) -> str:
         if value is None:
@@ -413,6 +419,15 @@ def cmd_plan_report(args: argparse.Namespace, out: TextIO) -> int:
                 }
                 for c in report.customers
             ],
+            "unplanned": [
+                {
+                    "visit": vid,
+                    **explained[vid].as_json(),
+                    "text": said[vid][0],
+                    "proposals_text": said[vid][1],
+                }
+                for vid in result.unplanned
+            ],
         }
         json.dump(document, out, ensure_ascii=False, indent=1)
         out.write("\n")
@@ -428,6 +443,13 @@ def cmd_plan_report(args: argparse.Namespace, out: TextIO) -> int:
         f"Andel besök av fast omsorgskontakt: median {show(report.median_contact_share, True)},"
         f" där schemat tillåter {show(report.contact_share_where_possible, True)}\n"
     )
+    if result.unplanned:
+        out.write("Ej planerade besök:\n")
+        for vid in result.unplanned:
+            reason, proposals = said[vid]
+            out.write(f"  {vid}: {reason}\n")
+            for proposal in proposals:
+                out.write(f"    Förslag: {proposal}\n")
     if args.customers:
         out.write("Kund  Besök  Personal  Gräns  Av FOK\n")
         for c in included:
