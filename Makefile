@@ -14,7 +14,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 LETTERS_PNG ?= var/letters-png
 
 .PHONY: install browser migrate demo run test lint pytest screenshots bench bench-scale-out bench-nightly clean \
-	letters-png bench-worklist bench-fhir bench-locust bench-appointment
+	letters-png bench-worklist bench-fhir bench-locust bench-appointment bench-shapes
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -71,6 +71,11 @@ letters-png: install
 
 bench: install
 	$(BIN)/python bench/compliance.py
+
+# Issue 18: the planner on five municipality shapes (300 customers, 5 minutes a plan, beside
+# PyVRP's relaxed plan): about 50 minutes. SHAPES_ARGS="--size 70x44 --time-limit 60" is quicker.
+bench-shapes: install
+	$(BIN)/python bench/planning/shapes.py $(SHAPES_ARGS)
 
 # The benchmarks of issue 14, each on its own PostgreSQL database (fk_bench_*) of the server
 # BENCH_DATABASE_URL points to; each loads its demo region once and reuses it.
