@@ -181,10 +181,10 @@ def cmd_seed_demo(args: argparse.Namespace, out: TextIO) -> int:
     if args.people < 1:
         raise UsageProblems(["--people must be at least 1"])
     _setup_django()
-    from fastkontakt.registry.demo import demo_scenario
+    from fastkontakt.demo.contact_details import demo_contact_details_fill
+    from fastkontakt.demo.population import demo_scenario
     from fastkontakt.registry.selectors import person_count
     from fastkontakt.registry.services import scenario_load, scenario_replace
-    from fastkontakt.registry.services.demo import demo_contact_details_fill
 
     existing = person_count()
     if existing and not args.replace:
@@ -205,7 +205,7 @@ def cmd_seed_demo(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_demo_login(args: argparse.Namespace, out: TextIO) -> int:
     _setup_django()
-    from fastkontakt.access.services import demo_totp_code, demo_user_ensure
+    from fastkontakt.demo.login import demo_totp_code, demo_user_ensure
 
     if args.code:
         out.write(f"{demo_totp_code()}\n")
