@@ -39,6 +39,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -91,6 +92,9 @@ _ORDER = {kind: i for i, kind in enumerate(FEED_KINDS)}
 #: What the access log calls a person written by a feed.
 FEED_WRITE = "feed.write"
 ROLE_KEY_SEPARATOR = "|"
+# An arbitrary constant naming the lock that serialises the feeds' write transactions
+# (pg_advisory_xact_lock), so that two feeds of one record cannot both apply it.
+_FEED_LOCK = 0x6665_6564_7331
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,14 +246,7 @@ def feed_apply(
     result = FeedResult()
     changed: list[FeedItem] = []
     for ident, item in latest.items():
-        before = stored.get(ident)
-        if before is not None and before.updated > item.updated:
-            result.stale += 1
-            result.outcomes[ident] = "stale"
-        elif before is not None and before.digest == item.digest and not before.ended:
-            result.unchanged += 1
-            result.outcomes[ident] = "unchanged"
-        else:
+        if not _settled(item, stored.get(ident), result):
             changed.append(item)
     changed.sort(key=lambda it: _ORDER[it.kind])
     gone = (
@@ -281,6 +278,21 @@ def feed_apply(
         done += len(ended)
         _report(progress, done, total)
     return result
+
+
+def _settled(item: FeedItem, before: _Stored | None, result: FeedResult) -> bool:
+    """Whether ``item`` needs no write: stored with an older source time than the one
+    applied (stale), or with the same content (unchanged); counted in ``result``."""
+    ident = (item.kind, item.key)
+    if before is not None and before.updated > item.updated:
+        result.stale += 1
+        result.outcomes[ident] = "stale"
+        return True
+    if before is not None and before.digest == item.digest and not before.ended:
+        result.unchanged += 1
+        result.outcomes[ident] = "unchanged"
+        return True
+    return False
 
 
 def _report(progress: Progress | None, done: int, total: int) -> None:
@@ -349,10 +361,17 @@ def _apply(
     *,
     strict: bool,
 ) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_FEED_LOCK])
+    # Read again under the lock: another feed may have applied a record since the diff.
+    fresh = _stored_read({(item.kind, item.key): item for item in items}, None)
+    stored.update(fresh)
     batch = _Batch(actor=actor, day=day, stored=stored, result=result)
     groups: dict[str, list[FeedItem]] = defaultdict(list)
     for item in items:
-        groups[item.kind].append(item)
+        if not _settled(item, fresh.get((item.kind, item.key)), result):
+            groups[item.kind].append(item)
     _units(batch, groups.get("Organization", []))
     _staff(batch, groups.get("Practitioner", []))
     _roles(batch, groups.get("PractitionerRole", []))
