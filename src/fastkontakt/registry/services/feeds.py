@@ -251,28 +251,31 @@ def feed_apply(
     changed.sort(key=lambda it: _ORDER[it.kind])
     gone = (
         sorted(
-            (ident for ident, s in stored.items() if ident not in latest and not s.ended),
+            (
+                ident
+                for ident, record in stored.items()
+                if ident not in latest and not record.ended and ident[0] in _ENDINGS
+            ),
             key=lambda ident: (_ORDER[ident[0]], ident[1]),
         )
         if full
         else []
     )
-    gone = [ident for ident in gone if ident[0] in _ENDINGS]
     total = len(changed) + len(gone)
-    done = 0
-    size = len(changed) + len(gone) if strict else chunk
     if strict:
-        with write_transaction():
-            _apply(actor, changed, stored, day, result, strict=True)
-            _end(actor, gone, stored, day, result)
+        if total:
+            with write_transaction():
+                _apply(actor, changed, stored, day, result, strict=True)
+                _end(actor, gone, stored, day, result)
         _report(progress, total, total)
         return result
-    for batch in batches(changed, size):
+    done = 0
+    for batch in batches(changed, chunk):
         with write_transaction():
             _apply(actor, batch, stored, day, result, strict=False)
         done += len(batch)
         _report(progress, done, total)
-    for ended in batches(gone, size):
+    for ended in batches(gone, chunk):
         with write_transaction():
             _end(actor, ended, stored, day, result)
         done += len(ended)
