@@ -450,3 +450,34 @@ def test_the_capability_statement_names_the_feed_profiles(world: World, reader: 
         assert resources[kind]["conditionalUpdate"] is True
         assert {"code": "update"} in resources[kind]["interaction"]
     assert T1  # the resources' times are the source's
+
+
+@pytest.mark.parametrize("kind", ["Encounter", "ServiceRequest"])
+@pytest.mark.django_db
+def test_the_feed_only_resources_are_written_by_put_and_not_served(
+    kind: str, world: World, region_importer: Api
+) -> None:
+    # when: read, search and a PUT without a token
+    search = region_importer.get(f"/fhir/{kind}")
+    instance = region_importer.get(f"/fhir/{kind}/1")
+    anonymous = Api(token=None, client=region_importer.client).put(
+        f"/fhir/{kind}?identifier={HOSPITAL}|E1", {"resourceType": kind}
+    )
+    # then
+    assert (search.status_code, body(search)["issue"][0]["code"]) == (405, "not-supported")
+    assert instance.status_code == 404
+    assert anonymous.status_code == 401
+    assert FeedRecord.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_body_of_another_type_is_400(world: World, region_importer: Api) -> None:
+    # when
+    response = region_importer.put(
+        f"/fhir/Organization?identifier={PERSONNUMMER}|{NEWCOMER}",
+        patient(NEWCOMER, "Nora Ny", None),
+    )
+    # then
+    assert response.status_code == 400
+    assert body(response)["issue"][0]["diagnostics"] == "Kroppen ska vara en Organization-resurs."
+    assert not Person.objects.filter(personal_id=NEWCOMER).exists()
