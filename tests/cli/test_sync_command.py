@@ -295,3 +295,19 @@ def test_a_decision_that_disappears_ends_today(tmp_path: Path) -> None:
     assert code == 0
     ends = dict(HomeCareDecision.objects.values_list("person__personal_id", "end"))
     assert ends == {P4: timezone.localdate(), P3: None}
+
+
+@pytest.mark.django_db
+def test_a_file_that_is_not_utf8_is_one_line_and_status_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # given
+    path = tmp_path / "latin1.ndjson"
+    path.write_bytes(ndjson([patient(P1, "Åsa Öberg", None)]).encode("latin-1"))
+    # when
+    code, _ = run("sync", str(path))
+    # then
+    assert code == 2
+    assert capsys.readouterr().err == f"{path}: filen är inte UTF-8\n"
+    assert FeedRecord.objects.count() == 0
+    assert not Person.objects.exists()
