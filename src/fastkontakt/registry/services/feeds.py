@@ -41,7 +41,6 @@ from datetime import date, datetime
 
 from django.db import connection
 from django.db.models import Q
-from django.utils import timezone
 
 from fastkontakt.access.accesslog import log_record, log_writes, write_affects, write_transaction
 from fastkontakt.access.actors import Actor
@@ -58,6 +57,7 @@ from fastkontakt.registry.models import (
     Unit,
 )
 from fastkontakt.registry.services.bulk import LOOKUP_CHUNK, batches, lookup, upsert
+from fastkontakt.runtime import clock
 
 __all__ = [
     "CHUNK",
@@ -234,7 +234,7 @@ def feed_apply(
     write transaction)."""
     if not actor.region_wide:
         raise FeedForbidden("Flöden från källsystem kräver en regionsomfattande klient.")
-    day = as_of or timezone.localdate()
+    day = as_of or clock.today()
     latest: dict[tuple[str, str], FeedItem] = {}
     for item in items:
         seen = latest.get((item.kind, item.key))
