@@ -292,6 +292,49 @@ def cmd_findings_refresh(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_sync(args: argparse.Namespace, out: TextIO) -> int:
+    """Apply a source system's file (NDJSON, one FHIR resource per line; ADR 0024). A full file
+    (the default) also ends what disappeared from the kinds it carries; lines that cannot be
+    read are reported with their numbers, the others applied, and then nothing is ended
+    (an unread line could be a record that is still there): exit status 2."""
+    _setup_django()
+    from dataclasses import replace
+
+    from fastkontakt.access.actors import system_actor
+    from fastkontakt.fhir.feeds import feed_file_read
+    from fastkontakt.registry.services.feeds import feed_apply
+
+    def lines_read(count: int) -> None:
+        print(f"{count:,} rader lästa".replace(",", " "), file=sys.stderr)
+
+    def records_written(done: int, total: int) -> None:
+        if total > 5000:
+            print(f"{done} av {total} ändrade poster skrivna", file=sys.stderr)
+
+    try:
+        with open(args.file, encoding="utf-8") as lines:
+            read = feed_file_read(lines, progress=lines_read)
+    except OSError as error:
+        raise UsageProblems([f"{args.file}: kan inte läsas ({error.strerror})"]) from None
+    except UnicodeDecodeError:
+        raise UsageProblems([f"{args.file}: filen är inte UTF-8"]) from None
+    for problem in read.problems:
+        print(str(problem), file=sys.stderr)
+    actor = replace(system_actor(_cli_actor_name()), region_wide=True)
+    full = not args.incremental and not read.problems
+    result = feed_apply(actor=actor, items=read.items, full=full, progress=records_written)
+    for problem in result.problems:
+        print(str(problem), file=sys.stderr)
+    out.write(
+        f"{read.lines} rader: {result.created} nya, {result.updated} ändrade, "
+        f"{result.ended} avslutade, {result.unchanged} oförändrade, {result.stale} äldre än "
+        f"registrets, {len(read.problems) + len(result.problems)} fel\n"
+    )
+    if read.problems and not args.incremental:
+        out.write("Inget avslutades eftersom filen hade rader som inte kunde läsas.\n")
+    return EXIT_INVALID if read.problems or result.problems else EXIT_OK
+
+
 def cmd_api_client(args: argparse.Namespace, out: TextIO) -> int:
     """Create a FHIR API client and print its token, which is shown this once only."""
     _setup_django()
@@ -614,6 +657,17 @@ def build_parser() -> argparse.ArgumentParser:
     plan_report.add_argument("--format", choices=("json", "text"), default="text")
     plan_report.add_argument("--customers", action="store_true", help="one line per customer")
     plan_report.set_defaults(handler=cmd_plan_report)
+
+    sync = commands.add_parser(
+        "sync", help="apply a source system's NDJSON file of FHIR resources (ADR 0024)"
+    )
+    sync.add_argument("file", help="NDJSON, one resource per line")
+    sync.add_argument(
+        "--incremental",
+        action="store_true",
+        help="the file holds changes only: end nothing that is not in it",
+    )
+    sync.set_defaults(handler=cmd_sync)
 
     api_client = commands.add_parser("api-client", help="create a FHIR API client and its token")
     api_client.add_argument("name", help="the client's name (a-z, 0-9, . _ -)")
