@@ -24,12 +24,14 @@ from django.utils import timezone
 from joserfc import jwt
 from joserfc.jwk import ECKey, OctKey, RSAKey
 
-from fastkontakt.access.models import AccessLogEntry
+from fastkontakt.access.models import AccessLogEntry, Role
 from fastkontakt.access.services import InvalidInput
 from fastkontakt.fhir.clients import api_client_create
 from fastkontakt.fhir.models import ApiClient, SmartAccessToken, SmartAssertionId
 from fastkontakt.registry.models import Contact
+from tests.access.helpers import make_user, signed_in
 from tests.fhir.conftest import FHIR_JSON, World, body
+from tests.screen_text import screen_text_problems, visible_text
 
 TOKEN_URL = "http://testserver/fhir/auth/token"
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
@@ -228,8 +230,13 @@ def test_the_token_endpoint_refuses_a_bad_assertion(
 def test_a_replayed_assertion_is_refused(register: Callable[..., ApiClient]) -> None:
     # given: an assertion that bought a token
     register("system/*.read")
-    signed = assertion(_RSA)
+    exp = int(time.time()) + 200
+    signed = assertion(_RSA, exp=exp, jti="en-gang")
     assert request_token(signed).status_code == 200
+    # and: its jti is kept in the database until the assertion has expired
+    kept = SmartAssertionId.objects.get()
+    assert (kept.client.name, kept.jti) == ("ehr", "en-gang")
+    assert exp <= kept.expires_at.timestamp() <= exp + 30
     # when: the same assertion again
     again = request_token(signed)
     # then
@@ -573,3 +580,35 @@ def test_the_capability_statement_carries_the_oauth_uris(db: None) -> None:
         }
     ]
     assert security["service"][0]["coding"][0]["code"] == "SMART-on-FHIR"
+
+
+# -- the admin: a system administrator sees clients and switches them off ----------------------
+
+
+def test_a_system_administrator_switches_a_client_off_in_the_admin(
+    world: World, register: Callable[..., ApiClient]
+) -> None:
+    # given: a client holding a token, and a system administrator
+    client = register("system/*.read")
+    token = token_for(_RSA, "system/*.rs")
+    admin_user = make_user("admin", [(Role.SYSTEM_ADMIN, None)])
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    browser = signed_in(admin_user)
+    page = f"/admin/fhir/apiclient/{client.pk}/change/"
+    # when
+    listing = browser.get("/admin/fhir/apiclient/")
+    change = browser.get(page)
+    add = browser.get("/admin/fhir/apiclient/add/")
+    saved = browser.post(page, {"active": ""})
+    # then: Swedish pages, showing the keys but no hash; no adding; the token stops at once
+    assert (listing.status_code, change.status_code, add.status_code) == (200, 200, 403)
+    for shown in (listing, change):
+        assert screen_text_problems(visible_text(shown.content.decode())) == []
+        assert SmartAccessToken.objects.get().token_hash not in shown.content.decode()
+    assert f"EC P-384 (kid {_EC.kid})" in visible_text(change.content.decode())
+    assert saved.status_code == 302
+    client.refresh_from_db()
+    assert (client.active, client.scopes, client.jwks) == (False, "system/*.read", _jwks(_RSA, _EC))
+    read = Client().get(f"/fhir/CareTeam/{world.patient.pk}", headers=bearer(token))
+    assert read.status_code == 401
