@@ -9,11 +9,13 @@ import os
 import secrets
 import subprocess
 import sys
+import threading
 import time
 import uuid
 import warnings
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -30,6 +32,8 @@ from fastkontakt.fhir.clients import api_client_create
 from fastkontakt.fhir.models import ApiClient, SmartAccessToken, SmartAssertionId
 from fastkontakt.registry.models import Contact
 from tests.access.helpers import make_user, signed_in
+from tests.database_faults import in_threads, shared_database
+from tests.factories import UnitFactory
 from tests.fhir.conftest import FHIR_JSON, World, body
 from tests.screen_text import screen_text_problems, visible_text
 
@@ -612,3 +616,27 @@ def test_a_system_administrator_switches_a_client_off_in_the_admin(
     assert (client.active, client.scopes, client.jwks) == (False, "system/*.read", _jwks(_RSA, _EC))
     read = Client().get(f"/fhir/CareTeam/{world.patient.pk}", headers=bearer(token))
     assert read.status_code == 401
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_assertion_sent_twice_at_once_buys_one_token(tmp_path: Path) -> None:
+    # given: a client, and one assertion two requests carry at the same moment
+    unit = UnitFactory()
+    api_client_create(
+        name="ehr", unit_hsa_id=unit.hsa_id, scopes=["system/*.read"], jwks=_jwks(_RSA)
+    )
+    signed = assertion(_RSA)
+    barrier = threading.Barrier(2)
+
+    def send() -> int:
+        barrier.wait()
+        status: int = request_token(signed).status_code
+        return status
+
+    # when
+    with shared_database(tmp_path):
+        statuses = in_threads(send, send)
+        [tokens] = in_threads(SmartAccessToken.objects.count)
+    # then: the database's unique jti lets exactly one through
+    assert sorted(statuses) == [200, 401]
+    assert tokens == 1
