@@ -25,12 +25,15 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # The browser tests drive Debian's Chromium (not a browser Playwright downloads) and inject
-# axe-core, pinned in package-lock.json, into every page; node and npm come from Debian.
+# axe-core, pinned in package-lock.json, into every page; node and npm come from Debian, and
+# poppler-utils (pdftoppm) for the test that renders every sample letter to PNG.
 browser:
 	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm >/dev/null; }
+	@command -v pdftoppm >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq poppler-utils >/dev/null; }
 	npm ci --no-audit --no-fund --loglevel=error
 
 migrate: install

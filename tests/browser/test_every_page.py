@@ -44,9 +44,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, Page
 
 from fastkontakt.access.models import Account, EmergencyAccess, Membership, Role
+from fastkontakt.demo.planning import planning_demo_seed
 from fastkontakt.letters.models import Letter
 from fastkontakt.planning.models import PlanJob
-from fastkontakt.planning.services import planning_demo_seed
 from fastkontakt.registry.demo import demo_scenario
 from fastkontakt.registry.models import Contact, Handover, Person, Staff, Unit
 from fastkontakt.registry.services import scenario_load

@@ -116,7 +116,8 @@ def test_plan_report_rejects_a_plan_that_breaks_a_rule(
     errors = capsys.readouterr().err.splitlines()
     assert code == 2
     assert output == ""
-    assert errors[0].startswith("visits[0].start: starts at 05:00, outside its window ")
+    assert errors[0].startswith("visits[0].start: ")
+    assert " börjar 05:00, utanför fönstret " in errors[0]
 
 
 @pytest.mark.parametrize(

@@ -346,7 +346,7 @@ class PlanRun(models.Model):
     # The objective's terms as the plan stands (domain.planning.objective_terms).
     objective = models.BigIntegerField(_("målfunktion"))
     travel_minutes = models.PositiveIntegerField(_("restid (minuter)"))
-    visits_not_by_fok = models.PositiveIntegerField(_("besök utan fast omsorgskontakt"))
+    visits_not_by_contact = models.PositiveIntegerField(_("besök utan fast omsorgskontakt"))
     new_distinct_staff = models.PositiveIntegerField(_("extra personal per kund"))
     changed_visits = models.PositiveIntegerField(_("ändrade besök"))
     planned_visits = models.PositiveIntegerField(_("planerade besök"))
@@ -355,7 +355,7 @@ class PlanRun(models.Model):
     # Continuity over the indicator's customers (domain.continuity.continuity_report).
     median_distinct_staff = models.FloatField(_("median antal personal"), null=True)
     median_lower_bound = models.FloatField(_("median undre gräns"), null=True)
-    fok_share = models.FloatField(_("andel av möjliga besök av fast omsorgskontakt"), null=True)
+    contact_share = models.FloatField(_("andel av möjliga besök av fast omsorgskontakt"), null=True)
     stats = models.JSONField(_("planerarens siffror"), default=dict)
 
     class Meta:
@@ -461,8 +461,8 @@ class CustomerContinuity(models.Model):
     visits = models.PositiveIntegerField(_("räknade besök"))
     distinct_staff = models.PositiveIntegerField(_("antal olika personal"))
     lower_bound = models.PositiveIntegerField(_("undre gräns"))
-    visits_by_fok = models.PositiveIntegerField(_("besök av fast omsorgskontakt"))
-    fok_possible = models.PositiveIntegerField(_("besök som kontakten kunde göra"))
+    visits_by_contact = models.PositiveIntegerField(_("besök av fast omsorgskontakt"))
+    contact_possible = models.PositiveIntegerField(_("besök som kontakten kunde göra"))
 
     class Meta:
         verbose_name = _("kontinuitet")

@@ -197,18 +197,18 @@ def generate(
         group = rng.randrange(groups)
         north, east = rng.gauss(0, 1.0), rng.gauss(0, 1.0)
         placed.append((group, math.atan2(north, east), _offset(offices[group], north, east)))
-    fok: dict[int, str | None] = {}
+    contact_of: dict[int, str | None] = {}
     for group in range(groups):
         members = [k for k, (g, _, _) in enumerate(placed) if g == group]
         members.sort(key=lambda k: placed[k][1])
         contacts = day_staff_by_group[group]
         for rank, k in enumerate(members):
-            fok[k] = contacts[rank * len(contacts) // len(members)] if contacts else None
+            contact_of[k] = contacts[rank * len(contacts) // len(members)] if contacts else None
     result: list[Customer] = []
     for k, (_, _, location) in enumerate(placed):
         old = rng.random() < 0.88
         born = date(rng.randint(1925, 1958) if old else rng.randint(1962, 1995),
                     rng.randint(1, 12), rng.randint(1, 28))
-        contact = fok[k] if rng.random() < 0.97 else None
+        contact = contact_of[k] if rng.random() < 0.97 else None
         result.append(Customer(f"k{k + 1:04d}", location, born, contact, _customer_demands(rng)))
     return Instance(start, days, tuple(result), tuple(staff_members), SpeedModel())
