@@ -208,6 +208,9 @@ REFUSED: list[Any] = [
         lambda: assertion(_RSA, exp=int(time.time()) + 600), "högst 300", id="exp-too-far-ahead"
     ),
     pytest.param(lambda: assertion(_RSA, exp=None), "exp saknas", id="no-exp"),
+    pytest.param(lambda: assertion(_RSA, exp=float("nan")), "exp saknas", id="exp-NaN"),
+    pytest.param(lambda: assertion(_RSA, exp="9999999999"), "exp saknas", id="exp-text"),
+    pytest.param(lambda: assertion(_RSA, nbf=int(time.time()) + 120), "nbf", id="not-yet"),
     pytest.param(lambda: assertion(_RSA, aud="http://testserver/fhir/"), "aud", id="aud-wrong"),
     pytest.param(lambda: assertion(_RSA, sub="other"), "iss och sub", id="sub-not-iss"),
     pytest.param(lambda: assertion(_RSA, jti=None), "jti saknas", id="no-jti"),

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import secrets
 import warnings
 from dataclasses import dataclass
@@ -139,7 +140,7 @@ def _check_claims(
     if token_url not in audiences:
         raise _invalid_client(f"aud ska vara token-adressen {token_url}.")
     exp = claims.get("exp")
-    if not isinstance(exp, int | float) or isinstance(exp, bool):
+    if not isinstance(exp, int | float) or isinstance(exp, bool) or not math.isfinite(exp):
         raise _invalid_client("exp saknas eller är inte ett tal.")
     stamp = now.timestamp()
     if exp <= stamp - CLOCK_SKEW_SECONDS:
