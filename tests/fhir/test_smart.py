@@ -23,6 +23,8 @@ import pytest
 from django.test import Client
 from django.test.utils import override_settings
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from joserfc import jwt
 from joserfc.jwk import ECKey, OctKey, RSAKey
 
@@ -643,3 +645,29 @@ def test_an_assertion_sent_twice_at_once_buys_one_token(tmp_path: Path) -> None:
     # then: the database's unique jti lets exactly one through
     assert sorted(statuses) == [200, 401]
     assert tokens == 1
+
+
+def _segments(parts: list[bytes]) -> str:
+    return ".".join(base64.urlsafe_b64encode(p).rstrip(b"=").decode() for p in parts)
+
+
+@given(
+    text=st.one_of(
+        st.text(max_size=300),
+        st.lists(st.text(st.characters(codec="ascii"), max_size=80), min_size=3, max_size=3).map(
+            ".".join
+        ),
+        st.lists(st.binary(max_size=120), min_size=3, max_size=3).map(_segments),
+    )
+)
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_no_assertion_makes_the_token_endpoint_fail(
+    register: Callable[..., ApiClient], text: str
+) -> None:
+    if not ApiClient.objects.exists():
+        register("system/*.read")
+    response = request_token(text)
+    assert response.status_code in (400, 401)
+    assert SmartAccessToken.objects.count() == 0
