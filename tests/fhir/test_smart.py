@@ -671,3 +671,39 @@ def test_no_assertion_makes_the_token_endpoint_fail(
     response = request_token(text)
     assert response.status_code in (400, 401)
     assert SmartAccessToken.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("scope", "status"),
+    [
+        pytest.param("system/CareTeam.rs system/CareTeam.u", 403, id="update-only"),
+        pytest.param("system/CareTeam.rs system/CareTeam.cu", 200, id="create-and-update"),
+        pytest.param("system/CareTeam.read system/CareTeam.write", 200, id="v1"),
+    ],
+)
+def test_a_transaction_needs_create_and_update(
+    world: World, register: Callable[..., ApiClient], scope: str, status: int
+) -> None:
+    # given: a token for ``scope`` and a transaction carrying the care team as it is
+    register("system/*.cruds")
+    token = token_for(_RSA, scope)
+    team = json.loads(
+        Client().get(f"/fhir/CareTeam/{world.patient.pk}", headers=bearer(token)).content
+    )
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "transaction",
+        "entry": [
+            {"resource": team, "request": {"method": "PUT", "url": f"CareTeam/{team['id']}"}}
+        ],
+    }
+    contacts = list(Contact.objects.order_by("pk").values())
+    # when
+    response = Client().post(
+        "/fhir/", json.dumps(bundle), content_type=FHIR_JSON, headers=bearer(token)
+    )
+    # then
+    assert response.status_code == status, response.content
+    if status == 403:
+        assert "system/CareTeam.cu" in body(response)["issue"][0]["diagnostics"]
+    assert list(Contact.objects.order_by("pk").values()) == contacts
