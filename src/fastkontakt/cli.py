@@ -336,7 +336,16 @@ def cmd_sync(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_api_client(args: argparse.Namespace, out: TextIO) -> int:
-    """Create a FHIR API client and print its token, which is shown this once only."""
+    """Register a FHIR API client: with ``--jwks`` its public keys for SMART Backend Services
+    (ADR 0023); in development it also gets a static token, printed this once only."""
+    jwks = None
+    if args.jwks:
+        try:
+            jwks = json.loads(Path(args.jwks).read_bytes())
+        except OSError as error:
+            raise UsageProblems([f"{args.jwks}: kan inte läsas: {error.strerror}"]) from None
+        except ValueError:
+            raise UsageProblems([f"{args.jwks}: inte giltig JSON"]) from None
     _setup_django()
     from fastkontakt.fhir.clients import api_client_create
 
@@ -346,12 +355,16 @@ def cmd_api_client(args: argparse.Namespace, out: TextIO) -> int:
         scopes=args.scope,
         region=args.region,
         granted_by=args.granted_by or "",
+        jwks=jwks,
     )
     region = f", regionsomfattande, given av {client.region_granted_by}" if client.region else ""
-    out.write(
-        f"API-klient {client.name} (enhet {args.unit}, {client.scopes}{region}).\n"
-        f"Token (visas bara nu; spara den säkert):\n{token}\n"
-    )
+    out.write(f"API-klient {client.name} (enhet {args.unit}, {client.scopes}{region}).\n")
+    if jwks is not None:
+        count = len(client.jwks["keys"])
+        keys = "1 publik nyckel" if count == 1 else f"{count} publika nycklar"
+        out.write(f"client_id för SMART Backend Services: {client.name} ({keys}).\n")
+    if token is not None:
+        out.write(f"Token (bara för utveckling; visas bara nu; spara den säkert):\n{token}\n")
     return EXIT_OK
 
 
@@ -669,11 +682,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sync.set_defaults(handler=cmd_sync)
 
-    api_client = commands.add_parser("api-client", help="create a FHIR API client and its token")
+    api_client = commands.add_parser(
+        "api-client", help="register a FHIR API client (its keys, scopes; a dev token)"
+    )
     api_client.add_argument("name", help="the client's name (a-z, 0-9, . _ -)")
     api_client.add_argument("--unit", required=True, help="HSA-id of the unit it acts for")
     api_client.add_argument(
         "--scope", action="append", required=True, help="e.g. system/CareTeam.read (repeatable)"
+    )
+    api_client.add_argument(
+        "--jwks",
+        metavar="FILE",
+        help="the client's public keys, a JWK Set (JSON), for SMART Backend Services",
     )
     api_client.add_argument(
         "--region",
