@@ -12,6 +12,7 @@ from fastkontakt.access.actors import Actor
 from fastkontakt.access.services import person_write_log
 from fastkontakt.domain.continuity import ContinuityReport, continuity_report
 from fastkontakt.domain.planning import Plan
+from fastkontakt.domain.planning.explain import explain_unplanned
 from fastkontakt.domain.planning.formats import instance_to_json
 from fastkontakt.planning import models as m
 from fastkontakt.planning.instances import (
@@ -73,10 +74,12 @@ def _plan_write(
         stats=dict(stats),
     )
     by_visit = plan.by_visit
+    explanations = explain_unplanned(plan)
     rows = []
     for visit in instance.visits:
         planned = by_visit.get(visit.id)
         staff = [pk_of(s, "s") for s in planned.staff] if planned else []
+        explanation = explanations.get(visit.id)
         rows.append(
             m.PlannedVisit(
                 run=run,
@@ -86,6 +89,7 @@ def _plan_write(
                 start=planned.start if planned else None,
                 staff_id=staff[0] if staff else None,
                 partner_id=staff[1] if len(staff) > 1 else None,
+                explanation=explanation.as_json() if explanation else None,
             )
         )
     m.PlannedVisit.objects.bulk_create(rows, batch_size=1000)

@@ -9,7 +9,7 @@ planner's instance and stored plans are read through ``planning.instances``.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -26,6 +26,7 @@ from fastkontakt.domain.planning import (
     PlannedVisit,
     StaffMember,
 )
+from fastkontakt.domain.planning.explain import Explanation, explanation_text
 from fastkontakt.domain.planning.model import Visit
 from fastkontakt.planning import models as m
 from fastkontakt.planning.instances import (
@@ -101,6 +102,7 @@ class Stop:
     visit_kind: str = ""
     partner: str = ""
     by_contact: bool = False
+    visit_pk: int | None = None
 
     @property
     def start_text(self) -> str:
@@ -133,6 +135,11 @@ class Unplanned:
     customer: str
     label: str
     window: str
+    visit_pk: int | None = None
+    reason: str = ""
+    """Why it could not be planned (``domain.planning.explain``), in Swedish."""
+    proposals: tuple[str, ...] = ()
+    """What would make room for it, smallest first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +161,8 @@ class PlanPage:
     job: m.PlanJob | None = None
 
 
-def _labels(instance: Instance) -> dict[str, str]:
+def demand_labels(instance: Instance) -> dict[str, str]:
+    """Each visit demand's label (``Morgon``), by its id in the instance."""
     demand_pks = [pk_of(d.id, "d") for c in instance.customers for d in c.demands]
     return {
         demand_id(pk): label
@@ -170,6 +178,7 @@ def _staff_day(
     names: dict[int, str],
     staff_names: dict[int, str],
     labels: dict[str, str],
+    rows: dict[str, tuple[int, Any]],
 ) -> StaffDay:
     instance = plan.instance
     visits = instance.visit_by_id
@@ -200,6 +209,7 @@ def _staff_day(
                 visit.demand.kind,
                 ", ".join(partner),
                 customer.fast_omsorgskontakt == member.id,
+                rows[planned.visit][0] if planned.visit in rows else None,
             )
         )
     if stops:
@@ -217,6 +227,49 @@ def _staff_day(
         tuple(stops),
         travel,
         busy,
+    )
+
+
+def visit_rows(run: m.PlanRun, days: Iterable[date]) -> dict[str, tuple[int, Any]]:
+    """The run's visit rows on ``days``: each visit's row id and unplanned explanation."""
+    return {
+        f"{customer_id(person)}/{demand_id(demand)}/{day.isoformat()}": (pk, explanation)
+        for pk, person, demand, day, explanation in m.PlannedVisit.objects.filter(
+            run=run, day__in=list(days)
+        ).values_list("pk", "person_id", "demand_id", "day", "explanation")
+    }
+
+
+def unplanned_text(
+    visit: Visit, explanation: Any, staff_name: Callable[[str], str]
+) -> tuple[str, tuple[str, ...]]:
+    """Why the stored unplanned visit could not be planned and what would make room, in
+    Swedish (a plan stored before the explanations were kept has none)."""
+    if not explanation:
+        return "", ()
+    reason, proposals = explanation_text(
+        Explanation.from_json(visit.id, explanation), visit, staff_name
+    )
+    return reason, tuple(proposals)
+
+
+def _unplanned(
+    visit: Visit,
+    row: tuple[int, Any] | None,
+    names: dict[int, str],
+    labels: dict[str, str],
+    staff_name: Callable[[str], str],
+) -> Unplanned:
+    reason, proposals = unplanned_text(visit, row[1] if row else None, staff_name)
+    person_pk = pk_of(visit.customer, "p")
+    return Unplanned(
+        person_pk,
+        names.get(person_pk, HIDDEN_NAME),
+        labels.get(visit.demand.id, visit.demand.id),
+        f"{hm(visit.earliest)}–{hm(visit.latest)}",
+        row[0] if row else None,
+        reason,
+        proposals,
     )
 
 
@@ -256,11 +309,16 @@ def plan_page_get(
     if not chosen:
         person_pks |= {pk_of(v.customer, "p") for v in unplanned_visits}
     names = _names(actor, person_pks, "planning.plan")
-    labels = _labels(instance)
+    labels = demand_labels(instance)
+    rows = visit_rows(run, shown_days)
+
+    def staff_name(sid: str) -> str:
+        return staff_names.get(pk_of(sid, "s"), sid)
+
     result = []
     for d in shown_days:
         days_staff = [
-            _staff_day(plan, s, d, routes, names, staff_names, labels)
+            _staff_day(plan, s, d, routes, names, staff_names, labels, rows)
             for s in shown_staff
             if any(shift.day == d for shift in s.shifts)
         ]
@@ -268,12 +326,7 @@ def plan_page_get(
             ()
             if chosen
             else tuple(
-                Unplanned(
-                    pk_of(v.customer, "p"),
-                    names.get(pk_of(v.customer, "p"), HIDDEN_NAME),
-                    labels.get(v.demand.id, v.demand.id),
-                    f"{hm(v.earliest)}–{hm(v.latest)}",
-                )
+                _unplanned(v, rows.get(v.id), names, labels, staff_name)
                 for v in unplanned_visits
                 if v.day == d
             )
@@ -635,4 +688,130 @@ def replan_page_get(*, actor: Actor, unit_pk: int, on: date) -> ReplanPage:
         absence_list(unit_pk=unit.pk, on=on),
         job,
         job.stale(timezone.now()) if job is not None else False,
+    )
+
+
+# --- pages: moving one visit ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AdjustmentRow:
+    made_at: Any
+    made_by: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True, slots=True)
+class MovePage:
+    unit: Unit
+    visit_pk: int
+    person_pk: int
+    customer: str
+    label: str
+    day: date
+    window: str
+    duration: int
+    double: bool
+    planned: bool
+    start: str
+    staff_pk: int | None
+    partner_pk: int | None
+    staff_choices: tuple[tuple[int, str], ...]
+    reason: str = ""
+    proposals: tuple[str, ...] = ()
+    adjustments: tuple[AdjustmentRow, ...] = ()
+
+
+def _who_when(start: int | None, staff: str, partner: str) -> str:
+    if start is None:
+        return "ej planerat"
+    return f"{hm(start)} {staff}" + (f" och {partner}" if partner else "")
+
+
+def planned_visit_move_page_get(*, actor: Actor, unit_pk: int, visit_pk: int) -> MovePage:
+    """One visit of the unit's current plan, with the staff who work that day, for moving it.
+    An unplanned visit comes with why it could not be planned and the first proposal filled
+    in. The customer's name is logged as read."""
+    unit = planning_unit_get(actor=actor, unit_pk=unit_pk)
+    run = plan_run_current_get(unit_pk=unit.pk)
+    row = m.PlannedVisit.objects.filter(pk=visit_pk, run=run).first() if run else None
+    if run is None or row is None:
+        raise NotFound("Besöket finns inte i enhetens gällande besöksplan.")
+    plan = plan_get(run=run)
+    instance = plan.instance
+    visit = instance.visit_by_id[
+        f"{customer_id(row.person_id)}/{demand_id(row.demand_id)}/{row.day.isoformat()}"
+    ]
+    staff_names = _staff_names(pk_of(s.id, "s") for s in instance.staff)
+
+    def staff_name(sid: str) -> str:
+        return staff_names.get(pk_of(sid, "s"), sid)
+
+    working = sorted(
+        (s for s in instance.staff if s.shifts_on(visit.day)),
+        key=lambda s: (staff_name(s.id), s.id),
+    )
+    choices = tuple(
+        (
+            pk_of(s.id, "s"),
+            f"{staff_name(s.id)} ("
+            + ", ".join(f"{hm(x.start)}–{hm(x.end)}" for x in s.shifts_on(visit.day))
+            + ")",
+        )
+        for s in working
+    )
+    reason, proposals = unplanned_text(visit, row.explanation, staff_name)
+    start, staff_pk, partner_pk = row.start, row.staff_id, row.partner_id
+    if start is None and row.explanation:
+        first = next(
+            (p for p in Explanation.from_json(visit.id, row.explanation).proposals if p.staff),
+            None,
+        )
+        if first is not None and first.start is not None:
+            start = first.start
+            staff_pk = pk_of(first.staff[0], "s")
+            partner_pk = pk_of(first.staff[1], "s") if len(first.staff) > 1 else None
+    names = _names(actor, [row.person_id], "planning.plan")
+    everyone = _staff_names(
+        pk
+        for a in m.PlanAdjustment.objects.filter(visit=row)
+        for pk in (a.from_staff_id, a.from_partner_id, a.to_staff_id, a.to_partner_id)
+        if pk is not None
+    )
+    adjustments = tuple(
+        AdjustmentRow(
+            a.made_at,
+            a.made_by,
+            _who_when(
+                a.from_start,
+                everyone.get(a.from_staff_id or 0, ""),
+                everyone.get(a.from_partner_id or 0, ""),
+            ),
+            _who_when(
+                a.to_start,
+                everyone.get(a.to_staff_id, ""),
+                everyone.get(a.to_partner_id or 0, ""),
+            ),
+        )
+        for a in m.PlanAdjustment.objects.filter(visit=row).order_by("made_at", "pk")
+    )
+    return MovePage(
+        unit,
+        row.pk,
+        row.person_id,
+        names.get(row.person_id, HIDDEN_NAME),
+        demand_labels(instance).get(visit.demand.id, visit.demand.id),
+        visit.day,
+        f"{hm(visit.earliest)}–{hm(visit.latest)}",
+        visit.duration,
+        visit.staff_count > 1,
+        row.start is not None,
+        hm(start) if start is not None else "",
+        staff_pk,
+        partner_pk,
+        choices,
+        reason,
+        proposals,
+        adjustments,
     )

@@ -4,30 +4,29 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('planning', '0001_initial'),
+        ("planning", "0001_initial"),
     ]
 
     operations = [
         migrations.RenameField(
-            model_name='customercontinuity',
-            old_name='fok_possible',
-            new_name='contact_possible',
+            model_name="customercontinuity",
+            old_name="fok_possible",
+            new_name="contact_possible",
         ),
         migrations.RenameField(
-            model_name='customercontinuity',
-            old_name='visits_by_fok',
-            new_name='visits_by_contact',
+            model_name="customercontinuity",
+            old_name="visits_by_fok",
+            new_name="visits_by_contact",
         ),
         migrations.RenameField(
-            model_name='planrun',
-            old_name='fok_share',
-            new_name='contact_share',
+            model_name="planrun",
+            old_name="fok_share",
+            new_name="contact_share",
         ),
         migrations.RenameField(
-            model_name='planrun',
-            old_name='visits_not_by_fok',
-            new_name='visits_not_by_contact',
+            model_name="planrun",
+            old_name="visits_not_by_fok",
+            new_name="visits_not_by_contact",
         ),
     ]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0004_addresses'),
+        ('registry', '0005_feed_records'),
     ]
 
     operations = [
