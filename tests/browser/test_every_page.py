@@ -362,6 +362,8 @@ def _site_pages(d: Demo, handover: Handover | None, letter: Letter | None) -> li
         ("planering-omplanering", f"/planering/{d.home_care.pk}/omplanering/"),
         ("planering-jobb", f"/planering/{d.home_care.pk}/omplanering/{d.job.pk}/"),
         ("planering-flytta", f"/planering/{d.home_care.pk}/besok/{d.visit.pk}/"),
+        ("planering-utfort", f"/planering/{d.home_care.pk}/utfort/"),
+        ("planering-utfort-kund", f"/planering/{d.home_care.pk}/utfort/{d.customer.pk}/"),
         ("finns-inte", "/finns-inte/"),
         ("konto-inloggad", "/konto/logga-in/"),
     ]
@@ -436,6 +438,7 @@ def _forms_with_errors(walker: Walker, d: Demo) -> None:
         f"/planering/{d.home_care.pk}/omplanering/",
         _send("Registrera och planera om"),
     )
+    walker.submit("planering-utfort-fel", f"/planering/{d.home_care.pk}/utfort/", _send("Läs in"))
     # the care page's forms post through htmx and swap their section: the errors appear in place
     walker.page.goto(walker.url + f"/vard/{d.customer.pk}/")
     section = walker.page.locator("#overforingar")
