@@ -47,6 +47,7 @@ from fastkontakt.access.models import Account, EmergencyAccess, Membership, Role
 from fastkontakt.demo.contact_details import demo_contact_details_fill
 from fastkontakt.demo.planning import planning_demo_seed
 from fastkontakt.demo.population import demo_scenario
+from fastkontakt.fhir.clients import api_client_create
 from fastkontakt.letters.models import Letter
 from fastkontakt.planning.models import PlanJob, PlannedVisit
 from fastkontakt.registry.models import Contact, Handover, Person, Staff, Unit
@@ -646,6 +647,12 @@ def walk(
                         user_agent="test",
                         path_info="/konto/logga-in/",
                         http_accept="text/html",
+                    )
+                    # an API client, so that its admin pages have a row to show
+                    api_client_create(
+                        name="journalsystem",
+                        unit_hsa_id=d.centre.hsa_id,
+                        scopes=["system/CareTeam.rs"],
                     )
                     for label, path in _admin_pages():
                         walker.visit(label, path)
