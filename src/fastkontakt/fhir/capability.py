@@ -85,7 +85,7 @@ def capability_statement(base_url: str) -> CapabilityStatement:
         implementation=CapabilityStatementImplementation(
             description="Fast kontakt: registret över fasta kontakter (IHE DCTM)", url=base_url
         ),
-        fhirVersion="4.3.0",
+        fhirVersion="4.0.1",
         format=["application/fhir+json"],
         rest=[
             CapabilityStatementRest(
