@@ -30,6 +30,8 @@ class _Resource:
     search: dict[str, str] = field(default_factory=dict)
     includes: list[str] = field(default_factory=list)
     versioned: bool = False
+    paging: list[str] = field(default_factory=list)
+    """Parameters of the server's own paging links (``_offset``, ``_snapshot``), not declared."""
 
 
 _REGISTERED: dict[str, _Resource] = {}
@@ -42,6 +44,7 @@ def supports(
     search: dict[str, str] | None = None,
     includes: tuple[str, ...] = (),
     versioned: bool = False,
+    paging: tuple[str, ...] = (),
 ) -> None:
     """Declare that ``resource`` supports ``interactions`` (read, search-type, update ...)."""
     entry = _REGISTERED.setdefault(resource, _Resource())
@@ -49,6 +52,50 @@ def supports(
     entry.search.update(search or {})
     entry.includes.extend(includes)
     entry.versioned = entry.versioned or versioned
+    entry.paging.extend(p for p in paging if p not in entry.paging)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchDeclaration:
+    """What a search of one resource type accepts: its parameters (name -> type) and includes."""
+
+    params: dict[str, str]
+    includes: tuple[str, ...]
+    paging: tuple[str, ...]
+
+
+def search_declaration(resource: str) -> SearchDeclaration | None:
+    """The search ``resource`` supports, None where it has no search."""
+    entry = _REGISTERED.get(resource)
+    if entry is None or "search-type" not in entry.interactions:
+        return None
+    return SearchDeclaration(
+        params=_search_params(entry),
+        includes=tuple(entry.includes),
+        paging=("_offset", "_format", *entry.paging),
+    )
+
+
+#: Result parameters every search supports (``negotiation`` and ``rendering`` apply them).
+COMMON_SEARCH: dict[str, str] = {
+    "_count": "number",
+    "_summary": "token",
+    "_total": "token",
+    "_elements": "string",
+}
+
+
+def sort_keys(params: dict[str, str]) -> tuple[str, ...]:
+    """What ``_sort`` accepts: the date parameters, ascending or descending (``-date``)."""
+    dates = [name for name, kind in params.items() if kind == "date"]
+    return tuple(dates + [f"-{name}" for name in dates])
+
+
+def _search_params(entry: _Resource) -> dict[str, str]:
+    params = {**COMMON_SEARCH, **entry.search}
+    if sort_keys(entry.search):
+        params["_sort"] = "string"
+    return params
 
 
 def supports_system(*interactions: str) -> None:
@@ -71,9 +118,10 @@ def capability_statement(base_url: str) -> CapabilityStatement:
             searchInclude=list[str | None](entry.includes) or None,
             searchParam=[
                 CapabilityStatementRestResourceSearchParam(name=param, type=kind)
-                for param, kind in entry.search.items()
+                for param, kind in _search_params(entry).items()
             ]
-            or None,
+            if "search-type" in entry.interactions
+            else None,
         )
         for name, entry in sorted(_REGISTERED.items())
     ]

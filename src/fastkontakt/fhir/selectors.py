@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Generic, TypeVar
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import F, Max, Min, Model, Q, QuerySet
 from django.utils import timezone
 
 from fastkontakt.access.actors import Actor
@@ -161,6 +161,8 @@ class CareTeamQuery:
     roles: Sequence[Token] = ()
     status: Sequence[str] = ()
     dates: DateRange | None = None
+    sort: str = ""
+    """``date`` or ``-date``: by the team's first day; else by id."""
 
 
 def _current_contacts(on: date) -> QuerySet[Contact]:
@@ -221,7 +223,15 @@ def care_team_search(
         if query.dates.start is not None:
             overlapping = overlapping.filter(Q(end__isnull=True) | Q(end__gte=query.dates.start))
         people = people.filter(pk__in=overlapping.values("person_id"))
-    total, page_people = _page(people.order_by("pk"), page)
+    if query.sort in ("date", "-date"):
+        first = F("first_start")
+        people = people.annotate(first_start=Min("contacts__start")).order_by(
+            first.desc(nulls_last=True) if query.sort == "-date" else first.asc(nulls_last=True),
+            "pk",
+        )
+    else:
+        people = people.order_by("pk")
+    total, page_people = _page(people, page)
     readable = (
         persons_read(actor=actor, people=page_people, what=what)
         if named is None
@@ -446,9 +456,12 @@ def audit_event_search(
     personal_id: str | None = None,
     username: str = "",
     dates: DateRange | None = None,
+    up_to: int | None = None,
+    oldest_first: bool = False,
 ) -> Found[AccessLogEntry]:
     """``personal_id``: only entries about that person; "" (a person not in the registry) matches
-    nothing."""
+    nothing. ``up_to``: the snapshot the pages are of (``audit_event_snapshot``), so that the
+    entries the reading itself writes never join the list being paged."""
     if personal_id == "":
         return Found(0, [])
     entries = accesslog_list(
@@ -457,11 +470,20 @@ def audit_event_search(
         since=dates.start if dates else None,
         until=dates.end if dates else None,
     )
+    if up_to is not None:
+        entries = entries.filter(id__lte=up_to)
+    if oldest_first:
+        entries = entries.order_by("id")
     total, items = _page(entries, page)
     log_review_read(
         actor=actor, personal_ids=[e.personal_id for e in items], what="fhir.AuditEvent.search"
     )
     return Found(total, items)
+
+
+def audit_event_snapshot() -> int:
+    """The newest entry of the access log now: the bound of a search's pages."""
+    return AccessLogEntry.objects.aggregate(newest=Max("id"))["newest"] or 0
 
 
 def personal_id_of(*, person_pk: int) -> str:

@@ -2,7 +2,8 @@
 
 The API authenticates systems by token, so its views are exempt from the pages' login, second
 factor and CSRF. Whatever the API does not serve answers with an OperationOutcome: unknown
-paths 404, methods a path does not support 405.
+paths 404, methods a path does not support 405. Before any view, ``fhir.negotiation`` refuses
+XML (406/415), answers ``HEAD`` as ``GET`` and checks the parameters of a search.
 """
 
 from __future__ import annotations
@@ -19,7 +20,14 @@ from django.views.decorators.csrf import csrf_exempt
 
 from fastkontakt.access.middleware import second_factor_not_required
 from fastkontakt.fhir.api import api
-from fastkontakt.fhir.outcomes import FHIR_JSON, Issue, not_found_response, outcome_response
+from fastkontakt.fhir.negotiation import format_refusal, search_prepare
+from fastkontakt.fhir.outcomes import (
+    FHIR_JSON,
+    FhirError,
+    Issue,
+    not_found_response,
+    outcome_response,
+)
 
 View = Callable[..., HttpResponseBase]
 
@@ -27,7 +35,23 @@ View = Callable[..., HttpResponseBase]
 def _api_view(view: View) -> View:
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        head = request.method == "HEAD"
+        if head:
+            # GET's answer without the body (the server drops it; its headers are GET's).
+            request.method = "GET"
+        try:
+            refusal = format_refusal(request)
+            if refusal is not None:
+                raise refusal
+            search_prepare(request)
+        except FhirError as error:
+            return outcome_response(error.status, error.issues, error.headers)
         response = view(request, *args, **kwargs)
+        if head:
+            request.method = "HEAD"
+            length = len(getattr(response, "content", b""))
+            response.content = b""
+            response["Content-Length"] = str(length)
         if response.status_code == 405 and response.get("Content-Type") != FHIR_JSON:
             allowed = response.get("Allow", "")
             return outcome_response(

@@ -49,7 +49,10 @@ from fastkontakt.fhir.views.rendering import actor_for, fhir_response, read_reso
 from fastkontakt.registry.services.care_teams import CARE_TEAM_UPDATE, care_teams_update
 
 router = Router(tags=["CareTeam"])
-INCLUDES = ("CareTeam:participant", "CareTeam:subject")
+#: ``CareTeam:participant:PractitionerRole`` (what fhirpy and others send) is the same include:
+#: every participant is a PractitionerRole.
+PARTICIPANT_INCLUDES = ("CareTeam:participant", "CareTeam:participant:PractitionerRole")
+INCLUDES = (*PARTICIPANT_INCLUDES, "CareTeam:subject")
 supports(
     "CareTeam",
     "read",
@@ -98,6 +101,7 @@ def _query(params: CareTeamSearch) -> CareTeamQuery:
         roles=[parse_token("role", v) for v in _split(params.role)],
         status=_split(params.status),
         dates=parse_date("date", params.date) if params.date else None,
+        sort=params.sort or "",
     )
 
 
@@ -110,7 +114,7 @@ def _search(request: HttpRequest, params: CareTeamSearch) -> HttpResponse:
     found = care_team_search(actor=actor, query=_query(params), page=page)
     day = today()
     includes: list[Resource] = []
-    if "CareTeam:participant" in params.include:
+    if set(PARTICIPANT_INCLUDES) & set(params.include):
         pairs = [(c.staff_id, c.unit_id) for _, contacts in found.items for c in contacts]
         includes.extend(
             practitioner_role_resource(staff, unit, works_there=works, today=day)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
+from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.bundle import Bundle, BundleEntry, BundleEntrySearch, BundleLink
 from fhir.resources.R4B.resource import Resource
 from pydantic import ValidationError as PydanticValidationError
@@ -23,6 +25,7 @@ _R = TypeVar("_R", bound=Resource)
 MAX_BODY_BYTES = 64 * 1024 * 1024
 #: Elements whose text may run over several lines: narrative, annotations, descriptions.
 MULTILINE_ELEMENTS = frozenset({"div", "note", "description", "comment"})
+SUBSETTED_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-ObservationValue"
 
 
 def actor_for(request: HttpRequest, resource: str, access: str = "read") -> Actor:
@@ -75,12 +78,13 @@ def base_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/fhir/")
 
 
-def _link(request: HttpRequest, relation: str, page: Page, offset: int) -> BundleLink:
+def _link(
+    request: HttpRequest, relation: str, page: Page, offset: int, paging: dict[str, str]
+) -> BundleLink:
     params = request.POST if request.method == "POST" else request.GET
-    query = [
-        (k, v) for k, values in params.lists() for v in values if k not in ("_offset", "_count")
-    ]
-    query += [("_count", str(page.count)), ("_offset", str(offset))]
+    own = {"_offset", "_count", *paging}
+    query = [(k, v) for k, values in params.lists() for v in values if k not in own]
+    query += [("_count", str(page.count)), ("_offset", str(offset)), *paging.items()]
     path = request.path.removesuffix("/_search")
     return BundleLink(
         relation=relation, url=f"{request.build_absolute_uri(path)}?{urlencode(query)}"
@@ -94,14 +98,20 @@ def searchset(
     page: Page,
     matches: Sequence[Resource],
     includes: Iterable[Resource] = (),
+    paging: dict[str, str] | None = None,
 ) -> HttpResponse:
-    """A searchset Bundle with ``self``/``first``/``previous``/``next`` links by offset."""
+    """A searchset Bundle with ``self``/``first``/``previous``/``next`` links by offset;
+    ``paging``: further parameters every link carries (a snapshot the pages are of)."""
     base = base_url(request)
-    links = [_link(request, "self", page, page.offset), _link(request, "first", page, 0)]
+    extra = paging or {}
+    links = [
+        _link(request, "self", page, page.offset, extra),
+        _link(request, "first", page, 0, extra),
+    ]
     if page.count and page.offset > 0:
-        links.append(_link(request, "previous", page, max(0, page.offset - page.count)))
+        links.append(_link(request, "previous", page, max(0, page.offset - page.count), extra))
     if page.count and page.offset + page.count < total:
-        links.append(_link(request, "next", page, page.offset + page.count))
+        links.append(_link(request, "next", page, page.offset + page.count, extra))
 
     def entry(resource: Resource, mode: str) -> BundleEntry:
         return BundleEntry(
@@ -117,7 +127,37 @@ def searchset(
         entry=[entry(r, "match") for r in matches] + [entry(r, "include") for r in includes]
         or None,
     )
-    return fhir_response(bundle)
+    elements = _elements_asked(request)
+    if not elements:
+        return fhir_response(bundle)
+    data = json.loads(bundle.model_dump_json(exclude_none=True))
+    for item in data.get("entry", []):
+        if item["search"]["mode"] == "match":
+            item["resource"] = _subsetted(item["resource"], elements)
+    return HttpResponse(json.dumps(data, ensure_ascii=False), content_type=FHIR_JSON)
+
+
+def _elements_asked(request: HttpRequest) -> set[str]:
+    params = request.POST if request.method == "POST" else request.GET
+    return {e for value in params.getlist("_elements") for e in value.split(",") if e}
+
+
+def _subsetted(resource: dict[str, Any], elements: set[str]) -> dict[str, Any]:
+    """``_elements``: the elements asked for and those the resource cannot be without, marked
+    ``SUBSETTED`` as FHIR asks."""
+    model = get_fhir_model_class(resource["resourceType"])
+    required = {
+        name
+        for name, info in model.model_fields.items()
+        if info.is_required() or (info.json_schema_extra or {}).get("element_required")  # type: ignore[union-attr]
+    }
+    keep = elements | required | {"resourceType", "id", "meta"}
+    subset = {
+        key: value for key, value in resource.items() if key in keep or key.lstrip("_") in keep
+    }
+    meta = subset.setdefault("meta", {})
+    meta["tag"] = [*meta.get("tag", []), {"system": SUBSETTED_SYSTEM, "code": "SUBSETTED"}]
+    return subset
 
 
 def read_resource(request: HttpRequest, model: type[_R]) -> _R:
