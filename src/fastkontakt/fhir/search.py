@@ -28,6 +28,8 @@ _ID = re.compile(r"[A-Za-z0-9\-.]{1,64}")
 
 @dataclass(frozen=True, slots=True)
 class Token:
+    """``code`` (system None: any system), ``system|code``, or ``|code`` (system "": none)."""
+
     system: str | None
     code: str
 
@@ -56,7 +58,7 @@ def parse_token(parameter: str, text: str) -> Token:
         system, _, code = text.partition("|")
         if not code:
             raise bad(parameter, "ange en kod efter |")
-        return Token(system=system or None, code=code)
+        return Token(system=system, code=code)
     if not text:
         raise bad(parameter, "tomt värde")
     return Token(system=None, code=text)

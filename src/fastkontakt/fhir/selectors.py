@@ -32,7 +32,8 @@ from fastkontakt.compliance.selectors import findings_for_person
 from fastkontakt.compliance.worklists import worklist_get
 from fastkontakt.domain.errors import NotFound
 from fastkontakt.domain.rules.engine import Finding
-from fastkontakt.fhir.mappers.codes import CONTACT_ROLE, COORDINATING, PERSON_SYSTEMS
+from fastkontakt.fhir.mappers.codes import CONTACT_ROLE, COORDINATING, HSA_ID, PERSON_SYSTEMS
+from fastkontakt.fhir.mappers.patient import personal_id_system
 from fastkontakt.fhir.search import DateRange, Page, Token
 from fastkontakt.registry.models import (
     Contact,
@@ -45,6 +46,7 @@ from fastkontakt.registry.models import (
     StaffUnit,
     Unit,
 )
+from fastkontakt.registry.selectors import contacts_version
 
 NOT_FOUND = "Resursen finns inte."
 _T = TypeVar("_T")
@@ -74,10 +76,26 @@ def _page(queryset: QuerySet[_M], page: Page) -> tuple[int, list[_M]]:
 
 
 def _named_numbers(tokens: Sequence[Token]) -> list[str]:
+    """The numbers ``tokens`` name: ``code`` in any system, ``system|code`` only in its own
+    (a samordningsnummer is not found as a personnummer), ``|code`` none (every number has a
+    system)."""
     # "19580709-5566" as people write it names the same person as the stored "195807095566"
-    return [
-        _without_hyphen(t.code) for t in tokens if t.system is None or t.system in PERSON_SYSTEMS
-    ]
+    numbers = [(t.system, _without_hyphen(t.code)) for t in tokens]
+    return [number for system, number in numbers if _in_system(number, system)]
+
+
+def _in_system(number: str, system: str | None) -> bool:
+    if system is None:
+        return True
+    if system not in PERSON_SYSTEMS:
+        return False
+    well_formed = len(number) == 12 and number.isascii() and number.isdigit()
+    return not well_formed or personal_id_system(number) == system
+
+
+def _hsa_ids(tokens: Sequence[Token]) -> list[str]:
+    """HSA-ids ``tokens`` name: ``code`` or ``urn:oid:1.2.752.29.4.19|code``."""
+    return [t.code for t in tokens if t.system is None or t.system == HSA_ID]
 
 
 def _without_hyphen(code: str) -> str:
@@ -148,6 +166,14 @@ def _contacts_of(person_pks: Sequence[int]) -> dict[int, list[Contact]]:
 def care_team_get(*, actor: Actor, person_pk: int) -> tuple[Person, list[Contact]]:
     person = person_read(actor=actor, person_pk=person_pk, what="fhir.CareTeam.read")
     return person, _contacts_of([person.pk])[person.pk]
+
+
+def care_team_versions(*, person_pks: Sequence[int]) -> dict[int, str]:
+    """The version (``meta.versionId``) of each person's care team, for naming the entry of a
+    transaction that was made against an older one. A hash, not the person's data: not logged."""
+    return {
+        pk: contacts_version(contacts) for pk, contacts in _contacts_of(person_pks).items()
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,7 +280,7 @@ def unit_get(*, unit_pk: int) -> Unit:
 def unit_search(*, page: Page, identifiers: Sequence[Token] = (), name: str = "") -> Found[Unit]:
     units = Unit.objects.all()
     if identifiers:
-        units = units.filter(hsa_id__in=[t.code for t in identifiers])
+        units = units.filter(hsa_id__in=_hsa_ids(identifiers))
     for word in name.split():
         units = units.filter(name__icontains=word)
     return Found(*_page(units.order_by("pk"), page))
@@ -270,7 +296,7 @@ def staff_get(*, staff_pk: int) -> Staff:
 def staff_search(*, page: Page, identifiers: Sequence[Token] = (), name: str = "") -> Found[Staff]:
     staff = Staff.objects.all()
     if identifiers:
-        staff = staff.filter(hsa_id__in=[t.code for t in identifiers])
+        staff = staff.filter(hsa_id__in=_hsa_ids(identifiers))
     for word in name.split():
         staff = staff.filter(name__icontains=word)
     return Found(*_page(staff.order_by("pk"), page))
@@ -484,6 +510,12 @@ def audit_event_search(
 def audit_event_snapshot() -> int:
     """The newest entry of the access log now: the bound of a search's pages."""
     return AccessLogEntry.objects.aggregate(newest=Max("id"))["newest"] or 0
+
+
+def personal_id_named(*, token: Token) -> str:
+    """The number a ``patient.identifier`` token names, "" when it names none."""
+    numbers = _named_numbers([token])
+    return numbers[0] if numbers else ""
 
 
 def personal_id_of(*, person_pk: int) -> str:

@@ -21,6 +21,7 @@ from fastkontakt.fhir.selectors import (
     audit_event_get,
     audit_event_search,
     audit_event_snapshot,
+    personal_id_named,
     personal_id_of,
 )
 from fastkontakt.fhir.views.ids import int_id
@@ -51,7 +52,8 @@ def audit_event_search_view(request: HttpRequest, params: Query[AuditEventSearch
         _, ident = parse_reference("patient", params.patient, ("Patient",))
         personal_id = personal_id_of(person_pk=parse_int_id("patient", ident))
     if params.patient_identifier:
-        personal_id = parse_token("patient.identifier", params.patient_identifier).code
+        token = parse_token("patient.identifier", params.patient_identifier)
+        personal_id = personal_id_named(token=token)
     # Reading the log writes to it: the pages are of the log as it was at the first page.
     snapshot = audit_event_snapshot() if params.snapshot is None else params.snapshot
     dates = [("date", params.date), ("_lastUpdated", params.last_updated)]

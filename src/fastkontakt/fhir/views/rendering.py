@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.http import http_date
 from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.bundle import Bundle, BundleEntry, BundleEntrySearch, BundleLink
 from fhir.resources.R4B.resource import Resource
@@ -17,7 +20,8 @@ from fastkontakt.access.actors import Actor
 from fastkontakt.domain.json_input import InvalidJson, json_decode, json_text_checked
 from fastkontakt.fhir.clients import client_actor, client_allows
 from fastkontakt.fhir.models import ApiClient
-from fastkontakt.fhir.outcomes import FHIR_JSON, FhirError, Issue, fhir_error
+from fastkontakt.fhir.negotiation import prefer
+from fastkontakt.fhir.outcomes import FHIR_JSON, FhirError, Issue, fhir_error, outcome_response
 from fastkontakt.fhir.search import Page
 
 _R = TypeVar("_R", bound=Resource)
@@ -72,6 +76,43 @@ def fhir_response(
     for name, value in (headers or {}).items():
         response[name] = value
     return response
+
+
+def write_response(
+    request: HttpRequest,
+    resource: Resource,
+    *,
+    status: int = 200,
+    location: str,
+    version: str | None,
+    last_modified: datetime | None = None,
+) -> HttpResponse:
+    """The answer to every write of a resource: ``Location`` (``location`` is ``Type/id``),
+    ``ETag`` and ``Last-Modified``, and the body ``Prefer: return=`` asks for: the resource
+    (``representation``, the default), none (``minimal``) or an ``OperationOutcome``."""
+    headers = {
+        "Location": f"{base_url(request)}{location}",
+        "Last-Modified": http_date((last_modified or timezone.now()).timestamp()),
+    }
+    if version is not None:
+        headers["ETag"] = f'W/"{version}"'
+    wanted = prefer(request).get("return", "representation")
+    if wanted == "minimal":
+        response = HttpResponse(status=status)
+        for name, value in headers.items():
+            response[name] = value
+        return response
+    if wanted == "operationoutcome":
+        return outcome_response(
+            status,
+            [
+                Issue(
+                    code="informational", diagnostics="Ändringen är gjord.", severity="information"
+                )
+            ],
+            headers,
+        )
+    return fhir_response(resource, status=status, headers=headers)
 
 
 def base_url(request: HttpRequest) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
+from fastkontakt.domain.errors import NotFound
 from fastkontakt.fhir.capability import supports
 from fastkontakt.fhir.mappers.task import task_id, task_resource
 from fastkontakt.fhir.outcomes import fhir_error
@@ -27,11 +28,15 @@ def task_search(request: HttpRequest, params: Query[TaskSearch]) -> HttpResponse
     if params.patient:
         _, ident = parse_reference("patient", params.patient, ("Patient",))
         person_pk = parse_int_id("patient", ident)
-        findings = [
-            f
-            for f in findings_of_person(actor=actor, person_pk=person_pk, what="fhir.Task.search")
-            if rule is None or f.rule == rule
-        ]
+        try:
+            of_person = findings_of_person(
+                actor=actor, person_pk=person_pk, what="fhir.Task.search"
+            )
+        except NotFound:
+            # A search that finds nothing is an empty Bundle; unknown and not readable alike
+            # (the refused read is logged by then).
+            of_person = []
+        findings = [f for f in of_person if rule is None or f.rule == rule]
         window = findings[page.offset : page.offset + page.count]
         found = Found(len(findings), [(person_pk, f) for f in window])
     else:
