@@ -310,7 +310,7 @@ def test_audit_event_last_updated_and_sort(
     assert [int(i) for i in _ids(newest)] == sorted((int(i) for i in _ids(newest)), reverse=True)
 
 
-# --- formats and HEAD ---------------------------------------------------------------------------- 
+# --- formats and HEAD ----------------------------------------------------------------------------
 
 
 def test_xml_asked_for_is_406_and_json_among_others_is_served(reader: Api, world: World) -> None:
