@@ -131,9 +131,9 @@ def search_prepare(request: HttpRequest) -> None:
         kept.setlist("_count", [str(MAX_COUNT)])
     kept._mutable = False
     if is_post:
-        request.POST = kept  # type: ignore[misc]
+        request.POST = kept  # type: ignore[assignment]
     else:
-        request.GET = kept  # type: ignore[misc]
+        request.GET = kept  # type: ignore[assignment]
 
 
 def _normalised(

@@ -35,33 +35,38 @@ View = Callable[..., HttpResponseBase]
 def _api_view(view: View) -> View:
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        head = request.method == "HEAD"
-        if head:
-            # GET's answer without the body (the server drops it; its headers are GET's).
-            request.method = "GET"
-        try:
-            refusal = format_refusal(request)
-            if refusal is not None:
-                raise refusal
-            search_prepare(request)
-        except FhirError as error:
-            return outcome_response(error.status, error.issues, error.headers)
-        response = view(request, *args, **kwargs)
-        if head:
-            request.method = "HEAD"
-            length = len(getattr(response, "content", b""))
+        if request.method != "HEAD":
+            return _answer(view, request, *args, **kwargs)
+        # HEAD is GET's answer without the body (its headers, Content-Length included).
+        request.method = "GET"
+        response = _answer(view, request, *args, **kwargs)
+        request.method = "HEAD"
+        if isinstance(response, HttpResponse):
+            length = len(response.content)
             response.content = b""
             response["Content-Length"] = str(length)
-        if response.status_code == 405 and response.get("Content-Type") != FHIR_JSON:
-            allowed = response.get("Allow", "")
-            return outcome_response(
-                405,
-                [Issue(code="not-supported", diagnostics=f"Metoden stöds inte här ({allowed}).")],
-                {"Allow": allowed},
-            )
         return response
 
     return login_not_required(second_factor_not_required(csrf_exempt(wrapped)))
+
+
+def _answer(view: View, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    try:
+        refusal = format_refusal(request)
+        if refusal is not None:
+            raise refusal
+        search_prepare(request)
+    except FhirError as error:
+        return outcome_response(error.status, error.issues, error.headers)
+    response = view(request, *args, **kwargs)
+    if response.status_code == 405 and response.get("Content-Type") != FHIR_JSON:
+        allowed = response.get("Allow", "")
+        return outcome_response(
+            405,
+            [Issue(code="not-supported", diagnostics=f"Metoden stöds inte här ({allowed}).")],
+            {"Allow": allowed},
+        )
+    return response
 
 
 def _unknown(request: HttpRequest, path: str) -> HttpResponse:
