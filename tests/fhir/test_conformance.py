@@ -441,3 +441,16 @@ def test_a_failed_transaction_names_the_entry(writer: Api, world: World, today: 
         if expression is not None:
             assert outcome["issue"][0]["expression"] == [expression], outcome
         assert list(Contact.objects.order_by("pk").values_list("pk", "end")) == before
+
+
+def test_the_schema_check_looks_into_the_entries_of_a_bundle() -> None:
+    # given: a Bundle whose entry holds a CareTeam R4 refuses, and one with no resourceType
+    bad_entry = {"resource": {"resourceType": "CareTeam", "status": "busy"}}
+    untyped = {"resource": {"status": "active"}}
+    unknown_type = {"resource": {"resourceType": "Teapot"}}
+    # then
+    for entry in (bad_entry, untyped, unknown_type):
+        bundle = {"resourceType": "Bundle", "type": "searchset", "entry": [entry]}
+        assert schema_problems(bundle) != [], entry
+    good = {"resource": {"resourceType": "CareTeam", "status": "active"}}
+    assert schema_problems({"resourceType": "Bundle", "type": "searchset", "entry": [good]}) == []

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from fhir.resources.R4B import get_fhir_model_class
-from jsonschema import Draft6Validator
+from jsonschema import Draft7Validator
 
 SCHEMA = Path(__file__).parent / "schema" / "fhir.schema.json"
 FHIR_JSON = "application/fhir+json"
@@ -27,7 +27,28 @@ def _schema() -> dict[str, Any]:
     # technical correction 4.0.1 changed no structure and added its own code to that value
     # set, so it is added here rather than by editing the vendored file (see schema/README.md).
     _add_version(schema)
+    _resource_list_by_type(schema["definitions"])
     return schema
+
+
+def _resource_list_by_type(definitions: dict[str, Any]) -> None:
+    """A resource inside another (``Bundle.entry.resource``, ``contained``) is a ``oneOf`` of
+    every resource type, tried one after another; as each type fixes its ``resourceType`` by
+    ``const``, exactly one can match, so checking the one its ``resourceType`` names (draft 7's
+    ``if``/``then``) is the same verdict, without trying 145 definitions for each entry."""
+    types = [ref["$ref"].rpartition("/")[2] for ref in definitions["ResourceList"]["oneOf"]]
+    definitions["ResourceList"] = {
+        "type": "object",
+        "required": ["resourceType"],
+        "properties": {"resourceType": {"enum": types}},
+        "allOf": [
+            {
+                "if": {"properties": {"resourceType": {"const": kind}}},
+                "then": {"$ref": f"#/definitions/{kind}"},
+            }
+            for kind in types
+        ],
+    }
 
 
 def _add_version(node: Any) -> None:
@@ -43,11 +64,12 @@ def _add_version(node: Any) -> None:
 
 
 @cache
-def _validator(resource_type: str) -> Draft6Validator:
+def _validator(resource_type: str) -> Draft7Validator:
     schema = _schema()
     if resource_type not in schema["definitions"]:
         raise AssertionError(f"{resource_type} is not a FHIR R4 resource")
-    return Draft6Validator(
+    # Draft 7 for the ``if``/``then`` above; the schema's draft-06 keywords mean the same there.
+    return Draft7Validator(
         {"$ref": f"#/definitions/{resource_type}", "definitions": schema["definitions"]}
     )
 
