@@ -10,8 +10,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from fastkontakt.access.models import AccessLogEntry
-from fastkontakt.fhir.mappers.codes import HSA_ID, PERSONNUMMER, SAMORDNINGSNUMMER
-from fastkontakt.registry.models import Contact
+from fastkontakt.compliance.store import findings_refresh
+from fastkontakt.fhir.mappers.codes import HSA_ID, PERSONNUMMER, RULE, SAMORDNINGSNUMMER
+from fastkontakt.registry.models import Contact, Person
 from tests.factories import ContactFactory, PersonFactory
 from tests.fhir.conftest import Api, World, body
 from tests.fhir.validation import schema_problems
@@ -263,6 +264,29 @@ def test_an_hsa_id_token_matches_only_in_the_hsa_system(reader: Api, world: Worl
     }
     for value, expected in cases.items():
         assert _ids(body(reader.get("/fhir/Organization", identifier=value))) == expected, value
+
+
+def test_task_code_and_care_plan_category_match_their_system(
+    reader: Api, world: World, today: date
+) -> None:
+    # given: a finding (a fast vårdkontakt needed and missing)
+    Person.objects.filter(pk=world.patient.pk).update(needs=["samordningsbehov"])
+    Contact.objects.filter(pk=world.fvk.pk).update(end=today - timedelta(days=1))
+    findings_refresh(as_of=today)
+    patient = f"Patient/{world.patient.pk}"
+    cases = {
+        "contact-needed": 1,
+        f"{RULE}|contact-needed": 1,
+        "http://example.org|contact-needed": 0,
+        "|contact-needed": 0,
+    }
+    for code, expected in cases.items():
+        # when
+        tasks = body(reader.get("/fhir/Task", patient=patient, code=code))
+        # then
+        assert tasks["total"] == expected, code
+    for category in ("http://example.org|sip", "|sip"):
+        assert body(reader.get("/fhir/CarePlan", category=category))["total"] == 0
 
 
 # --- the access log: stable pages -----------------------------------------------------------------

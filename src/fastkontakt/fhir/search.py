@@ -33,6 +33,10 @@ class Token:
     system: str | None
     code: str
 
+    def in_system(self, system: str) -> bool:
+        """Whether the token can name a code of ``system`` (every code we serve has one)."""
+        return self.system is None or self.system == system
+
 
 @dataclass(frozen=True, slots=True)
 class DateRange:
