@@ -25,7 +25,16 @@ from fastkontakt.fhir.outcomes import UNREADABLE_FORM, FhirError, Issue, fhir_er
 from fastkontakt.fhir.search import MAX_COUNT
 
 _XML = frozenset({"xml", "text/xml", "application/xml", "application/fhir+xml"})
-_JSON = frozenset({"json", "application/json", "application/fhir+json", "*/*", "application/*"})
+_JSON = frozenset(
+    {
+        "json",
+        "application/json",
+        "application/fhir+json",
+        "application/json+fhir",  # what DSTU2-era clients send
+        "*/*",
+        "application/*",
+    }
+)
 _SEARCH_PATH = re.compile(r"^/fhir/(?P<type>[A-Z][A-Za-z]+)(?P<post>/_search)?/?$")
 _CHAIN = re.compile(r"^(?P<param>[a-z][A-Za-z-]*):(?P<type>[A-Z][A-Za-z]+)(?P<rest>\..+)?$")
 _ELEMENT = re.compile(r"^[a-z][A-Za-z0-9]*$")
