@@ -11,7 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, TypeVar
 from zoneinfo import ZoneInfo
@@ -20,6 +20,7 @@ from fastkontakt.domain.errors import DomainError, InvalidScenario, Problem
 from fastkontakt.domain.model import POLICY_NAMES, Scenario
 from fastkontakt.domain.rules import Directory, Finding, evaluate, policy_named
 from fastkontakt.domain.scenario import parse_scenario, scenario_to_json
+from fastkontakt.runtime import clock
 
 if TYPE_CHECKING:
     from fastkontakt.domain.rules import Policy
@@ -38,10 +39,6 @@ class UsageProblems(Exception):
     def __init__(self, lines: Iterable[str]) -> None:
         super().__init__()
         self.lines = list(lines)
-
-
-def _today() -> date:
-    return datetime.now(tz=STOCKHOLM).date()
 
 
 def _iso_date(text: str) -> date:
@@ -109,14 +106,14 @@ def cmd_compliance(args: argparse.Namespace, out: TextIO) -> int:
         from fastkontakt.compliance.selectors import findings_from_registry
         from fastkontakt.registry.selectors import region_policy_get
 
-        as_of = args.as_of or _today()
+        as_of = args.as_of or clock.today()
         policy = policy_named(args.policy) if args.policy else region_policy_get()
         findings: Iterable[Finding] = findings_from_registry(as_of=as_of, policy=policy)
     else:
         if not args.file:
             raise UsageProblems(["give a scenario FILE or --db"])
         scenario = _read_scenario(args.file)
-        as_of = args.as_of or scenario.as_of or _today()
+        as_of = args.as_of or scenario.as_of or clock.today()
         policy = policy_named(args.policy or scenario.policy or "national")
         findings = evaluate(
             sorted(scenario.patients, key=lambda p: p.id),
@@ -196,13 +193,13 @@ def cmd_seed_demo(args: argparse.Namespace, out: TextIO) -> int:
             "(--replace ersätter hela registret).\n"
         )
         return EXIT_OK
-    scenario = demo_scenario(people=args.people, seed=args.seed, as_of=args.as_of or _today())
+    scenario = demo_scenario(people=args.people, seed=args.seed, as_of=args.as_of or clock.today())
     write = scenario_replace if existing else scenario_load
     _write_summary(write(scenario=scenario), out)
     demo_contact_details_fill(seed=args.seed)
-    from fastkontakt.planning.services import planning_demo_seed
+    from fastkontakt.demo.planning import planning_demo_seed
 
-    out.write(f"{planning_demo_seed(as_of=scenario.as_of or _today(), seed=args.seed)}\n")
+    out.write(f"{planning_demo_seed(as_of=scenario.as_of or clock.today(), seed=args.seed)}\n")
     return EXIT_OK
 
 
@@ -381,6 +378,7 @@ def cmd_plan_report(args: argparse.Namespace, out: TextIO) -> int:
     """Continuity measures, travel and unplanned visits of a plan file; needs no database."""
     from fastkontakt.domain.continuity import continuity_report
     from fastkontakt.domain.planning.checker import check_plan
+    from fastkontakt.domain.planning.explain import explain_unplanned, explanation_text
     from fastkontakt.domain.planning.formats import parse_plan
 
     result = _read_planning_file(args.file, parse_plan)
@@ -388,6 +386,11 @@ def cmd_plan_report(args: argparse.Namespace, out: TextIO) -> int:
     if problems:
         raise UsageProblems(str(p) for p in problems)
     report = continuity_report(result)
+    explained = explain_unplanned(result)
+    said = {
+        vid: explanation_text(e, result.instance.visit_by_id[vid])
+        for vid, e in explained.items()
+    }
 
     def show(value: float | None, percent: bool = False) -> str:
         if value is None:
@@ -399,8 +402,8 @@ def cmd_plan_report(args: argparse.Namespace, out: TextIO) -> int:
             "median_distinct_staff": report.median_distinct_staff,
             "median_lower_bound": report.median_lower_bound,
             "median_gap": report.median_gap,
-            "median_fok_share": report.median_fok_share,
-            "fok_share_where_possible": report.fok_share_where_possible,
+            "median_contact_share": report.median_contact_share,
+            "contact_share_where_possible": report.contact_share_where_possible,
             "travel_minutes": report.travel_minutes,
             "planned_visits": report.planned_visits,
             "unplanned_visits": report.unplanned_visits,
@@ -411,10 +414,19 @@ def cmd_plan_report(args: argparse.Namespace, out: TextIO) -> int:
                     "visits": c.visits,
                     "distinct_staff": c.distinct_staff,
                     "lower_bound": c.lower_bound if c.included else None,
-                    "visits_by_fok": c.visits_by_fok,
-                    "fok_possible": c.fok_possible,
+                    "visits_by_contact": c.visits_by_contact,
+                    "contact_possible": c.contact_possible,
                 }
                 for c in report.customers
+            ],
+            "unplanned": [
+                {
+                    "visit": vid,
+                    **explained[vid].as_json(),
+                    "text": said[vid][0],
+                    "proposals_text": said[vid][1],
+                }
+                for vid in result.unplanned
             ],
         }
         json.dump(document, out, ensure_ascii=False, indent=1)
@@ -428,13 +440,20 @@ def cmd_plan_report(args: argparse.Namespace, out: TextIO) -> int:
         f"Kunder i indikatorn (65+, minst två besök/dag 07-22): {len(included)}\n"
         f"Median olika personal: {show(report.median_distinct_staff)}"
         f" (nedre gräns {show(report.median_lower_bound)}, gap {show(report.median_gap)})\n"
-        f"Andel besök av fast omsorgskontakt: median {show(report.median_fok_share, True)},"
-        f" där schemat tillåter {show(report.fok_share_where_possible, True)}\n"
+        f"Andel besök av fast omsorgskontakt: median {show(report.median_contact_share, True)},"
+        f" där schemat tillåter {show(report.contact_share_where_possible, True)}\n"
     )
+    if result.unplanned:
+        out.write("Ej planerade besök:\n")
+        for vid in result.unplanned:
+            reason, proposals = said[vid]
+            out.write(f"  {vid}: {reason}\n")
+            for proposal in proposals:
+                out.write(f"    Förslag: {proposal}\n")
     if args.customers:
         out.write("Kund  Besök  Personal  Gräns  Av FOK\n")
         for c in included:
-            share = show(c.fok_share, True)
+            share = show(c.contact_share, True)
             out.write(f"{c.customer}  {c.visits}  {c.distinct_staff}  {c.lower_bound}  {share}\n")
     return EXIT_OK
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, Response
 
 from fastkontakt.access.services import demo_totp_code, demo_user_ensure
-from fastkontakt.planning.services import planning_demo_seed
+from fastkontakt.demo.planning import planning_demo_seed
 from fastkontakt.registry.demo import demo_scenario
 from fastkontakt.registry.models import Person
 from fastkontakt.registry.services import scenario_load

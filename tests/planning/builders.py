@@ -20,7 +20,7 @@ from fastkontakt.domain.identifiers import make_personal_id
 from fastkontakt.domain.planning import Plan, PlannedBreak, PlannedVisit
 from fastkontakt.domain.planning.model import WEEKDAYS
 from fastkontakt.planning import models as m
-from fastkontakt.planning.selectors import planning_instance_get
+from fastkontakt.planning.instances import planning_instance_get
 from fastkontakt.registry.models import Contact, HomeCareDecision, Person, Staff, Unit
 from tests.factories import PersonFactory, StaffFactory, StaffUnitFactory, UnitFactory
 
@@ -119,7 +119,7 @@ def build_world() -> World:
     olle_decision = _decision(unit, olle, OLLE_AT)
     greta_decision = _decision(unit, greta, None)
     Contact.objects.create(
-        external_id="fok-karin",
+        external_id="contact-karin",
         person=karin,
         kind="fast_omsorgskontakt",
         staff=anna,

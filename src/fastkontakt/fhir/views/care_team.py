@@ -43,7 +43,6 @@ from fastkontakt.fhir.selectors import (
     care_team_search,
     person_get,
     practitioner_roles_of,
-    today,
 )
 from fastkontakt.fhir.updates import team_update
 from fastkontakt.fhir.views.ids import int_id
@@ -55,6 +54,7 @@ from fastkontakt.fhir.views.rendering import (
     write_response,
 )
 from fastkontakt.registry.services.care_teams import CARE_TEAM_UPDATE, care_teams_update
+from fastkontakt.runtime import clock
 
 router = Router(tags=["CareTeam"])
 #: ``CareTeam:participant:PractitionerRole`` (what fhirpy and others send) is the same include:
@@ -120,7 +120,7 @@ def _search(request: HttpRequest, params: CareTeamSearch) -> HttpResponse:
         raise fhir_error(400, "not-supported", f"_include stöder {', '.join(INCLUDES)}", "_include")
     page = parse_page(params.count, params.offset)
     found = care_team_search(actor=actor, query=_query(params), page=page)
-    day = today()
+    day = clock.today()
     includes: list[Resource] = []
     if set(PARTICIPANT_INCLUDES) & set(params.include):
         pairs = [(c.staff_id, c.unit_id) for _, contacts in found.items for c in contacts]
@@ -158,7 +158,7 @@ def _team_response(team: CareTeam, status: int = 200) -> HttpResponse:
 def care_team_read(request: HttpRequest, id: str) -> HttpResponse:
     actor = actor_for(request, "CareTeam")
     person, contacts = care_team_get(actor=actor, person_pk=int_id(id))
-    return _team_response(care_team_resource(person, contacts, today=today()))
+    return _team_response(care_team_resource(person, contacts, today=clock.today()))
 
 
 @router.put(
@@ -183,7 +183,7 @@ def care_team_put(request: HttpRequest, id: str) -> HttpResponse:
             raise  # meta.versionId of the body: 409
         raise fhir_error(412, "conflict", str(stale)) from None
     person, contacts = care_team_get(actor=actor, person_pk=person_pk)
-    resource = care_team_resource(person, contacts, today=today())
+    resource = care_team_resource(person, contacts, today=clock.today())
     return write_response(
         request,
         resource,

@@ -24,7 +24,7 @@ from fastkontakt.fhir.mappers.care_team import care_team_resource
 from fastkontakt.fhir.negotiation import prefer
 from fastkontakt.fhir.outcomes import FhirError, Issue, fhir_error, operation_outcome
 from fastkontakt.fhir.schemas import BundleOut, fhir_body, responses
-from fastkontakt.fhir.selectors import care_team_get, care_team_versions, person_get, today
+from fastkontakt.fhir.selectors import care_team_get, care_team_versions, person_get
 from fastkontakt.fhir.updates import team_update
 from fastkontakt.fhir.views.ids import int_id
 from fastkontakt.fhir.views.rendering import (
@@ -39,6 +39,7 @@ from fastkontakt.registry.services.care_teams import (
     TeamUpdate,
     care_teams_update,
 )
+from fastkontakt.runtime import clock
 
 router = Router(tags=["transaction"])
 supports_system("transaction")
@@ -75,7 +76,7 @@ def _care_team_applys(request: HttpRequest, bundle: Bundle) -> HttpResponse:
         planned.append((int_id(ident), entry.resource, request_of.ifMatch if request_of else None))
     if issues:
         raise FhirError(400, issues)
-    day = today()
+    day = clock.today()
     entries = []
     for i, (person_pk, _, _) in enumerate(planned):
         # A person outside the care relationships is not found, whatever the entry says.
