@@ -402,6 +402,26 @@ def test_a_write_answers_location_etag_last_modified_and_the_preferred_body(
     assert outcome["issue"][0]["severity"] == "information"
 
 
+def test_a_transaction_answers_each_entry_as_prefer_asks(writer: Api, world: World) -> None:
+    # given
+    team = body(writer.get(f"/fhir/CareTeam/{world.patient.pk}"))
+    bundle = _transaction((team, None))
+    for preference, has_resource, has_outcome in (
+        ("minimal", False, False),
+        ("representation", True, False),
+        ("OperationOutcome", False, True),
+    ):
+        # when
+        response = writer.post("/fhir/", bundle, headers={"Prefer": f"return={preference}"})
+        # then
+        (entry,) = body(response)["entry"]
+        assert ("resource" in entry) is has_resource, preference
+        assert ("outcome" in entry["response"]) is has_outcome, preference
+        assert entry["response"]["location"] == f"CareTeam/{world.patient.pk}"
+        assert entry["response"]["etag"] == f'W/"{team["meta"]["versionId"]}"'
+        assert "lastModified" in entry["response"]
+
+
 def test_task_search_for_an_unknown_patient_is_an_empty_bundle(reader: Api, world: World) -> None:
     # given
     refused = AccessLogEntry.objects.filter(personal_id=world.outsider.personal_id).count()

@@ -12,7 +12,13 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.http import http_date
 from fhir.resources.R4B import get_fhir_model_class
-from fhir.resources.R4B.bundle import Bundle, BundleEntry, BundleEntrySearch, BundleLink
+from fhir.resources.R4B.bundle import (
+    Bundle,
+    BundleEntry,
+    BundleEntryResponse,
+    BundleEntrySearch,
+    BundleLink,
+)
 from fhir.resources.R4B.resource import Resource
 from pydantic import ValidationError as PydanticValidationError
 
@@ -21,7 +27,14 @@ from fastkontakt.domain.json_input import InvalidJson, json_decode, json_text_ch
 from fastkontakt.fhir.clients import client_actor, client_allows
 from fastkontakt.fhir.models import ApiClient
 from fastkontakt.fhir.negotiation import prefer
-from fastkontakt.fhir.outcomes import FHIR_JSON, FhirError, Issue, fhir_error, outcome_response
+from fastkontakt.fhir.outcomes import (
+    FHIR_JSON,
+    FhirError,
+    Issue,
+    fhir_error,
+    operation_outcome,
+    outcome_response,
+)
 from fastkontakt.fhir.search import Page
 
 _R = TypeVar("_R", bound=Resource)
@@ -30,6 +43,8 @@ MAX_BODY_BYTES = 64 * 1024 * 1024
 #: Elements whose text may run over several lines: narrative, annotations, descriptions.
 MULTILINE_ELEMENTS = frozenset({"div", "note", "description", "comment"})
 SUBSETTED_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-ObservationValue"
+#: What ``Prefer: return=OperationOutcome`` gets for a write that went through.
+_DONE = Issue(code="informational", diagnostics="Ändringen är gjord.", severity="information")
 
 
 def actor_for(request: HttpRequest, resource: str, access: str = "read") -> Actor:
@@ -103,16 +118,33 @@ def write_response(
             response[name] = value
         return response
     if wanted == "operationoutcome":
-        return outcome_response(
-            status,
-            [
-                Issue(
-                    code="informational", diagnostics="Ändringen är gjord.", severity="information"
-                )
-            ],
-            headers,
-        )
+        return outcome_response(status, [_DONE], headers)
     return fhir_response(resource, status=status, headers=headers)
+
+
+def write_entry(
+    request: HttpRequest,
+    resource: Resource,
+    *,
+    status: str = "200 OK",
+    location: str,
+    version: str | None,
+    last_modified: datetime | None = None,
+) -> BundleEntry:
+    """``write_response`` for one entry of a transaction or batch response: the same
+    location, version and time in ``entry.response``, the body ``Prefer: return=`` asks for."""
+    wanted = prefer(request).get("return", "representation")
+    return BundleEntry(
+        fullUrl=f"{base_url(request)}{location}",
+        resource=resource if wanted == "representation" else None,
+        response=BundleEntryResponse(
+            status=status,
+            location=location,
+            etag=f'W/"{version}"' if version is not None else None,
+            lastModified=last_modified or timezone.now(),
+            outcome=operation_outcome([_DONE]) if wanted == "operationoutcome" else None,
+        ),
+    )
 
 
 def base_url(request: HttpRequest) -> str:

@@ -12,8 +12,7 @@ Two kinds of transaction are served, all or nothing each:
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
-from fhir.resources.R4B.bundle import Bundle, BundleEntry, BundleEntryResponse
+from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.careteam import CareTeam
 from ninja import Router
 
@@ -21,8 +20,7 @@ from fastkontakt.domain.errors import NotFound, VersionConflict
 from fastkontakt.fhir.capability import supports_system
 from fastkontakt.fhir.imports import IMPORT_TYPES, population_transaction
 from fastkontakt.fhir.mappers.care_team import care_team_resource
-from fastkontakt.fhir.negotiation import prefer
-from fastkontakt.fhir.outcomes import FhirError, Issue, fhir_error, operation_outcome
+from fastkontakt.fhir.outcomes import FhirError, Issue, fhir_error
 from fastkontakt.fhir.schemas import BundleOut, fhir_body, responses
 from fastkontakt.fhir.selectors import care_team_get, care_team_versions, person_get
 from fastkontakt.fhir.updates import team_update
@@ -30,9 +28,9 @@ from fastkontakt.fhir.views.ids import int_id
 from fastkontakt.fhir.views.rendering import (
     actor_for,
     actor_for_all,
-    base_url,
     fhir_response,
     read_resource,
+    write_entry,
 )
 from fastkontakt.registry.services.care_teams import (
     CARE_TEAM_UPDATE,
@@ -99,25 +97,15 @@ def _care_team_applys(request: HttpRequest, bundle: Bundle) -> HttpResponse:
         i = _stale_entry(updates)
         status = 412 if planned[i][2] is not None else 409
         raise _entry_error(status, "conflict", i, bundle, str(stale)) from None
-    wanted = prefer(request).get("return", "representation")
     for person_pk, _, _ in planned:
         person, contacts = care_team_get(actor=actor, person_pk=person_pk)
         resource = care_team_resource(person, contacts, today=day)
         entries.append(
-            BundleEntry(
-                fullUrl=f"{base_url(request)}CareTeam/{person_pk}",
-                resource=resource if wanted == "representation" else None,
-                response=BundleEntryResponse(
-                    status="200 OK",
-                    location=f"CareTeam/{person_pk}",
-                    etag=f'W/"{resource.meta.versionId if resource.meta else ""}"',
-                    lastModified=timezone.now(),
-                    outcome=operation_outcome(
-                        [Issue("informational", "Ändringen är gjord.", severity="information")]
-                    )
-                    if wanted == "operationoutcome"
-                    else None,
-                ),
+            write_entry(
+                request,
+                resource,
+                location=f"CareTeam/{person_pk}",
+                version=resource.meta.versionId if resource.meta else None,
             )
         )
     return fhir_response(Bundle(type="transaction-response", entry=entries or None))
