@@ -89,6 +89,10 @@ def test_an_unknown_parameter_is_ignored_and_left_out_of_self_when_lenient(
     assert _ids(bundle) == [str(world.patient.pk)]
     assert "colour" not in _self(bundle)
     assert "patient=" in _self(bundle)
+    (outcome,) = [e["resource"] for e in bundle["entry"] if e["search"]["mode"] == "outcome"]
+    assert [(i["severity"], i["expression"]) for i in outcome["issue"]] == [
+        ("warning", ["colour"])
+    ]
 
 
 def test_unsupported_modifiers_values_and_includes_are_refused_when_strict(reader: Api) -> None:

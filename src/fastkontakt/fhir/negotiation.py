@@ -133,6 +133,8 @@ def search_prepare(request: HttpRequest) -> None:
                 )
     if strict and issues:
         raise FhirError(400, issues)
+    # Lenient: the Bundle says what was ignored (``rendering.searchset``), as the self link does.
+    request.fhir_ignored = issues  # type: ignore[attr-defined]
     if kept.get("_summary") == "count":
         kept.setlist("_count", ["0"])
     count = kept.get("_count")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
@@ -174,7 +175,8 @@ def searchset(
     paging: dict[str, str] | None = None,
 ) -> HttpResponse:
     """A searchset Bundle with ``self``/``first``/``previous``/``next`` links by offset;
-    ``paging``: further parameters every link carries (a snapshot the pages are of)."""
+    ``paging``: further parameters every link carries (a snapshot the pages are of). Search
+    parameters ``negotiation`` ignored are named in an OperationOutcome entry (mode outcome)."""
     base = base_url(request)
     extra = paging or {}
     links = [
@@ -193,11 +195,25 @@ def searchset(
             search=BundleEntrySearch(mode=mode),
         )
 
+    ignored: list[Issue] = getattr(request, "fhir_ignored", [])
+    outcome = (
+        [
+            BundleEntry(
+                fullUrl=f"urn:uuid:{uuid.uuid4()}",
+                resource=operation_outcome(ignored),
+                search=BundleEntrySearch(mode="outcome"),
+            )
+        ]
+        if ignored
+        else []
+    )
     bundle = Bundle(
         type="searchset",
         total=total,
         link=links,
-        entry=[entry(r, "match") for r in matches] + [entry(r, "include") for r in includes]
+        entry=[entry(r, "match") for r in matches]
+        + [entry(r, "include") for r in includes]
+        + outcome
         or None,
     )
     elements = _elements_asked(request)
