@@ -126,6 +126,9 @@ def test_the_type_qualified_chain_fhirpy_sends_finds_one_team(reader: Api, world
         # then
         assert bundle["total"] == 1
         assert _ids(bundle) == [str(world.patient.pk)]
+    # a chain through another type is not the declared one
+    wrong = reader.get("/fhir/CareTeam", headers=STRICT, **{"patient:Group.identifier": value})
+    assert wrong.status_code == 400
     # and the type modifier on a reference
     bundle = body(
         reader.get("/fhir/CareTeam", headers=STRICT, **{"patient:Patient": str(world.patient.pk)})

@@ -153,7 +153,9 @@ def _normalised(
     chain = _CHAIN.match(name)
     if chain is not None:
         param, kind, rest = chain["param"], chain["type"], chain["rest"]
-        if rest and f"{param}{rest}" in declaration.params:
+        # ``patient:Patient.identifier`` is the declared ``patient.identifier``; a chain through
+        # another type (``patient:Group.identifier``) is not.
+        if rest and kind.lower() == param.lower() and f"{param}{rest}" in declaration.params:
             name = f"{param}{rest}"
         elif not rest and declaration.params.get(param) == "reference":
             name = param
