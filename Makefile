@@ -14,7 +14,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 LETTERS_PNG ?= var/letters-png
 
 .PHONY: install browser migrate demo run test lint pytest screenshots bench bench-scale-out bench-nightly clean \
-	letters-png bench-worklist bench-fhir bench-locust bench-appointment bench-shapes
+	letters-png bench-worklist bench-fhir bench-locust bench-appointment bench-shapes bench-sync
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -107,6 +107,11 @@ bench-scale-out: install
 
 clean:
 	rm -rf $(VENV) var node_modules .mypy_cache .ruff_cache .hypothesis
+
+# The nightly full file of 250 000 people through fastkontakt sync (bench/sync.py, issue 15),
+# in its own database fk_bench_sync (emptied each run).
+bench-sync: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/python bench/sync.py
 
 # The nightly refresh of a 2 500 000-person region on PostgreSQL beside a COPY of its rows
 # (bench/nightly.py; the region is built once into its own database and kept).

@@ -181,10 +181,10 @@ def cmd_seed_demo(args: argparse.Namespace, out: TextIO) -> int:
     if args.people < 1:
         raise UsageProblems(["--people must be at least 1"])
     _setup_django()
-    from fastkontakt.registry.demo import demo_scenario
+    from fastkontakt.demo.contact_details import demo_contact_details_fill
+    from fastkontakt.demo.population import demo_scenario
     from fastkontakt.registry.selectors import person_count
     from fastkontakt.registry.services import scenario_load, scenario_replace
-    from fastkontakt.registry.services.demo import demo_contact_details_fill
 
     existing = person_count()
     if existing and not args.replace:
@@ -205,7 +205,7 @@ def cmd_seed_demo(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_demo_login(args: argparse.Namespace, out: TextIO) -> int:
     _setup_django()
-    from fastkontakt.access.services import demo_totp_code, demo_user_ensure
+    from fastkontakt.demo.login import demo_totp_code, demo_user_ensure
 
     if args.code:
         out.write(f"{demo_totp_code()}\n")
@@ -292,8 +292,60 @@ def cmd_findings_refresh(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_sync(args: argparse.Namespace, out: TextIO) -> int:
+    """Apply a source system's file (NDJSON, one FHIR resource per line; ADR 0024). A full file
+    (the default) also ends what disappeared from the kinds it carries; lines that cannot be
+    read are reported with their numbers, the others applied, and then nothing is ended
+    (an unread line could be a record that is still there): exit status 2."""
+    _setup_django()
+    from dataclasses import replace
+
+    from fastkontakt.access.actors import system_actor
+    from fastkontakt.fhir.feeds import feed_file_read
+    from fastkontakt.registry.services.feeds import feed_apply
+
+    def lines_read(count: int) -> None:
+        print(f"{count:,} rader lästa".replace(",", " "), file=sys.stderr)
+
+    def records_written(done: int, total: int) -> None:
+        if total > 5000:
+            print(f"{done} av {total} ändrade poster skrivna", file=sys.stderr)
+
+    try:
+        with open(args.file, encoding="utf-8") as lines:
+            read = feed_file_read(lines, progress=lines_read)
+    except OSError as error:
+        raise UsageProblems([f"{args.file}: kan inte läsas ({error.strerror})"]) from None
+    except UnicodeDecodeError:
+        raise UsageProblems([f"{args.file}: filen är inte UTF-8"]) from None
+    for problem in read.problems:
+        print(str(problem), file=sys.stderr)
+    actor = replace(system_actor(_cli_actor_name()), region_wide=True)
+    full = not args.incremental and not read.problems
+    result = feed_apply(actor=actor, items=read.items, full=full, progress=records_written)
+    for problem in result.problems:
+        print(str(problem), file=sys.stderr)
+    out.write(
+        f"{read.lines} rader: {result.created} nya, {result.updated} ändrade, "
+        f"{result.ended} avslutade, {result.unchanged} oförändrade, {result.stale} äldre än "
+        f"registrets, {len(read.problems) + len(result.problems)} fel\n"
+    )
+    if read.problems and not args.incremental:
+        out.write("Inget avslutades eftersom filen hade rader som inte kunde läsas.\n")
+    return EXIT_INVALID if read.problems or result.problems else EXIT_OK
+
+
 def cmd_api_client(args: argparse.Namespace, out: TextIO) -> int:
-    """Create a FHIR API client and print its token, which is shown this once only."""
+    """Register a FHIR API client: with ``--jwks`` its public keys for SMART Backend Services
+    (ADR 0023); in development it also gets a static token, printed this once only."""
+    jwks = None
+    if args.jwks:
+        try:
+            jwks = json.loads(Path(args.jwks).read_bytes())
+        except OSError as error:
+            raise UsageProblems([f"{args.jwks}: kan inte läsas: {error.strerror}"]) from None
+        except ValueError:
+            raise UsageProblems([f"{args.jwks}: inte giltig JSON"]) from None
     _setup_django()
     from fastkontakt.fhir.clients import api_client_create
 
@@ -303,12 +355,16 @@ def cmd_api_client(args: argparse.Namespace, out: TextIO) -> int:
         scopes=args.scope,
         region=args.region,
         granted_by=args.granted_by or "",
+        jwks=jwks,
     )
     region = f", regionsomfattande, given av {client.region_granted_by}" if client.region else ""
-    out.write(
-        f"API-klient {client.name} (enhet {args.unit}, {client.scopes}{region}).\n"
-        f"Token (visas bara nu; spara den säkert):\n{token}\n"
-    )
+    out.write(f"API-klient {client.name} (enhet {args.unit}, {client.scopes}{region}).\n")
+    if jwks is not None:
+        count = len(client.jwks["keys"])
+        keys = "1 publik nyckel" if count == 1 else f"{count} publika nycklar"
+        out.write(f"client_id för SMART Backend Services: {client.name} ({keys}).\n")
+    if token is not None:
+        out.write(f"Token (bara för utveckling; visas bara nu; spara den säkert):\n{token}\n")
     return EXIT_OK
 
 
@@ -615,11 +671,29 @@ def build_parser() -> argparse.ArgumentParser:
     plan_report.add_argument("--customers", action="store_true", help="one line per customer")
     plan_report.set_defaults(handler=cmd_plan_report)
 
-    api_client = commands.add_parser("api-client", help="create a FHIR API client and its token")
+    sync = commands.add_parser(
+        "sync", help="apply a source system's NDJSON file of FHIR resources (ADR 0024)"
+    )
+    sync.add_argument("file", help="NDJSON, one resource per line")
+    sync.add_argument(
+        "--incremental",
+        action="store_true",
+        help="the file holds changes only: end nothing that is not in it",
+    )
+    sync.set_defaults(handler=cmd_sync)
+
+    api_client = commands.add_parser(
+        "api-client", help="register a FHIR API client (its keys, scopes; a dev token)"
+    )
     api_client.add_argument("name", help="the client's name (a-z, 0-9, . _ -)")
     api_client.add_argument("--unit", required=True, help="HSA-id of the unit it acts for")
     api_client.add_argument(
         "--scope", action="append", required=True, help="e.g. system/CareTeam.read (repeatable)"
+    )
+    api_client.add_argument(
+        "--jwks",
+        metavar="FILE",
+        help="the client's public keys, a JWK Set (JSON), for SMART Backend Services",
     )
     api_client.add_argument(
         "--region",

@@ -44,13 +44,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, Page
 
 from fastkontakt.access.models import Account, EmergencyAccess, Membership, Role
+from fastkontakt.demo.contact_details import demo_contact_details_fill
 from fastkontakt.demo.planning import planning_demo_seed
+from fastkontakt.demo.population import demo_scenario
 from fastkontakt.letters.models import Letter
 from fastkontakt.planning.models import PlanJob, PlannedVisit
-from fastkontakt.registry.demo import demo_scenario
 from fastkontakt.registry.models import Contact, Handover, Person, Staff, Unit
 from fastkontakt.registry.services import scenario_load
-from fastkontakt.registry.services.demo import demo_contact_details_fill
 from fastkontakt.web.views import errors as web_errors
 from tests.browser.accessibility import axe_violations, describe, failing
 from tests.browser.conftest import DEMO_PEOPLE, LAPTOP, PHONE

@@ -55,8 +55,11 @@ class Api:
         return self.client.post(path, form, headers=self._headers({}))
 
 
-#: Paths under /fhir/ whose body is not FHIR.
-NOT_FHIR = frozenset({"/fhir/openapi.json"})
+#: Paths under /fhir/ whose body is not FHIR: the OpenAPI description, and SMART's OAuth 2.0
+#: token endpoint and well-known document (ADR 0023).
+NOT_FHIR = frozenset(
+    {"/fhir/openapi.json", "/fhir/auth/token", "/fhir/.well-known/smart-configuration"}
+)
 
 
 @pytest.fixture(autouse=True)

@@ -119,7 +119,7 @@ def build_world() -> World:
     olle_decision = _decision(unit, olle, OLLE_AT)
     greta_decision = _decision(unit, greta, None)
     Contact.objects.create(
-        external_id="contact-karin",
+        external_id="fok-karin",
         person=karin,
         kind="fast_omsorgskontakt",
         staff=anna,

@@ -23,7 +23,7 @@ from fastkontakt.planning.plan_store import plan_store
 from fastkontakt.planning.services import customer_location_set, visit_demands_derive
 from fastkontakt.registry.models import Contact, HomeCareDecision, Staff, Unit
 
-#: Offices of the demo region's home-care areas (``registry.demo``), by the end of the unit name.
+#: Offices of the demo region's home-care areas (``demo.catalogue``), by the end of the unit name.
 _AREA_OFFICES = {
     ("Luleå", "Centrum"): (65.5848, 22.1547),
     ("Luleå", "Hertsön"): (65.5650, 22.2310),

@@ -22,6 +22,11 @@ from fhir.resources.R4B.capabilitystatement import (
 )
 from fhir.resources.R4B.codeableconcept import CodeableConcept
 from fhir.resources.R4B.coding import Coding
+from fhir.resources.R4B.extension import Extension
+
+from fastkontakt.fhir.smart import TOKEN_PATH
+
+OAUTH_URIS = "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris"
 
 
 @dataclass
@@ -32,6 +37,9 @@ class _Resource:
     versioned: bool = False
     paging: list[str] = field(default_factory=list)
     """Parameters of the server's own paging links (``_offset``, ``_snapshot``), not declared."""
+    conditional_update: bool = False
+    #: The feed profile (ADR 0024) of what the resource's conditional update reads.
+    profile: str | None = None
 
 
 _REGISTERED: dict[str, _Resource] = {}
@@ -45,6 +53,8 @@ def supports(
     includes: tuple[str, ...] = (),
     versioned: bool = False,
     paging: tuple[str, ...] = (),
+    conditional_update: bool = False,
+    profile: str | None = None,
 ) -> None:
     """Declare that ``resource`` supports ``interactions`` (read, search-type, update ...)."""
     entry = _REGISTERED.setdefault(resource, _Resource())
@@ -53,6 +63,8 @@ def supports(
     entry.includes.extend(includes)
     entry.versioned = entry.versioned or versioned
     entry.paging.extend(p for p in paging if p not in entry.paging)
+    entry.conditional_update = entry.conditional_update or conditional_update
+    entry.profile = profile or entry.profile
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +126,8 @@ def capability_statement(base_url: str) -> CapabilityStatement:
             versioning="versioned-update" if entry.versioned else "no-version",
             readHistory=False,
             updateCreate=False,
-            conditionalUpdate=False,
+            conditionalUpdate=entry.conditional_update,
+            supportedProfile=[entry.profile] if entry.profile else None,
             searchInclude=list[str | None](entry.includes) or None,
             searchParam=[
                 CapabilityStatementRestResourceSearchParam(name=param, type=kind)
@@ -139,6 +152,15 @@ def capability_statement(base_url: str) -> CapabilityStatement:
             CapabilityStatementRest(
                 mode="server",
                 security=CapabilityStatementRestSecurity(
+                    # SMART Backend Services (ADR 0023): where to get a token.
+                    extension=[
+                        Extension(
+                            url=OAUTH_URIS,
+                            extension=[
+                                Extension(url="token", valueUri=f"{base_url}{TOKEN_PATH}")
+                            ],
+                        )
+                    ],
                     service=[
                         CodeableConcept(
                             coding=[
@@ -149,8 +171,9 @@ def capability_statement(base_url: str) -> CapabilityStatement:
                             ]
                         )
                     ],
-                    description="Bearer-token per API-klient, bunden till en enhet och "
-                    "behörigheter (system/<Resurs>.read|write).",
+                    description="SMART Backend Services: client_credentials med signerad "
+                    "JWT (RS384, ES384) ger en kortlivad åtkomsttoken per API-klient, bunden "
+                    "till en enhet och behörigheter (system/<Resurs>.cruds, v1 .read|.write).",
                 ),
                 resource=resources,
                 interaction=[CapabilityStatementRestInteraction(code=code) for code in _SYSTEM]

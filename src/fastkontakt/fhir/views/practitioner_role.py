@@ -20,6 +20,7 @@ from fastkontakt.fhir.schemas import (
 )
 from fastkontakt.fhir.search import parse_int_id, parse_page, parse_reference
 from fastkontakt.fhir.selectors import practitioner_role_get, practitioner_role_search
+from fastkontakt.fhir.views.feeds import PUT_RESPONSES, feed_put
 from fastkontakt.fhir.views.rendering import actor_for, fhir_response, searchset
 from fastkontakt.runtime import clock
 
@@ -73,3 +74,9 @@ def practitioner_role_read(request: HttpRequest, id: str) -> HttpResponse:
     return fhir_response(
         practitioner_role_resource(staff, unit, works_there=works_there, today=clock.today())
     )
+
+
+@router.put("/PractitionerRole", response=PUT_RESPONSES)
+def practitioner_role_conditional_update(request: HttpRequest) -> HttpResponse:
+    """The feed's conditional update (``fhir.views.feeds``, ADR 0024)."""
+    return feed_put(request, "PractitionerRole")

@@ -6,7 +6,9 @@ Two kinds of transaction are served, all or nothing each:
   (``fhir.updates``), every one in the same database transaction;
 - **import**: a population of ``Organization``, ``Practitioner``, ``PractitionerRole``,
   ``Patient`` and ``CareTeam`` entries loaded in one go (``fhir.imports``, which hands it to
-  ``registry.services.population``); each entry needs the write scope of its type.
+  ``registry.services.population``); each entry needs the write scope of its type;
+- **feeds**: a ``batch`` or ``transaction`` of conditional updates ``PUT <Type>?identifier=``
+  of the feed profiles (``fhir.views.feeds``, ADR 0024).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from fastkontakt.fhir.outcomes import FhirError, Issue, fhir_error
 from fastkontakt.fhir.schemas import BundleOut, fhir_body, responses
 from fastkontakt.fhir.selectors import care_team_get, care_team_versions, person_get
 from fastkontakt.fhir.updates import team_update
+from fastkontakt.fhir.views.feeds import feed_bundle, is_feed_bundle
 from fastkontakt.fhir.views.ids import int_id
 from fastkontakt.fhir.views.rendering import (
     actor_for,
@@ -135,6 +138,8 @@ def _stale_entry(updates: list[TeamUpdate]) -> int:
 )
 def transaction_post(request: HttpRequest) -> HttpResponse:
     bundle = read_resource(request, Bundle)
+    if bundle.type in ("batch", "transaction") and is_feed_bundle(bundle):
+        return feed_bundle(request, bundle)  # conditional updates of the feeds (ADR 0024)
     if bundle.type != "transaction":
         raise fhir_error(400, "not-supported", "Bara Bundle av typen transaction tas emot.")
     entries = [
