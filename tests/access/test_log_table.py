@@ -641,7 +641,8 @@ TABLE: list[Row] = [
     Row(
         "fhir Task?patient",
         lambda c, s: c.api.get("/fhir/Task", patient=f"Patient/{s.person_pk}"),
-        *_page("fhir.Task.search"),
+        **_search("fhir.Task.search"),
+        echo=lambda s: [_q("patient", f"Patient/{s.person_pk}")],
     ),
     Row(
         "fhir Task read",

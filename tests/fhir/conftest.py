@@ -18,6 +18,7 @@ from fastkontakt.compliance.store import findings_refresh
 from fastkontakt.fhir.clients import api_client_create
 from fastkontakt.registry.models import Contact, Person, Staff, StaffUnit, Unit
 from tests.factories import ContactFactory, PersonFactory, StaffFactory, UnitFactory
+from tests.fhir.validation import assert_valid_response
 
 FHIR_JSON = "application/fhir+json"
 
@@ -52,6 +53,29 @@ class Api:
 
     def post_form(self, path: str, form: dict[str, str]) -> Any:
         return self.client.post(path, form, headers=self._headers({}))
+
+
+#: Paths under /fhir/ whose body is not FHIR: the OpenAPI description, and SMART's OAuth 2.0
+#: token endpoint and well-known document (ADR 0023).
+NOT_FHIR = frozenset(
+    {"/fhir/openapi.json", "/fhir/auth/token", "/fhir/.well-known/smart-configuration"}
+)
+
+
+@pytest.fixture(autouse=True)
+def _every_response_is_valid_fhir(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every body the API answers in these tests, whichever way a test calls it, is checked
+    against the official FHIR R4 JSON schema and the R4B models (``tests/fhir/validation.py``)."""
+    request = Client.request
+
+    def checked(self: Client, **environ: Any) -> Any:
+        response = request(self, **environ)
+        path = environ.get("PATH_INFO", "")
+        if path.startswith("/fhir/") and path not in NOT_FHIR:
+            assert_valid_response(response, f"{environ.get('REQUEST_METHOD')} {path}")
+        return response
+
+    monkeypatch.setattr(Client, "request", checked)
 
 
 @pytest.fixture

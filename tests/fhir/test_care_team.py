@@ -189,7 +189,9 @@ def test_put_breaking_a_rule_is_422_naming_the_rule_and_writes_nothing(
     assert AccessLogEntry.objects.filter(action="write").count() == writes
 
 
-def test_put_with_a_stale_version_is_409_and_writes_nothing(writer: Api, world: World) -> None:
+def test_put_with_a_stale_if_match_is_412_a_stale_body_version_409_and_nothing_is_written(
+    writer: Api, world: World
+) -> None:
     # given
     path = f"/fhir/CareTeam/{world.patient.pk}"
     team = body(writer.get(path))
@@ -198,10 +200,15 @@ def test_put_with_a_stale_version_is_409_and_writes_nothing(writer: Api, world: 
     changed["participant"] = changed["participant"][:1]
     # when
     stale = writer.put(path, changed, headers={"If-Match": 'W/"0000"'})
+    malformed = [
+        writer.put(path, changed, headers={"If-Match": value})
+        for value in ("0000", 'W/"', "W/0000", '"a b"', "")
+    ]
     stale_meta = writer.put(path, {**changed, "meta": {"versionId": "0000"}})
-    # then
-    assert stale.status_code == 409
+    # then: R4 answers a failed If-Match with 412 Precondition Failed
+    assert stale.status_code == 412
     assert body(stale)["issue"][0]["code"] == "conflict"
+    assert [r.status_code for r in malformed] == [412] * 5
     assert stale_meta.status_code == 409
     assert _contacts(world) == contacts
 

@@ -43,7 +43,7 @@ class ClientToken(HttpBearer):
 
 api = NinjaAPI(
     title="Fast kontakt FHIR API",
-    version="4.3.0",
+    version="4.0.1",
     description="FHIR R4 (R4B) för fasta kontakter: IHE Dynamic Care Team Management "
     "(PCC-45, PCC-46, PCC-47) med Patient, Practitioner, PractitionerRole, Organization, "
     "CareTeam, CarePlan, Task, Consent och AuditEvent.",

@@ -35,6 +35,8 @@ class _Resource:
     search: dict[str, str] = field(default_factory=dict)
     includes: list[str] = field(default_factory=list)
     versioned: bool = False
+    paging: list[str] = field(default_factory=list)
+    """Parameters of the server's own paging links (``_offset``, ``_snapshot``), not declared."""
     conditional_update: bool = False
     #: The feed profile (ADR 0024) of what the resource's conditional update reads.
     profile: str | None = None
@@ -50,6 +52,7 @@ def supports(
     search: dict[str, str] | None = None,
     includes: tuple[str, ...] = (),
     versioned: bool = False,
+    paging: tuple[str, ...] = (),
     conditional_update: bool = False,
     profile: str | None = None,
 ) -> None:
@@ -59,8 +62,52 @@ def supports(
     entry.search.update(search or {})
     entry.includes.extend(includes)
     entry.versioned = entry.versioned or versioned
+    entry.paging.extend(p for p in paging if p not in entry.paging)
     entry.conditional_update = entry.conditional_update or conditional_update
     entry.profile = profile or entry.profile
+
+
+@dataclass(frozen=True, slots=True)
+class SearchDeclaration:
+    """What a search of one resource type accepts: its parameters (name -> type) and includes."""
+
+    params: dict[str, str]
+    includes: tuple[str, ...]
+    paging: tuple[str, ...]
+
+
+def search_declaration(resource: str) -> SearchDeclaration | None:
+    """The search ``resource`` supports, None where it has no search."""
+    entry = _REGISTERED.get(resource)
+    if entry is None or "search-type" not in entry.interactions:
+        return None
+    return SearchDeclaration(
+        params=_search_params(entry),
+        includes=tuple(entry.includes),
+        paging=("_offset", "_format", *entry.paging),
+    )
+
+
+#: Result parameters every search supports (``negotiation`` and ``rendering`` apply them).
+COMMON_SEARCH: dict[str, str] = {
+    "_count": "number",
+    "_summary": "token",
+    "_total": "token",
+    "_elements": "string",
+}
+
+
+def sort_keys(params: dict[str, str]) -> tuple[str, ...]:
+    """What ``_sort`` accepts: the date parameters, ascending or descending (``-date``)."""
+    dates = [name for name, kind in params.items() if kind == "date"]
+    return tuple(dates + [f"-{name}" for name in dates])
+
+
+def _search_params(entry: _Resource) -> dict[str, str]:
+    params = {**COMMON_SEARCH, **entry.search}
+    if sort_keys(entry.search):
+        params["_sort"] = "string"
+    return params
 
 
 def supports_system(*interactions: str) -> None:
@@ -84,9 +131,10 @@ def capability_statement(base_url: str) -> CapabilityStatement:
             searchInclude=list[str | None](entry.includes) or None,
             searchParam=[
                 CapabilityStatementRestResourceSearchParam(name=param, type=kind)
-                for param, kind in entry.search.items()
+                for param, kind in _search_params(entry).items()
             ]
-            or None,
+            if "search-type" in entry.interactions
+            else None,
         )
         for name, entry in sorted(_REGISTERED.items())
     ]
@@ -98,7 +146,7 @@ def capability_statement(base_url: str) -> CapabilityStatement:
         implementation=CapabilityStatementImplementation(
             description="Fast kontakt: registret över fasta kontakter (IHE DCTM)", url=base_url
         ),
-        fhirVersion="4.3.0",
+        fhirVersion="4.0.1",
         format=["application/fhir+json"],
         rest=[
             CapabilityStatementRest(

@@ -65,6 +65,14 @@ class FhirError(Exception):
         self.headers = headers or {}
 
 
+#: A search body Django cannot take apart as a form.
+UNREADABLE_FORM = Issue(
+    code="structure",
+    diagnostics="Kroppen kan inte läsas som formulär. Sökparametrar skickas som "
+    "application/x-www-form-urlencoded i UTF-8 (multipart/form-data kräver en boundary).",
+)
+
+
 def fhir_error(
     status: int, code: str, diagnostics: str, expression: str | None = None
 ) -> FhirError:
@@ -226,17 +234,7 @@ def install_exception_handlers(api: NinjaAPI) -> None:
         # (multipart/form-data without a boundary, a charset other than UTF-8, too many
         # fields) is the client's error, not ours.
         logger.info("FHIR API: unreadable form body: %s", exc)
-        return outcome_response(
-            400,
-            [
-                Issue(
-                    code="structure",
-                    diagnostics="Kroppen kan inte läsas som formulär. Sökparametrar skickas som "
-                    "application/x-www-form-urlencoded i UTF-8 (multipart/form-data kräver en "
-                    "boundary).",
-                )
-            ],
-        )
+        return outcome_response(400, [UNREADABLE_FORM])
 
     def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
         return outcome_response(

@@ -123,7 +123,9 @@ def fhir_body(schema_ref: str) -> dict[str, Any]:
 
 # --- search parameters -------------------------------------------------------------------------
 
-_COUNT = Field(None, alias="_count", ge=0, le=200, description="Resurser per sida (0-200).")
+_COUNT = Field(
+    None, alias="_count", ge=0, description="Resurser per sida; över 200 ger 200."
+)
 _OFFSET = Field(None, alias="_offset", ge=0, le=1_000_000, description="Hoppa över så många.")
 
 
@@ -175,8 +177,9 @@ class CareTeamSearch(Paging):
     include: list[str] = Field(
         default_factory=list,
         alias="_include",
-        description="CareTeam:participant och/eller CareTeam:subject.",
+        description="CareTeam:participant (även :PractitionerRole) och/eller CareTeam:subject.",
     )
+    sort: str | None = Field(None, alias="_sort", description="date eller -date.")
 
 
 class DirectorySearch(Paging):
@@ -206,3 +209,10 @@ class AuditEventSearch(Paging):
     patient_identifier: str | None = Field(None, alias="patient.identifier")
     altid: str | None = Field(None, description="Användaren (api:<klient> för system).")
     date: list[str] = Field(default_factory=list)
+    last_updated: list[str] = Field(
+        default_factory=list, alias="_lastUpdated", description="Som date: när posten skrevs."
+    )
+    sort: str | None = Field(None, alias="_sort", description="date, -date (förval), _lastUpdated.")
+    snapshot: int | None = Field(
+        None, alias="_snapshot", ge=0, description="Sidornas ögonblicksbild (sätts i länkarna)."
+    )

@@ -9,21 +9,33 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
 
 from fastkontakt.fhir.outcomes import FhirError, fhir_error
 
 DEFAULT_COUNT = 20
 MAX_COUNT = 200
 MAX_OFFSET = 1_000_000
-_DATE = re.compile(r"(eq|ne|gt|lt|ge|le|sa|eb|ap)?([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+_DATE = re.compile(
+    r"(eq|ne|gt|lt|ge|le|sa|eb|ap)?([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2})"
+    r"(T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{2}:[0-9]{2})?)?)?)?"
+)
 _ID = re.compile(r"[A-Za-z0-9\-.]{1,64}")
 
 
 @dataclass(frozen=True, slots=True)
 class Token:
+    """``code`` (system None: any system), ``system|code``, or ``|code`` (system "": none)."""
+
     system: str | None
     code: str
+
+    def in_system(self, system: str) -> bool:
+        """Whether the token can name a code of ``system`` (every code we serve has one)."""
+        return self.system is None or self.system == system
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +62,7 @@ def parse_token(parameter: str, text: str) -> Token:
         system, _, code = text.partition("|")
         if not code:
             raise bad(parameter, "ange en kod efter |")
-        return Token(system=system or None, code=code)
+        return Token(system=system, code=code)
     if not text:
         raise bad(parameter, "tomt värde")
     return Token(system=None, code=text)
@@ -88,6 +100,13 @@ def _bounds(year: str, month: str | None, day: str | None) -> tuple[date, date]:
     return d, d
 
 
+def _local_day(text: str) -> date:
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        return moment.date()
+    return moment.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
+
+
 def parse_date(parameter: str, values: list[str]) -> DateRange:
     """The intersection of the ranges ``values`` ask for (``date=ge2026-01-01&date=le2026-06``)."""
     start: date | None = None
@@ -95,11 +114,19 @@ def parse_date(parameter: str, values: list[str]) -> DateRange:
     for text in values:
         match = _DATE.fullmatch(text)
         if match is None:
-            raise bad(parameter, "datum som [prefix]ÅÅÅÅ[-MM[-DD]], t.ex. ge2026-01-01")
-        prefix, year, month, day = match.groups()
+            raise bad(
+                parameter,
+                "datum som [prefix]ÅÅÅÅ[-MM[-DD[Thh:mm[:ss][zon]]]], t.ex. ge2026-01-01",
+            )
+        prefix, year, month, day, time = match.groups()
         prefix = prefix or "eq"
         try:
             low, high = _bounds(year, month, day)
+            if time:
+                # The registry keeps days: a moment is the day it falls on in Stockholm, and
+                # "after" or "before" it includes that day.
+                low = high = _local_day(f"{year}-{month}-{day}{time}")
+                prefix = {"gt": "ge", "sa": "ge", "lt": "le", "eb": "le"}.get(prefix, prefix)
         except ValueError:
             raise bad(parameter, "ogiltigt datum") from None
         if prefix in ("ne", "ap"):
@@ -126,8 +153,10 @@ def parse_date(parameter: str, values: list[str]) -> DateRange:
 def parse_page(count: int | None, offset: int | None) -> Page:
     count = DEFAULT_COUNT if count is None else count
     offset = 0 if offset is None else offset
-    if not 0 <= count <= MAX_COUNT:
-        raise bad("_count", f"mellan 0 och {MAX_COUNT}")
+    if count < 0:
+        raise bad("_count", "ett tal 0 eller större")
+    # FHIR: a server caps a page larger than it serves rather than refusing it.
+    count = min(count, MAX_COUNT)
     if not 0 <= offset <= MAX_OFFSET:
         raise bad("_offset", f"mellan 0 och {MAX_OFFSET}")
     return Page(offset=offset, count=count)

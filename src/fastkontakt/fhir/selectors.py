@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Generic, TypeVar
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import F, Max, Min, Model, Q, QuerySet
 
 from fastkontakt.access.actors import Actor
 from fastkontakt.access.models import AccessLogEntry
@@ -31,7 +31,8 @@ from fastkontakt.compliance.selectors import findings_for_person
 from fastkontakt.compliance.worklists import worklist_get
 from fastkontakt.domain.errors import NotFound
 from fastkontakt.domain.rules.engine import Finding
-from fastkontakt.fhir.mappers.codes import CONTACT_ROLE, COORDINATING, PERSON_SYSTEMS
+from fastkontakt.fhir.mappers.codes import CONTACT_ROLE, COORDINATING, HSA_ID, PERSON_SYSTEMS
+from fastkontakt.fhir.mappers.patient import personal_id_system
 from fastkontakt.fhir.search import DateRange, Page, Token
 from fastkontakt.registry.models import (
     Contact,
@@ -44,6 +45,7 @@ from fastkontakt.registry.models import (
     StaffUnit,
     Unit,
 )
+from fastkontakt.registry.selectors import contacts_version
 from fastkontakt.runtime import clock
 
 NOT_FOUND = "Resursen finns inte."
@@ -70,10 +72,26 @@ def _page(queryset: QuerySet[_M], page: Page) -> tuple[int, list[_M]]:
 
 
 def _named_numbers(tokens: Sequence[Token]) -> list[str]:
+    """The numbers ``tokens`` name: ``code`` in any system, ``system|code`` only in its own
+    (a samordningsnummer is not found as a personnummer), ``|code`` none (every number has a
+    system)."""
     # "19580709-5566" as people write it names the same person as the stored "195807095566"
-    return [
-        _without_hyphen(t.code) for t in tokens if t.system is None or t.system in PERSON_SYSTEMS
-    ]
+    numbers = [(t.system, _without_hyphen(t.code)) for t in tokens]
+    return [number for system, number in numbers if _in_system(number, system)]
+
+
+def _in_system(number: str, system: str | None) -> bool:
+    if system is None:
+        return True
+    if system not in PERSON_SYSTEMS:
+        return False
+    well_formed = len(number) == 12 and number.isascii() and number.isdigit()
+    return not well_formed or personal_id_system(number) == system
+
+
+def _hsa_ids(tokens: Sequence[Token]) -> list[str]:
+    """HSA-ids ``tokens`` name: ``code`` or ``urn:oid:1.2.752.29.4.19|code``."""
+    return [t.code for t in tokens if t.system is None or t.system == HSA_ID]
 
 
 def _without_hyphen(code: str) -> str:
@@ -146,6 +164,14 @@ def care_team_get(*, actor: Actor, person_pk: int) -> tuple[Person, list[Contact
     return person, _contacts_of([person.pk])[person.pk]
 
 
+def care_team_versions(*, person_pks: Sequence[int]) -> dict[int, str]:
+    """The version (``meta.versionId``) of each person's care team, for naming the entry of a
+    transaction that was made against an older one. A hash, not the person's data: not logged."""
+    return {
+        pk: contacts_version(contacts) for pk, contacts in _contacts_of(person_pks).items()
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class CareTeamQuery:
     """PCC-46: each field narrows the teams (comma-separated values within one are ORed)."""
@@ -157,6 +183,8 @@ class CareTeamQuery:
     roles: Sequence[Token] = ()
     status: Sequence[str] = ()
     dates: DateRange | None = None
+    sort: str = ""
+    """``date`` or ``-date``: by the team's first day; else by id."""
 
 
 def _current_contacts(on: date) -> QuerySet[Contact]:
@@ -217,7 +245,15 @@ def care_team_search(
         if query.dates.start is not None:
             overlapping = overlapping.filter(Q(end__isnull=True) | Q(end__gte=query.dates.start))
         people = people.filter(pk__in=overlapping.values("person_id"))
-    total, page_people = _page(people.order_by("pk"), page)
+    if query.sort in ("date", "-date"):
+        first = F("first_start")
+        people = people.annotate(first_start=Min("contacts__start")).order_by(
+            first.desc(nulls_last=True) if query.sort == "-date" else first.asc(nulls_last=True),
+            "pk",
+        )
+    else:
+        people = people.order_by("pk")
+    total, page_people = _page(people, page)
     readable = (
         persons_read(actor=actor, people=page_people, what=what)
         if named is None
@@ -240,7 +276,7 @@ def unit_get(*, unit_pk: int) -> Unit:
 def unit_search(*, page: Page, identifiers: Sequence[Token] = (), name: str = "") -> Found[Unit]:
     units = Unit.objects.all()
     if identifiers:
-        units = units.filter(hsa_id__in=[t.code for t in identifiers])
+        units = units.filter(hsa_id__in=_hsa_ids(identifiers))
     for word in name.split():
         units = units.filter(name__icontains=word)
     return Found(*_page(units.order_by("pk"), page))
@@ -256,7 +292,7 @@ def staff_get(*, staff_pk: int) -> Staff:
 def staff_search(*, page: Page, identifiers: Sequence[Token] = (), name: str = "") -> Found[Staff]:
     staff = Staff.objects.all()
     if identifiers:
-        staff = staff.filter(hsa_id__in=[t.code for t in identifiers])
+        staff = staff.filter(hsa_id__in=_hsa_ids(identifiers))
     for word in name.split():
         staff = staff.filter(name__icontains=word)
     return Found(*_page(staff.order_by("pk"), page))
@@ -442,9 +478,12 @@ def audit_event_search(
     personal_id: str | None = None,
     username: str = "",
     dates: DateRange | None = None,
+    up_to: int | None = None,
+    oldest_first: bool = False,
 ) -> Found[AccessLogEntry]:
     """``personal_id``: only entries about that person; "" (a person not in the registry) matches
-    nothing."""
+    nothing. ``up_to``: the snapshot the pages are of (``audit_event_snapshot``), so that the
+    entries the reading itself writes never join the list being paged."""
     if personal_id == "":
         return Found(0, [])
     entries = accesslog_list(
@@ -453,11 +492,26 @@ def audit_event_search(
         since=dates.start if dates else None,
         until=dates.end if dates else None,
     )
+    if up_to is not None:
+        entries = entries.filter(id__lte=up_to)
+    if oldest_first:
+        entries = entries.order_by("id")
     total, items = _page(entries, page)
     log_review_read(
         actor=actor, personal_ids=[e.personal_id for e in items], what="fhir.AuditEvent.search"
     )
     return Found(total, items)
+
+
+def audit_event_snapshot() -> int:
+    """The newest entry of the access log now: the bound of a search's pages."""
+    return AccessLogEntry.objects.aggregate(newest=Max("id"))["newest"] or 0
+
+
+def personal_id_named(*, token: Token) -> str:
+    """The number a ``patient.identifier`` token names, "" when it names none."""
+    numbers = _named_numbers([token])
+    return numbers[0] if numbers else ""
 
 
 def personal_id_of(*, person_pk: int) -> str:

@@ -3,11 +3,13 @@
 The semantics of the update (what is appointed, ended or kept) are the registry's
 (``registry.services.care_teams``), shared by the pages, the feeds and the API; this module only
 maps the resource: each participant to a ``TeamMember`` (the participant's element id is the
-contact's id), and ``If-Match`` or ``meta.versionId`` to the version the update was made against.
+contact's id), and ``If-Match`` or ``meta.versionId`` to the version the update was made against
+(an ``If-Match`` that is not an entity tag fails the precondition: 412).
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from fhir.resources.R4B.careteam import CareTeam
@@ -22,7 +24,7 @@ from fastkontakt.fhir.mappers.codes import (
     EXT_REASON,
 )
 from fastkontakt.fhir.mappers.practitioner_role import parse_practitioner_role_id
-from fastkontakt.fhir.outcomes import FhirError, Issue
+from fastkontakt.fhir.outcomes import FhirError, Issue, fhir_error
 from fastkontakt.registry.services.care_teams import TeamMember, TeamUpdate
 
 
@@ -30,15 +32,16 @@ def _bad(path: str, message: str) -> Issue:
     return Issue(code="invalid", diagnostics=message, expression=path)
 
 
-def parse_members(team: CareTeam, person_pk: int) -> list[TeamMember]:
-    """The participants of ``team``; 400 naming every participant that cannot be read."""
+def parse_members(team: CareTeam, person_pk: int, where: str = "CareTeam") -> list[TeamMember]:
+    """The participants of ``team``; 400 naming every participant that cannot be read.
+    ``where``: the path of the resource (``Bundle.entry[2].resource`` in a transaction)."""
     issues: list[Issue] = []
     subject = team.subject.reference if team.subject else None
     if subject != f"Patient/{person_pk}":
-        issues.append(_bad("CareTeam.subject", f"subject ska vara Patient/{person_pk}"))
+        issues.append(_bad(f"{where}.subject", f"subject ska vara Patient/{person_pk}"))
     members = []
     for i, part in enumerate(team.participant or []):
-        path = f"CareTeam.participant[{i}]"
+        path = f"{where}.participant[{i}]"
         codes = [
             coding.code
             for concept in part.role or []
@@ -93,16 +96,32 @@ def _code(extension: object) -> str:
     return str(getattr(extension, "valueCode", None) or "")
 
 
-def team_update(*, person_pk: int, team: CareTeam, if_match: str | None = None) -> TeamUpdate:
-    """The registry's update of ``person_pk``'s team from ``team``; 400 for what cannot be read."""
+def team_update(
+    *, person_pk: int, team: CareTeam, if_match: str | None = None, where: str = "CareTeam"
+) -> TeamUpdate:
+    """The registry's update of ``person_pk``'s team from ``team``; 400 for what cannot be read,
+    412 for an ``If-Match`` that is not an entity tag."""
     return TeamUpdate(
         person_pk=person_pk,
-        members=parse_members(team, person_pk),
+        members=parse_members(team, person_pk, where),
         expected_version=_expected_version(if_match, team),
     )
 
 
+_ETAG = re.compile(r'^(?:W/)?"([A-Za-z0-9\-.]{1,64})"$')
+
+
 def _expected_version(if_match: str | None, team: CareTeam) -> str | None:
-    if if_match:
-        return if_match.strip().removeprefix("W/").strip('"')
+    if if_match is not None and if_match.strip() == "*":
+        return None  # any version: the team always exists
+    if if_match is not None:
+        match = _ETAG.fullmatch(if_match.strip())
+        if match is None:
+            # RFC 9110: a precondition that cannot be evaluated as true fails (412).
+            raise fhir_error(
+                412,
+                "conflict",
+                'If-Match ska vara versionen som W/"<versionId>".',
+            )
+        return match.group(1)
     return team.meta.versionId if team.meta and team.meta.versionId else None

@@ -2,7 +2,8 @@
 
 The API authenticates systems by token, so its views are exempt from the pages' login, second
 factor and CSRF. Whatever the API does not serve answers with an OperationOutcome: unknown
-paths 404, methods a path does not support 405.
+paths 404, methods a path does not support 405. Before any view, ``fhir.negotiation`` refuses
+XML (406/415), answers ``HEAD`` as ``GET`` and checks the parameters of a search.
 """
 
 from __future__ import annotations
@@ -19,7 +20,14 @@ from django.views.decorators.csrf import csrf_exempt
 
 from fastkontakt.access.middleware import second_factor_not_required
 from fastkontakt.fhir.api import api
-from fastkontakt.fhir.outcomes import FHIR_JSON, Issue, not_found_response, outcome_response
+from fastkontakt.fhir.negotiation import format_refusal, search_prepare
+from fastkontakt.fhir.outcomes import (
+    FHIR_JSON,
+    FhirError,
+    Issue,
+    not_found_response,
+    outcome_response,
+)
 from fastkontakt.fhir.views import smart
 
 View = Callable[..., HttpResponseBase]
@@ -28,17 +36,38 @@ View = Callable[..., HttpResponseBase]
 def _api_view(view: View) -> View:
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        response = view(request, *args, **kwargs)
-        if response.status_code == 405 and response.get("Content-Type") != FHIR_JSON:
-            allowed = response.get("Allow", "")
-            return outcome_response(
-                405,
-                [Issue(code="not-supported", diagnostics=f"Metoden stöds inte här ({allowed}).")],
-                {"Allow": allowed},
-            )
+        if request.method != "HEAD":
+            return _answer(view, request, *args, **kwargs)
+        # HEAD is GET's answer without the body (its headers, Content-Length included).
+        request.method = "GET"
+        response = _answer(view, request, *args, **kwargs)
+        request.method = "HEAD"
+        if isinstance(response, HttpResponse):
+            length = len(response.content)
+            response.content = b""
+            response["Content-Length"] = str(length)
         return response
 
     return login_not_required(second_factor_not_required(csrf_exempt(wrapped)))
+
+
+def _answer(view: View, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    try:
+        refusal = format_refusal(request)
+        if refusal is not None:
+            raise refusal
+        search_prepare(request)
+    except FhirError as error:
+        return outcome_response(error.status, error.issues, error.headers)
+    response = view(request, *args, **kwargs)
+    if response.status_code == 405 and response.get("Content-Type") != FHIR_JSON:
+        allowed = response.get("Allow", "")
+        return outcome_response(
+            405,
+            [Issue(code="not-supported", diagnostics=f"Metoden stöds inte här ({allowed}).")],
+            {"Allow": allowed},
+        )
+    return response
 
 
 def _unknown(request: HttpRequest, path: str) -> HttpResponse:

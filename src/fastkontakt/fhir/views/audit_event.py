@@ -10,13 +10,20 @@ from fastkontakt.fhir.capability import supports
 from fastkontakt.fhir.mappers.audit_event import audit_event_resource
 from fastkontakt.fhir.schemas import AuditEventOut, AuditEventSearch, BundleOut, responses
 from fastkontakt.fhir.search import (
+    DateRange,
     parse_date,
     parse_int_id,
     parse_page,
     parse_reference,
     parse_token,
 )
-from fastkontakt.fhir.selectors import audit_event_get, audit_event_search, personal_id_of
+from fastkontakt.fhir.selectors import (
+    audit_event_get,
+    audit_event_search,
+    audit_event_snapshot,
+    personal_id_named,
+    personal_id_of,
+)
 from fastkontakt.fhir.views.ids import int_id
 from fastkontakt.fhir.views.rendering import actor_for, fhir_response, searchset
 
@@ -30,7 +37,9 @@ supports(
         "patient.identifier": "token",
         "altid": "token",
         "date": "date",
+        "_lastUpdated": "date",
     },
+    paging=("_snapshot",),
 )
 
 
@@ -43,20 +52,36 @@ def audit_event_search_view(request: HttpRequest, params: Query[AuditEventSearch
         _, ident = parse_reference("patient", params.patient, ("Patient",))
         personal_id = personal_id_of(person_pk=parse_int_id("patient", ident))
     if params.patient_identifier:
-        personal_id = parse_token("patient.identifier", params.patient_identifier).code
+        token = parse_token("patient.identifier", params.patient_identifier)
+        personal_id = personal_id_named(token=token)
+    # Reading the log writes to it: the pages are of the log as it was at the first page.
+    snapshot = audit_event_snapshot() if params.snapshot is None else params.snapshot
+    dates = [("date", params.date), ("_lastUpdated", params.last_updated)]
     found = audit_event_search(
         actor=actor,
         page=page,
         personal_id=personal_id,
         username=params.altid or "",
-        dates=parse_date("date", params.date) if params.date else None,
+        dates=_both([parse_date(name, values) for name, values in dates if values]),
+        up_to=snapshot,
+        oldest_first=params.sort in ("date", "_lastUpdated"),
     )
     return searchset(
         request,
         total=found.total,
         page=page,
         matches=[audit_event_resource(entry) for entry in found.items],
+        paging={"_snapshot": str(snapshot)},
     )
+
+
+def _both(ranges: list[DateRange]) -> DateRange | None:
+    """``date`` and ``_lastUpdated`` both mean when the entry was written: their intersection."""
+    if not ranges:
+        return None
+    starts = [r.start for r in ranges if r.start is not None]
+    ends = [r.end for r in ranges if r.end is not None]
+    return DateRange(start=max(starts, default=None), end=min(ends, default=None))
 
 
 @router.get("/AuditEvent/{id}", response=responses(AuditEventOut))

@@ -13,6 +13,7 @@ from fastkontakt.fhir.mappers.care_plan import (
     implementation_plan_resource,
     sip_resource,
 )
+from fastkontakt.fhir.mappers.codes import CARE_PLAN_KIND
 from fastkontakt.fhir.schemas import BundleOut, CarePlanOut, CarePlanSearch, responses
 from fastkontakt.fhir.search import parse_int_id, parse_page, parse_reference, parse_token
 from fastkontakt.fhir.selectors import care_plan_search, implementation_plan_get, sip_get
@@ -32,7 +33,9 @@ def care_plan_search_view(request: HttpRequest, params: Query[CarePlanSearch]) -
         for v in (params.patient or "").split(",")
         if v
     ]
-    kinds = [parse_token("category", v).code for v in (params.category or "").split(",") if v]
+    tokens = [parse_token("category", v) for v in (params.category or "").split(",") if v]
+    # A kind in another system names no kind of ours: "" matches nothing.
+    kinds = [t.code if t.in_system(CARE_PLAN_KIND) else "" for t in tokens]
     found = care_plan_search(actor=actor, page=page, patients=patients, kinds=kinds)
     return searchset(
         request,

@@ -3,7 +3,8 @@
 One care team per person, id = the person's id. Reads and searches go through the care
 relationship check and the access log; an update runs the same contact services as the pages
 (``fhir.updates``). ``ETag``/``meta.versionId`` is a hash of the person's contacts; a PUT
-with an ``If-Match`` (or ``meta.versionId``) that is not the current version answers 409.
+with an ``If-Match`` that is not the current version answers 412 (R4), one whose body's
+``meta.versionId`` is not, 409; a PUT without either updates whatever the version (ADR 0022).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from fhir.resources.R4B.careteam import CareTeam
 from fhir.resources.R4B.resource import Resource
 from ninja import Form, Query, Router
 
+from fastkontakt.domain.errors import VersionConflict
 from fastkontakt.fhir.capability import supports
 from fastkontakt.fhir.mappers.care_team import care_team_resource
 from fastkontakt.fhir.mappers.patient import patient_resource
@@ -44,12 +46,21 @@ from fastkontakt.fhir.selectors import (
 )
 from fastkontakt.fhir.updates import team_update
 from fastkontakt.fhir.views.ids import int_id
-from fastkontakt.fhir.views.rendering import actor_for, fhir_response, read_resource, searchset
+from fastkontakt.fhir.views.rendering import (
+    actor_for,
+    fhir_response,
+    read_resource,
+    searchset,
+    write_response,
+)
 from fastkontakt.registry.services.care_teams import CARE_TEAM_UPDATE, care_teams_update
 from fastkontakt.runtime import clock
 
 router = Router(tags=["CareTeam"])
-INCLUDES = ("CareTeam:participant", "CareTeam:subject")
+#: ``CareTeam:participant:PractitionerRole`` (what fhirpy and others send) is the same include:
+#: every participant is a PractitionerRole.
+PARTICIPANT_INCLUDES = ("CareTeam:participant", "CareTeam:participant:PractitionerRole")
+INCLUDES = (*PARTICIPANT_INCLUDES, "CareTeam:subject")
 supports(
     "CareTeam",
     "read",
@@ -98,6 +109,7 @@ def _query(params: CareTeamSearch) -> CareTeamQuery:
         roles=[parse_token("role", v) for v in _split(params.role)],
         status=_split(params.status),
         dates=parse_date("date", params.date) if params.date else None,
+        sort=params.sort or "",
     )
 
 
@@ -110,7 +122,7 @@ def _search(request: HttpRequest, params: CareTeamSearch) -> HttpResponse:
     found = care_team_search(actor=actor, query=_query(params), page=page)
     day = clock.today()
     includes: list[Resource] = []
-    if "CareTeam:participant" in params.include:
+    if set(PARTICIPANT_INCLUDES) & set(params.include):
         pairs = [(c.staff_id, c.unit_id) for _, contacts in found.items for c in contacts]
         includes.extend(
             practitioner_role_resource(staff, unit, works_there=works, today=day)
@@ -151,7 +163,7 @@ def care_team_read(request: HttpRequest, id: str) -> HttpResponse:
 
 @router.put(
     "/CareTeam/{id}",
-    response=responses(CareTeamOut, 409, 413, 422),
+    response=responses(CareTeamOut, 409, 412, 413, 422),
     openapi_extra=fhir_body("CareTeamOut"),
 )
 def care_team_put(request: HttpRequest, id: str) -> HttpResponse:
@@ -162,7 +174,19 @@ def care_team_put(request: HttpRequest, id: str) -> HttpResponse:
     team = read_resource(request, CareTeam)
     if team.id is not None and team.id != id:
         raise fhir_error(400, "invalid", "Resursens id är inte det i adressen.", "CareTeam.id")
-    update = team_update(person_pk=person_pk, team=team, if_match=request.headers.get("If-Match"))
-    care_teams_update(actor=actor, updates=[update])
+    if_match = request.headers.get("If-Match")
+    update = team_update(person_pk=person_pk, team=team, if_match=if_match)
+    try:
+        care_teams_update(actor=actor, updates=[update])
+    except VersionConflict as stale:
+        if if_match is None:
+            raise  # meta.versionId of the body: 409
+        raise fhir_error(412, "conflict", str(stale)) from None
     person, contacts = care_team_get(actor=actor, person_pk=person_pk)
-    return _team_response(care_team_resource(person, contacts, today=clock.today()))
+    resource = care_team_resource(person, contacts, today=clock.today())
+    return write_response(
+        request,
+        resource,
+        location=f"CareTeam/{person_pk}",
+        version=resource.meta.versionId if resource.meta else None,
+    )

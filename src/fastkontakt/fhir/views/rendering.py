@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import json
+import uuid
 from collections.abc import Iterable, Sequence
-from typing import TypeVar
+from datetime import datetime
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
-from fhir.resources.R4B.bundle import Bundle, BundleEntry, BundleEntrySearch, BundleLink
+from django.utils import timezone
+from django.utils.http import http_date
+from fhir.resources.R4B import get_fhir_model_class
+from fhir.resources.R4B.bundle import (
+    Bundle,
+    BundleEntry,
+    BundleEntryResponse,
+    BundleEntrySearch,
+    BundleLink,
+)
 from fhir.resources.R4B.resource import Resource
 from pydantic import ValidationError as PydanticValidationError
 
@@ -15,7 +27,15 @@ from fastkontakt.access.actors import Actor
 from fastkontakt.domain.json_input import InvalidJson, json_decode, json_text_checked
 from fastkontakt.fhir.clients import client_actor, client_allows
 from fastkontakt.fhir.models import ApiClient
-from fastkontakt.fhir.outcomes import FHIR_JSON, FhirError, Issue, fhir_error
+from fastkontakt.fhir.negotiation import prefer
+from fastkontakt.fhir.outcomes import (
+    FHIR_JSON,
+    FhirError,
+    Issue,
+    fhir_error,
+    operation_outcome,
+    outcome_response,
+)
 from fastkontakt.fhir.search import Page
 
 _R = TypeVar("_R", bound=Resource)
@@ -23,6 +43,9 @@ _R = TypeVar("_R", bound=Resource)
 MAX_BODY_BYTES = 64 * 1024 * 1024
 #: Elements whose text may run over several lines: narrative, annotations, descriptions.
 MULTILINE_ELEMENTS = frozenset({"div", "note", "description", "comment"})
+SUBSETTED_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-ObservationValue"
+#: What ``Prefer: return=OperationOutcome`` gets for a write that went through.
+_DONE = Issue(code="informational", diagnostics="Ändringen är gjord.", severity="information")
 
 
 def _needed(request: HttpRequest, resource: str, access: str) -> str:
@@ -87,16 +110,71 @@ def fhir_response(
     return response
 
 
+def write_response(
+    request: HttpRequest,
+    resource: Resource,
+    *,
+    status: int = 200,
+    location: str,
+    version: str | None,
+    last_modified: datetime | None = None,
+) -> HttpResponse:
+    """The answer to every write of a resource: ``Location`` (``location`` is ``Type/id``),
+    ``ETag`` and ``Last-Modified``, and the body ``Prefer: return=`` asks for: the resource
+    (``representation``, the default), none (``minimal``) or an ``OperationOutcome``."""
+    headers = {
+        "Location": f"{base_url(request)}{location}",
+        "Last-Modified": http_date((last_modified or timezone.now()).timestamp()),
+    }
+    if version is not None:
+        headers["ETag"] = f'W/"{version}"'
+    wanted = prefer(request).get("return", "representation")
+    if wanted == "minimal":
+        response = HttpResponse(status=status)
+        for name, value in headers.items():
+            response[name] = value
+        return response
+    if wanted == "operationoutcome":
+        return outcome_response(status, [_DONE], headers)
+    return fhir_response(resource, status=status, headers=headers)
+
+
+def write_entry(
+    request: HttpRequest,
+    resource: Resource,
+    *,
+    status: str = "200 OK",
+    location: str,
+    version: str | None,
+    last_modified: datetime | None = None,
+) -> BundleEntry:
+    """``write_response`` for one entry of a transaction or batch response: the same
+    location, version and time in ``entry.response``, the body ``Prefer: return=`` asks for."""
+    wanted = prefer(request).get("return", "representation")
+    return BundleEntry(
+        fullUrl=f"{base_url(request)}{location}",
+        resource=resource if wanted == "representation" else None,
+        response=BundleEntryResponse(
+            status=status,
+            location=location,
+            etag=f'W/"{version}"' if version is not None else None,
+            lastModified=last_modified or timezone.now(),
+            outcome=operation_outcome([_DONE]) if wanted == "operationoutcome" else None,
+        ),
+    )
+
+
 def base_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/fhir/")
 
 
-def _link(request: HttpRequest, relation: str, page: Page, offset: int) -> BundleLink:
+def _link(
+    request: HttpRequest, relation: str, page: Page, offset: int, paging: dict[str, str]
+) -> BundleLink:
     params = request.POST if request.method == "POST" else request.GET
-    query = [
-        (k, v) for k, values in params.lists() for v in values if k not in ("_offset", "_count")
-    ]
-    query += [("_count", str(page.count)), ("_offset", str(offset))]
+    own = {"_offset", "_count", *paging}
+    query = [(k, v) for k, values in params.lists() for v in values if k not in own]
+    query += [("_count", str(page.count)), ("_offset", str(offset)), *paging.items()]
     path = request.path.removesuffix("/_search")
     return BundleLink(
         relation=relation, url=f"{request.build_absolute_uri(path)}?{urlencode(query)}"
@@ -110,14 +188,21 @@ def searchset(
     page: Page,
     matches: Sequence[Resource],
     includes: Iterable[Resource] = (),
+    paging: dict[str, str] | None = None,
 ) -> HttpResponse:
-    """A searchset Bundle with ``self``/``first``/``previous``/``next`` links by offset."""
+    """A searchset Bundle with ``self``/``first``/``previous``/``next`` links by offset;
+    ``paging``: further parameters every link carries (a snapshot the pages are of). Search
+    parameters ``negotiation`` ignored are named in an OperationOutcome entry (mode outcome)."""
     base = base_url(request)
-    links = [_link(request, "self", page, page.offset), _link(request, "first", page, 0)]
+    extra = paging or {}
+    links = [
+        _link(request, "self", page, page.offset, extra),
+        _link(request, "first", page, 0, extra),
+    ]
     if page.count and page.offset > 0:
-        links.append(_link(request, "previous", page, max(0, page.offset - page.count)))
+        links.append(_link(request, "previous", page, max(0, page.offset - page.count), extra))
     if page.count and page.offset + page.count < total:
-        links.append(_link(request, "next", page, page.offset + page.count))
+        links.append(_link(request, "next", page, page.offset + page.count, extra))
 
     def entry(resource: Resource, mode: str) -> BundleEntry:
         return BundleEntry(
@@ -126,14 +211,58 @@ def searchset(
             search=BundleEntrySearch(mode=mode),
         )
 
+    ignored: list[Issue] = getattr(request, "fhir_ignored", [])
+    outcome = (
+        [
+            BundleEntry(
+                fullUrl=f"urn:uuid:{uuid.uuid4()}",
+                resource=operation_outcome(ignored),
+                search=BundleEntrySearch(mode="outcome"),
+            )
+        ]
+        if ignored
+        else []
+    )
     bundle = Bundle(
         type="searchset",
         total=total,
         link=links,
-        entry=[entry(r, "match") for r in matches] + [entry(r, "include") for r in includes]
+        entry=[entry(r, "match") for r in matches]
+        + [entry(r, "include") for r in includes]
+        + outcome
         or None,
     )
-    return fhir_response(bundle)
+    elements = _elements_asked(request)
+    if not elements:
+        return fhir_response(bundle)
+    data = json.loads(bundle.model_dump_json(exclude_none=True))
+    for item in data.get("entry", []):
+        if item["search"]["mode"] == "match":
+            item["resource"] = _subsetted(item["resource"], elements)
+    return HttpResponse(json.dumps(data, ensure_ascii=False), content_type=FHIR_JSON)
+
+
+def _elements_asked(request: HttpRequest) -> set[str]:
+    params = request.POST if request.method == "POST" else request.GET
+    return {e for value in params.getlist("_elements") for e in value.split(",") if e}
+
+
+def _subsetted(resource: dict[str, Any], elements: set[str]) -> dict[str, Any]:
+    """``_elements``: the elements asked for and those the resource cannot be without, marked
+    ``SUBSETTED`` as FHIR asks."""
+    model = get_fhir_model_class(resource["resourceType"])
+    required = {
+        name
+        for name, info in model.model_fields.items()
+        if info.is_required() or (info.json_schema_extra or {}).get("element_required")  # type: ignore[union-attr]
+    }
+    keep = elements | required | {"resourceType", "id", "meta"}
+    subset = {
+        key: value for key, value in resource.items() if key in keep or key.lstrip("_") in keep
+    }
+    meta = subset.setdefault("meta", {})
+    meta["tag"] = [*meta.get("tag", []), {"system": SUBSETTED_SYSTEM, "code": "SUBSETTED"}]
+    return subset
 
 
 def read_resource(request: HttpRequest, model: type[_R]) -> _R:

@@ -6,7 +6,10 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
+from fastkontakt.domain.errors import NotFound
+from fastkontakt.domain.rules.engine import Finding
 from fastkontakt.fhir.capability import supports
+from fastkontakt.fhir.mappers.codes import RULE
 from fastkontakt.fhir.mappers.task import task_id, task_resource
 from fastkontakt.fhir.outcomes import fhir_error
 from fastkontakt.fhir.schemas import BundleOut, TaskOut, TaskSearch, responses
@@ -23,15 +26,22 @@ supports("Task", "read", "search-type", search={"patient": "reference", "code": 
 def task_search(request: HttpRequest, params: Query[TaskSearch]) -> HttpResponse:
     actor = actor_for(request, "Task")
     page = parse_page(params.count, params.offset)
-    rule = parse_token("code", params.code).code if params.code else None
-    if params.patient:
+    token = parse_token("code", params.code) if params.code else None
+    rule = token.code if token else None
+    if token is not None and not token.in_system(RULE):
+        found: Found[tuple[int, Finding]] = Found(0, [])  # a code of another system: no rule
+    elif params.patient:
         _, ident = parse_reference("patient", params.patient, ("Patient",))
         person_pk = parse_int_id("patient", ident)
-        findings = [
-            f
-            for f in findings_of_person(actor=actor, person_pk=person_pk, what="fhir.Task.search")
-            if rule is None or f.rule == rule
-        ]
+        try:
+            of_person = findings_of_person(
+                actor=actor, person_pk=person_pk, what="fhir.Task.search"
+            )
+        except NotFound:
+            # A search that finds nothing is an empty Bundle; unknown and not readable alike
+            # (the refused read is logged by then).
+            of_person = []
+        findings = [f for f in of_person if rule is None or f.rule == rule]
         window = findings[page.offset : page.offset + page.count]
         found = Found(len(findings), [(person_pk, f) for f in window])
     else:

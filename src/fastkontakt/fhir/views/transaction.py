@@ -14,27 +14,32 @@ Two kinds of transaction are served, all or nothing each:
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from fhir.resources.R4B.bundle import Bundle, BundleEntry, BundleEntryResponse
+from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.careteam import CareTeam
 from ninja import Router
 
+from fastkontakt.domain.errors import NotFound, VersionConflict
 from fastkontakt.fhir.capability import supports_system
 from fastkontakt.fhir.imports import IMPORT_TYPES, population_transaction
 from fastkontakt.fhir.mappers.care_team import care_team_resource
 from fastkontakt.fhir.outcomes import FhirError, Issue, fhir_error
 from fastkontakt.fhir.schemas import BundleOut, fhir_body, responses
-from fastkontakt.fhir.selectors import care_team_get, person_get
+from fastkontakt.fhir.selectors import care_team_get, care_team_versions, person_get
 from fastkontakt.fhir.updates import team_update
 from fastkontakt.fhir.views.feeds import feed_bundle, is_feed_bundle
 from fastkontakt.fhir.views.ids import int_id
 from fastkontakt.fhir.views.rendering import (
     actor_for,
     actor_for_all,
-    base_url,
     fhir_response,
     read_resource,
+    write_entry,
 )
-from fastkontakt.registry.services.care_teams import CARE_TEAM_UPDATE, care_teams_update
+from fastkontakt.registry.services.care_teams import (
+    CARE_TEAM_UPDATE,
+    TeamUpdate,
+    care_teams_update,
+)
 from fastkontakt.runtime import clock
 
 router = Router(tags=["transaction"])
@@ -74,31 +79,58 @@ def _care_team_applys(request: HttpRequest, bundle: Bundle) -> HttpResponse:
         raise FhirError(400, issues)
     day = clock.today()
     entries = []
-    for person_pk, _, _ in planned:
+    for i, (person_pk, _, _) in enumerate(planned):
         # A person outside the care relationships is not found, whatever the entry says.
-        person_get(actor=actor, person_pk=person_pk, what=CARE_TEAM_UPDATE)
-    care_teams_update(
-        actor=actor,
-        updates=[
-            team_update(person_pk=person_pk, team=team, if_match=if_match)
-            for person_pk, team, if_match in planned
-        ],
-    )
+        try:
+            person_get(actor=actor, person_pk=person_pk, what=CARE_TEAM_UPDATE)
+        except NotFound:
+            raise _entry_error(404, "not-found", i, bundle, "Resursen finns inte.") from None
+    updates = [
+        team_update(
+            person_pk=person_pk,
+            team=team,
+            if_match=if_match,
+            where=f"Bundle.entry[{i}].resource",
+        )
+        for i, (person_pk, team, if_match) in enumerate(planned)
+    ]
+    try:
+        care_teams_update(actor=actor, updates=updates)
+    except VersionConflict as stale:
+        i = _stale_entry(updates)
+        status = 412 if planned[i][2] is not None else 409
+        raise _entry_error(status, "conflict", i, bundle, str(stale)) from None
     for person_pk, _, _ in planned:
         person, contacts = care_team_get(actor=actor, person_pk=person_pk)
         resource = care_team_resource(person, contacts, today=day)
         entries.append(
-            BundleEntry(
-                fullUrl=f"{base_url(request)}CareTeam/{person_pk}",
-                resource=resource,
-                response=BundleEntryResponse(
-                    status="200 OK",
-                    location=f"CareTeam/{person_pk}",
-                    etag=f'W/"{resource.meta.versionId if resource.meta else ""}"',
-                ),
+            write_entry(
+                request,
+                resource,
+                location=f"CareTeam/{person_pk}",
+                version=resource.meta.versionId if resource.meta else None,
             )
         )
     return fhir_response(Bundle(type="transaction-response", entry=entries or None))
+
+
+def _entry_error(status: int, code: str, i: int, bundle: Bundle, message: str) -> FhirError:
+    """An error of one entry, named by its index and, where it has one, its ``fullUrl``."""
+    entry = (bundle.entry or [])[i]
+    if entry.fullUrl:
+        message = f"{message} ({entry.fullUrl})"
+    issue = Issue(code=code, diagnostics=message, expression=f"Bundle.entry[{i}]")
+    return FhirError(status, [issue])
+
+
+def _stale_entry(updates: list[TeamUpdate]) -> int:
+    """Which update was made against a version that is no longer current (the transaction
+    has rolled back, so the versions are those before it)."""
+    current = care_team_versions(person_pks=[u.person_pk for u in updates])
+    for i, update in enumerate(updates):
+        if update.expected_version not in (None, current.get(update.person_pk)):
+            return i
+    return 0
 
 
 @router.post(
