@@ -34,13 +34,23 @@ from typing import Literal, cast
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
+from fastkontakt.access.actors import Actor
+from fastkontakt.access.models import UNIT_ROLES
+from fastkontakt.access.selectors import persons_read
 from fastkontakt.compliance.models import FindingOwner, StoredFinding
-from fastkontakt.compliance.resolutions import RESOLUTIONS, Owners, resolution_for, row_owners
+from fastkontakt.compliance.resolutions import (
+    RESOLUTIONS,
+    Owners,
+    Resolution,
+    resolution_for,
+    row_owners,
+)
 from fastkontakt.domain.calendar import active_on
+from fastkontakt.domain.errors import NotAllowed
 from fastkontakt.domain.model import ContactKind, ContactRequest, Patient
 from fastkontakt.domain.rules.engine import Directory, Finding
 from fastkontakt.domain.rules.lag import unanswered_requests
-from fastkontakt.registry.models import Unit
+from fastkontakt.registry.models import Person, Unit
 from fastkontakt.registry.selectors import care_relationship_ids, pk_set, region_policy_get
 
 __all__ = [
@@ -143,6 +153,69 @@ class Worklist:
             for group in GROUPS
             if (rows := [row for row in self.rows if row.group == group])
         ]
+
+
+def worklist_units(*, actor: Actor) -> list[Unit]:
+    """The units whose worklist the actor sees: where they hold a role, by name. Raises
+    ``NotAllowed`` for an actor without any (a provider-wide role gives no worklist)."""
+    units = list(Unit.objects.filter(pk__in=actor.units_with_role(*UNIT_ROLES)).order_by("name"))
+    if not units:
+        raise NotAllowed("Du har ingen roll vid någon enhet och har därför ingen arbetslista.")
+    return units
+
+
+@dataclass(frozen=True, slots=True)
+class ActorWorklist:
+    """A unit's worklist as one member of its staff sees it."""
+
+    unit: Unit
+    listing: Worklist
+    rows: tuple[tuple[WorklistRow, Resolution], ...]
+    """The page's rows about people the actor may read, each with the way the actor resolves
+    it; every person on the page is logged as read (allowed or refused) once."""
+
+
+def worklist_for_actor(
+    *,
+    actor: Actor,
+    unit: Unit,
+    as_of: date,
+    rule: str | None = None,
+    kind: str | None = None,
+    staff_pk: int | None = None,
+    page: int = 1,
+    page_size: int = 50,
+) -> ActorWorklist:
+    """``worklist_get`` for the actor at ``unit`` (one of ``worklist_units``): only rows the
+    actor's roles there have a form for, and of those only the people the actor may read."""
+    roles = frozenset(role for role in UNIT_ROLES if actor.has_role(role, unit.pk))
+    listing = worklist_get(
+        unit_pk=unit.pk,
+        as_of=as_of,
+        rule=rule,
+        kind=kind,
+        staff_pk=staff_pk,
+        roles=roles,
+        page=page,
+        page_size=page_size,
+    )
+    person_pks = list(dict.fromkeys(row.person_pk for row in listing.rows))
+    people = Person.objects.in_bulk(person_pks)
+    readable = {
+        p.pk
+        for p in persons_read(
+            actor=actor,
+            people=[people[pk] for pk in person_pks if pk in people],
+            what="worklist",
+            on=listing.as_of,
+        )
+    }
+    rows = []
+    for row in listing.rows:
+        way = resolution_for(row.rule, unit.type, roles)
+        if row.person_pk in readable and way is not None:
+            rows.append((row, way))
+    return ActorWorklist(unit, listing, tuple(rows))
 
 
 def worklist_get(

@@ -15,13 +15,13 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from fastkontakt.access.actors import Actor
-from fastkontakt.access.models import UNIT_ROLES
-from fastkontakt.access.selectors import persons_read
-from fastkontakt.compliance.resolutions import resolution_for
-from fastkontakt.compliance.worklists import GROUP_LABELS, Worklist, WorklistRow, worklist_get
-from fastkontakt.domain.errors import NotAllowed
-from fastkontakt.registry.models import CONTACT_KIND_CHOICES, Person, Unit
+from fastkontakt.compliance.worklists import (
+    GROUP_LABELS,
+    WorklistRow,
+    worklist_for_actor,
+    worklist_units,
+)
+from fastkontakt.registry.models import CONTACT_KIND_CHOICES
 from fastkontakt.web.forms import Form
 from fastkontakt.web.views.base import actor_of, translate_domain_errors
 from fastkontakt.web.views.row_actions import RowAction, contact_pks, row_action
@@ -41,9 +41,7 @@ class WorklistFilter(Form):
 @translate_domain_errors
 def worklist(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    units = list(Unit.objects.filter(pk__in=actor.units_with_role(*UNIT_ROLES)).order_by("name"))
-    if not units:
-        raise NotAllowed("Du har ingen roll vid någon enhet och har därför ingen arbetslista.")
+    units = worklist_units(actor=actor)
     data = request.GET.copy()
     data.setdefault("unit", str(units[0].pk))
     form = WorklistFilter(data)
@@ -51,21 +49,21 @@ def worklist(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         # An unknown unit, rule or staff member in the address: start over on the first unit.
         return redirect(reverse("web:worklist"))
-    unit_pk = form.cleaned_data["unit"]
-    unit = next(u for u in units if u.pk == unit_pk)
+    unit = next(u for u in units if u.pk == form.cleaned_data["unit"])
     # Only the rows this user has a form for (compliance.resolutions): no dead ends.
-    roles = frozenset(role for role in UNIT_ROLES if actor.has_role(role, unit_pk))
-    listing = worklist_get(
-        unit_pk=unit_pk,
+    seen = worklist_for_actor(
+        actor=actor,
+        unit=unit,
         as_of=timezone.localdate(),
         rule=form.cleaned_data["rule"] or None,
         kind=form.cleaned_data["kind"] or None,
         staff_pk=form.cleaned_data["staff"],
-        roles=roles,
         page=form.cleaned_data["page"] or 1,
         page_size=PAGE_SIZE,
     )
-    rows = _readable_rows(actor, listing, unit, roles)
+    listing = seen.listing
+    pks = contact_pks([row for row, _ in seen.rows], [unit])
+    rows = [RowView(row, row_action(row, way, unit, pks)) for row, way in seen.rows]
     context = {
         "form": form,
         "units": units,
@@ -91,30 +89,6 @@ class RowView:
     row: WorklistRow
     action: RowAction
     """The button of the form that resolves the row."""
-
-
-def _readable_rows(
-    actor: Actor, listing: Worklist, unit: Unit, roles: frozenset[str]
-) -> list[RowView]:
-    """This page's rows of people the actor may read, each read logged, with its action."""
-    person_pks = list(dict.fromkeys(row.person_pk for row in listing.rows))
-    people = Person.objects.in_bulk(person_pks)
-    readable = {
-        p.pk
-        for p in persons_read(
-            actor=actor,
-            people=[people[pk] for pk in person_pks if pk in people],
-            what="worklist",
-            on=listing.as_of,
-        )
-    }
-    pks = contact_pks(listing.rows, [unit])
-    views = []
-    for row in listing.rows:
-        way = resolution_for(row.rule, unit.type, roles)
-        if row.person_pk in readable and way is not None:
-            views.append(RowView(row, row_action(row, way, unit, pks)))
-    return views
 
 
 urlpatterns: list[URLPattern] = [path("", worklist, name="worklist")]
