@@ -15,6 +15,7 @@ from fastkontakt.access.models import AccessLogEntry
 from fastkontakt.compliance.models import StoredFinding
 from fastkontakt.fhir.mappers.codes import HSA_ID, PERSONNUMMER
 from fastkontakt.fhir.mappers.feeds import PROFILES
+from fastkontakt.fhir.views.feeds import READABLE
 from fastkontakt.registry.models import (
     FeedRecord,
     HomeCareDecision,
@@ -134,6 +135,16 @@ def test_a_conditional_update_creates_updates_and_ignores_repeats_and_late_versi
     # then
     assert created.status_code == 201, created.content
     assert body(created)["issue"][0]["diagnostics"] == "Posten skapades."
+    assert created.has_header("Last-Modified")
+    if kind in READABLE:
+        # the record is where the write says it is
+        location = created["Location"]
+        assert location.startswith("http://testserver/fhir/" + kind + "/")
+        read = region_importer.get(location.removeprefix("http://testserver"))
+        assert read.status_code == 200
+        assert body(read)["resourceType"] == kind
+    else:
+        assert not created.has_header("Location")
     first_held = held()
     assert first_held is not None
     # when: the same again
@@ -145,6 +156,7 @@ def test_a_conditional_update_creates_updates_and_ignores_repeats_and_late_versi
     assert body(again)["issue"][0]["diagnostics"] == (
         "Samma innehåll som redan är infört: inget ändrades."
     )
+    assert not again.has_header("Location")
     assert _writes(queries) == []
     assert registry_state() == before
     # when: a newer version

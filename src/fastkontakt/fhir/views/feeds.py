@@ -5,7 +5,8 @@
 resource must carry the identifier of the condition; it is read as its profile says
 (``mappers.feeds``) and applied by ``registry.services.feeds``:
 
-- ``201 Created`` when the record is new, ``200 OK`` when it changed the registry, and
+- ``201 Created`` when the record is new, ``200 OK`` when it changed the registry (both with
+  ``Last-Modified`` and, for a kind the API reads by id, ``Location``), and
   ``200 OK`` with an informational outcome when it changed nothing: the same content again
   (``unchanged``) or an older source timestamp than the one applied (``stale``);
 - 400 for what cannot be read, 403 for a client without the write scope or that is not
@@ -22,10 +23,12 @@ the feed.
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 from urllib.parse import parse_qs
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.http import http_date
 from fhir.resources.R4B.bundle import Bundle, BundleEntry, BundleEntryResponse
 from fhir.resources.R4B.encounter import Encounter
 from fhir.resources.R4B.organization import Organization
@@ -47,7 +50,13 @@ from fastkontakt.fhir.mappers.feeds import (
 )
 from fastkontakt.fhir.outcomes import FhirError, Issue, operation_outcome
 from fastkontakt.fhir.schemas import OperationOutcomeOut, responses
-from fastkontakt.fhir.views.rendering import actor_for, actor_for_all, fhir_response, read_resource
+from fastkontakt.fhir.views.rendering import (
+    actor_for,
+    actor_for_all,
+    base_url,
+    fhir_response,
+    read_resource,
+)
 from fastkontakt.registry.services.feeds import FeedItem, FeedRefused, FeedResult, feed_apply
 
 __all__ = ["feed_bundle", "feed_put", "is_feed_bundle", "router"]
@@ -66,6 +75,10 @@ _MESSAGES = {
     "unchanged": "Samma innehåll som redan är infört: inget ändrades.",
     "stale": "Källans tidpunkt är äldre än den redan införda versionens: inget ändrades.",
 }
+
+#: The feed kinds the API also reads by id (``GET <kind>/<id>``): a write answers with their
+#: ``Location``. Roles are read by a pair of ids, stays and decisions not at all.
+READABLE = frozenset({"Organization", "Practitioner", "Patient"})
 
 router = Router(tags=["Feeds"])
 for _kind in FEED_KINDS:
@@ -127,8 +140,15 @@ def feed_put(request: HttpRequest, kind: str) -> HttpResponse:
         raise FhirError(422, _refusal_issues(refused.problems)) from None
     outcome = result.outcomes[(item.kind, item.key)]
     issue = Issue(code="informational", severity="information", diagnostics=_MESSAGES[outcome])
+    headers = {}
+    if outcome in ("created", "updated"):
+        # A write: when it was made, and where the record can be read (where it can).
+        headers["Last-Modified"] = http_date(time.time())
+        pk = result.pks.get((item.kind, item.key))
+        if pk is not None and kind in READABLE:
+            headers["Location"] = f"{base_url(request)}{kind}/{pk}"
     return fhir_response(
-        operation_outcome([issue]), status=201 if outcome == "created" else 200
+        operation_outcome([issue]), status=201 if outcome == "created" else 200, headers=headers
     )
 
 
