@@ -16,7 +16,6 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -77,10 +76,18 @@ def citizen_page(
             request.citizen = citizen  # type: ignore[attr-defined]
             try:
                 response = view(request, citizen, *args, **kwargs)
-            except NotFound as error:
-                raise Http404(str(error)) from None
+            except NotFound:
+                # Another person's id answers exactly as an id that does not exist.
+                response = render(
+                    request, "citizen/not_found.html", _context(citizen), status=404
+                )
             except NotAllowed as error:
-                raise PermissionDenied(str(error)) from None
+                response = render(
+                    request,
+                    "citizen/not_allowed.html",
+                    _context(citizen, message=str(error)),
+                    status=403,
+                )
             return _no_store(response)
 
         return _public(wrapped)
@@ -277,7 +284,7 @@ def letter_pdf(request: HttpRequest, citizen: Citizen, letter_pk: int) -> HttpRe
 @require_http_methods(["GET", "POST"])
 def ask(request: HttpRequest, citizen: Citizen) -> HttpResponse:
     if citizen.as_relative:
-        raise PermissionDenied(services.ONLY_THE_PERSON)
+        raise NotAllowed(services.ONLY_THE_PERSON)
     errors: list[str] = []
     if request.method == "POST":
         unit = request.POST.get("unit", "")
@@ -310,7 +317,7 @@ def ask(request: HttpRequest, citizen: Citizen) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def physician(request: HttpRequest, citizen: Citizen) -> HttpResponse:
     if citizen.as_relative:
-        raise PermissionDenied(services.ONLY_THE_PERSON)
+        raise NotAllowed(services.ONLY_THE_PERSON)
     errors: list[str] = []
     if request.method == "POST":
         chosen = request.POST.get("staff", "")
@@ -343,9 +350,10 @@ def physician(request: HttpRequest, citizen: Citizen) -> HttpResponse:
 
 
 class GrantForm(forms.Form):
-    relative_name = forms.CharField(label="Den närståendes namn", max_length=200)
+    # Not required here: the service says what is missing, in plain Swedish.
+    relative_name = forms.CharField(label="Den närståendes namn", required=False)
     relative_personal_id = forms.CharField(
-        label="Den närståendes personnummer", help_text="12 siffror, ÅÅÅÅMMDDNNNN", max_length=13
+        label="Den närståendes personnummer", help_text="12 siffror, ÅÅÅÅMMDDNNNN", required=False
     )
 
 
@@ -353,7 +361,7 @@ class GrantForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def relatives(request: HttpRequest, citizen: Citizen) -> HttpResponse:
     if citizen.as_relative:
-        raise PermissionDenied(services.ONLY_THE_PERSON)
+        raise NotAllowed(services.ONLY_THE_PERSON)
     form = GrantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -397,7 +405,7 @@ def relative_withdraw(request: HttpRequest, citizen: Citizen, grant_pk: int) -> 
 @require_http_methods(["GET"])
 def accesslog(request: HttpRequest, citizen: Citizen) -> HttpResponse:
     if citizen.as_relative:
-        raise PermissionDenied(services.ONLY_THE_PERSON)
+        raise NotAllowed(services.ONLY_THE_PERSON)
     entries = selectors.who_has_read(citizen)
     return render(request, "citizen/accesslog.html", _context(citizen, entries=entries))
 
@@ -406,7 +414,7 @@ def accesslog(request: HttpRequest, citizen: Citizen) -> HttpResponse:
 @require_http_methods(["GET"])
 def accesslog_pdf(request: HttpRequest, citizen: Citizen) -> HttpResponse:
     if citizen.as_relative:
-        raise PermissionDenied(services.ONLY_THE_PERSON)
+        raise NotAllowed(services.ONLY_THE_PERSON)
     entries = selectors.who_has_read(citizen, what="citizen.accesslog.pdf")
     html = render_to_string(
         "citizen/accesslog_pdf.html",
