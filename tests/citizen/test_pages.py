@@ -233,8 +233,8 @@ def test_a_relative_with_a_right_switches_to_the_person_and_sees_contacts_and_le
     log = _log_of(region.anna.personal_id)
     assert (rel, "read", "citizen.proxy.switch", "proxy") in log
     assert (rel, "read", "citizen.contacts", "proxy") in log
-    anna = f"invanare:{region.anna.personal_id}"
-    assert (anna, "write", "citizen.proxy.grant", "own_data") in log
+    own = f"invanare:{region.anna.personal_id}"
+    assert (own, "write", "citizen.proxy.grant", "own_data") in log
 
     # when Anna takes the right back, Rut sees nothing more
     assert anna.post(f"/invanare/narstaende/{grant.pk}/aterkalla/").status_code == 302
