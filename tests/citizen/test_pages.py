@@ -375,3 +375,33 @@ def test_every_citizen_page_needs_a_citizen_session(region: Region) -> None:
     ]:
         answer = Client().get(path)
         assert (answer.status_code, answer["Location"]) == (302, "/invanare/"), path
+
+
+@pytest.mark.django_db
+def test_a_person_with_a_fast_lakarkontakt_may_choose_another_and_the_choice_waits(
+    region: Region,
+) -> None:
+    # given: Anna's fast läkarkontakt is Doktor Ek
+    Contact.objects.create(
+        external_id="k-flk",
+        person=region.anna,
+        kind="fast_lakarkontakt",
+        staff=region.doctor2,
+        unit=region.centre,
+        start=timezone.localdate() - timedelta(days=30),
+    )
+    client = citizen_client(region.anna.personal_id)
+    page = client.get("/invanare/valj-lakare/").content.decode()
+    assert "Din fasta läkarkontakt nu: <strong>Doktor Ek</strong>" in page
+    assert f'value="{region.doctor2.pk}"' not in page
+
+    # when: the current one cannot be chosen again; another can
+    assert client.post("/invanare/valj-lakare/", {"staff": region.doctor2.pk}).status_code == 404
+    assert client.post("/invanare/valj-lakare/", {"staff": region.doctor.pk}).status_code == 302
+
+    # then: the choice names Doktor Dahl and waits until the centre appoints him
+    assert PhysicianChoice.objects.get().staff == region.doctor
+    assert "Doktor Dahl på Vårdcentralen Solbacken" in client.get(
+        "/invanare/valj-lakare/"
+    ).content.decode()
+    assert "väntar på svar" in client.get("/invanare/valj-lakare/").content.decode()

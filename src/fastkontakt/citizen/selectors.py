@@ -324,15 +324,28 @@ def my_requests(citizen: Citizen) -> list[RequestStatus]:
     statuses = []
     for request in rows:
         choice = getattr(request, "physician_choice", None)
+        if choice is not None:
+            # A choice is answered when the chosen physician is appointed.
+            answered = (
+                Contact.objects.filter(
+                    person=person, kind=request.kind, unit_id=request.unit_id, staff=choice.staff
+                )
+                .filter(Q(end__isnull=True) | Q(end__gte=request.date))
+                .exists()
+            )
+        else:
+            answered = (
+                contact_request_open(
+                    person_pk=person.pk, kind=request.kind, unit_pk=request.unit_id
+                )
+                is None
+            )
         statuses.append(
             RequestStatus(
                 kind_label=vocabulary.CONTACT_KINDS[request.kind],
                 unit=request.unit.name,
                 date=request.date,
-                answered=contact_request_open(
-                    person_pk=person.pk, kind=request.kind, unit_pk=request.unit_id
-                )
-                is None,
+                answered=answered,
                 physician=choice.staff.name if choice else "",
             )
         )
@@ -443,7 +456,9 @@ def who_has_read(citizen: Citizen, *, what: str = "citizen.accesslog") -> list[R
         user_id__in={e.user_id for e in entries if e.user_id is not None}
     ).values_list("user_id", "unit__hsa_id", "role")
     roles: dict[tuple[int, str], str] = {}
-    for user_id, hsa_id, role in memberships:
+    # The user's first role at the unit in the order of _ROLE_NAMES (the head of unit first).
+    rank = {role: n for n, role in enumerate(_ROLE_NAMES)}
+    for user_id, hsa_id, role in sorted(memberships, key=lambda m: rank.get(m[2], 99)):
         roles.setdefault((user_id, hsa_id or ""), _ROLE_NAMES.get(role, "Personal"))
     names: dict[int, str] = {}
     if settings.FASTKONTAKT_CITIZEN_SHOW_STAFF_NAMES:

@@ -245,6 +245,7 @@ def physician_choose(*, citizen: Citizen, staff_pk: int) -> PhysicianChoice:
             unit_pk=physicians.centre.pk,
             on=timezone.localdate(),
             log=citizen.record("citizen.physician", action=Action.WRITE),
+            refuse_if_current=False,
         )
         return PhysicianChoice.objects.create(request=request, staff_id=staff_pk)
 

@@ -40,13 +40,20 @@ def contact_request_open(*, person_pk: int, kind: str, unit_pk: int) -> ContactR
 
 
 def contact_request_create(
-    *, person_pk: int, kind: str, unit_pk: int, on: date, log: LogRecord
+    *,
+    person_pk: int,
+    kind: str,
+    unit_pk: int,
+    on: date,
+    log: LogRecord,
+    refuse_if_current: bool = True,
 ) -> ContactRequest:
     """Record that the person asks for a contact of ``kind`` at the unit on ``on``.
 
     Refused (``InvalidInput``, nothing written) when the kind is not one a person can ask for,
     the unit does not exist, a request of that kind at that unit is still unanswered, or the
-    person already has a current contact of that kind there.
+    person already has a current contact of that kind there (unless ``refuse_if_current`` is
+    False: a person choosing another physician as fast läkarkontakt asks for a change).
     """
     label = vocabulary.CONTACT_KINDS.get(kind, kind).lower()
     if kind not in REQUEST_KINDS:
@@ -66,7 +73,7 @@ def contact_request_create(
             .filter(Q(end__isnull=True) | Q(end__gte=on))
             .exists()
         )
-        if current:
+        if current and refuse_if_current:
             raise InvalidInput([Problem("unit", f"Du har redan en {label} på {unit.name}.")])
         request = ContactRequest.objects.create(
             person_id=person_pk, kind=kind, unit=unit, date=on
