@@ -161,7 +161,7 @@ def test_the_citizen_walk_at_phone_size(
     phone.page.get_by_role("link", name="Brev", exact=True).click()
     phone.check("brev")
     phone.page.locator("ul.letters a").first.click()
-    phone.page.wait_for_selector("text=Du fick brevet")
+    phone.page.wait_for_selector("text=Du öppnade brevet här")
     phone.check("brevet")
     demo.go(f"/brev/person/{person.pk}/")
     assert demo.page.locator("text=Digitalt, öppnat av personen").count() >= 1
