@@ -14,7 +14,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 LETTERS_PNG ?= var/letters-png
 
 .PHONY: install browser migrate demo run test lint pytest screenshots bench bench-scale-out bench-nightly clean \
-	letters-png bench-worklist bench-fhir bench-locust bench-appointment
+	letters-png bench-worklist bench-fhir bench-locust bench-appointment bench-shapes bench-sync
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,12 +25,15 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # The browser tests drive Debian's Chromium (not a browser Playwright downloads) and inject
-# axe-core, pinned in package-lock.json, into every page; node and npm come from Debian.
+# axe-core, pinned in package-lock.json, into every page; node and npm come from Debian, and
+# poppler-utils (pdftoppm) for the test that renders every sample letter to PNG.
 browser:
 	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm >/dev/null; }
+	@command -v pdftoppm >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq poppler-utils >/dev/null; }
 	npm ci --no-audit --no-fund --loglevel=error
 
 migrate: install
@@ -69,6 +72,11 @@ letters-png: install
 bench: install
 	$(BIN)/python bench/compliance.py
 
+# Issue 18: the planner on five municipality shapes (300 customers, 5 minutes a plan, beside
+# PyVRP's relaxed plan): about 50 minutes. SHAPES_ARGS="--size 70x44 --time-limit 60" is quicker.
+bench-shapes: install
+	$(BIN)/python bench/planning/shapes.py $(SHAPES_ARGS)
+
 # The benchmarks of issue 14, each on its own PostgreSQL database (fk_bench_*) of the server
 # BENCH_DATABASE_URL points to; each loads its demo region once and reuses it.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
@@ -99,6 +107,11 @@ bench-scale-out: install
 
 clean:
 	rm -rf $(VENV) var node_modules .mypy_cache .ruff_cache .hypothesis
+
+# The nightly full file of 250 000 people through fastkontakt sync (bench/sync.py, issue 15),
+# in its own database fk_bench_sync (emptied each run).
+bench-sync: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/python bench/sync.py
 
 # The nightly refresh of a 2 500 000-person region on PostgreSQL beside a COPY of its rows
 # (bench/nightly.py; the region is built once into its own database and kept).

@@ -49,11 +49,11 @@ def main() -> None:
     from fhir.resources.R4B.bundle import Bundle
 
     from fastkontakt.access.models import Membership, Role
+    from fastkontakt.demo.population import demo_scenario
     from fastkontakt.domain.appointment import import_problems
     from fastkontakt.domain.rules import POLICIES, Directory
     from fastkontakt.fhir.clients import api_client_create
     from fastkontakt.fhir.mappers.population import population_bundle, population_scenario
-    from fastkontakt.registry.demo import demo_scenario
     from fastkontakt.registry.models import Contact, Person, Unit
     from fastkontakt.registry.services import scenario_load
 

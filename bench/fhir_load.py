@@ -49,8 +49,8 @@ def prepare(people: int) -> tuple[str, list[int]]:
 
     from fastkontakt.access.actors import Actor
     from fastkontakt.access.selectors import visible_persons
+    from fastkontakt.demo.population import demo_scenario
     from fastkontakt.fhir.clients import api_client_create
-    from fastkontakt.registry.demo import demo_scenario
     from fastkontakt.registry.models import Person, Unit
     from fastkontakt.registry.services import scenario_load
 

@@ -36,7 +36,7 @@ def prepare(people: int, seed: int, reload: bool) -> None:
 
     from fastkontakt.compliance.models import StoredFinding
     from fastkontakt.compliance.store import findings_refresh
-    from fastkontakt.registry.demo import demo_scenario
+    from fastkontakt.demo.population import demo_scenario
     from fastkontakt.registry.models import Person
     from fastkontakt.registry.services import scenario_load
 

@@ -87,7 +87,7 @@ def prepare(people: int) -> tuple[str, list[str]]:
     from django.core.management import call_command
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from fastkontakt.access.services import demo_user_ensure
+    from fastkontakt.demo.login import demo_user_ensure
     from fastkontakt.registry.models import Person
     from fastkontakt.runtime.models import JobEffect
 

@@ -11,7 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, TypeVar
 from zoneinfo import ZoneInfo
@@ -20,6 +20,7 @@ from fastkontakt.domain.errors import DomainError, InvalidScenario, Problem
 from fastkontakt.domain.model import POLICY_NAMES, Scenario
 from fastkontakt.domain.rules import Directory, Finding, evaluate, policy_named
 from fastkontakt.domain.scenario import parse_scenario, scenario_to_json
+from fastkontakt.runtime import clock
 
 if TYPE_CHECKING:
     from fastkontakt.domain.rules import Policy
@@ -38,10 +39,6 @@ class UsageProblems(Exception):
     def __init__(self, lines: Iterable[str]) -> None:
         super().__init__()
         self.lines = list(lines)
-
-
-def _today() -> date:
-    return datetime.now(tz=STOCKHOLM).date()
 
 
 def _iso_date(text: str) -> date:
@@ -109,14 +106,14 @@ def cmd_compliance(args: argparse.Namespace, out: TextIO) -> int:
         from fastkontakt.compliance.selectors import findings_from_registry
         from fastkontakt.registry.selectors import region_policy_get
 
-        as_of = args.as_of or _today()
+        as_of = args.as_of or clock.today()
         policy = policy_named(args.policy) if args.policy else region_policy_get()
         findings: Iterable[Finding] = findings_from_registry(as_of=as_of, policy=policy)
     else:
         if not args.file:
             raise UsageProblems(["give a scenario FILE or --db"])
         scenario = _read_scenario(args.file)
-        as_of = args.as_of or scenario.as_of or _today()
+        as_of = args.as_of or scenario.as_of or clock.today()
         policy = policy_named(args.policy or scenario.policy or "national")
         findings = evaluate(
             sorted(scenario.patients, key=lambda p: p.id),
@@ -184,10 +181,10 @@ def cmd_seed_demo(args: argparse.Namespace, out: TextIO) -> int:
     if args.people < 1:
         raise UsageProblems(["--people must be at least 1"])
     _setup_django()
-    from fastkontakt.registry.demo import demo_scenario
+    from fastkontakt.demo.contact_details import demo_contact_details_fill
+    from fastkontakt.demo.population import demo_scenario
     from fastkontakt.registry.selectors import person_count
     from fastkontakt.registry.services import scenario_load, scenario_replace
-    from fastkontakt.registry.services.demo import demo_contact_details_fill
 
     existing = person_count()
     if existing and not args.replace:
@@ -196,19 +193,19 @@ def cmd_seed_demo(args: argparse.Namespace, out: TextIO) -> int:
             "(--replace ersätter hela registret).\n"
         )
         return EXIT_OK
-    scenario = demo_scenario(people=args.people, seed=args.seed, as_of=args.as_of or _today())
+    scenario = demo_scenario(people=args.people, seed=args.seed, as_of=args.as_of or clock.today())
     write = scenario_replace if existing else scenario_load
     _write_summary(write(scenario=scenario), out)
     demo_contact_details_fill(seed=args.seed)
-    from fastkontakt.planning.services import planning_demo_seed
+    from fastkontakt.demo.planning import planning_demo_seed
 
-    out.write(f"{planning_demo_seed(as_of=scenario.as_of or _today(), seed=args.seed)}\n")
+    out.write(f"{planning_demo_seed(as_of=scenario.as_of or clock.today(), seed=args.seed)}\n")
     return EXIT_OK
 
 
 def cmd_demo_login(args: argparse.Namespace, out: TextIO) -> int:
     _setup_django()
-    from fastkontakt.access.services import demo_totp_code, demo_user_ensure
+    from fastkontakt.demo.login import demo_totp_code, demo_user_ensure
 
     if args.code:
         out.write(f"{demo_totp_code()}\n")
@@ -297,6 +294,49 @@ def cmd_findings_refresh(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_sync(args: argparse.Namespace, out: TextIO) -> int:
+    """Apply a source system's file (NDJSON, one FHIR resource per line; ADR 0024). A full file
+    (the default) also ends what disappeared from the kinds it carries; lines that cannot be
+    read are reported with their numbers, the others applied, and then nothing is ended
+    (an unread line could be a record that is still there): exit status 2."""
+    _setup_django()
+    from dataclasses import replace
+
+    from fastkontakt.access.actors import system_actor
+    from fastkontakt.fhir.feeds import feed_file_read
+    from fastkontakt.registry.services.feeds import feed_apply
+
+    def lines_read(count: int) -> None:
+        print(f"{count:,} rader lästa".replace(",", " "), file=sys.stderr)
+
+    def records_written(done: int, total: int) -> None:
+        if total > 5000:
+            print(f"{done} av {total} ändrade poster skrivna", file=sys.stderr)
+
+    try:
+        with open(args.file, encoding="utf-8") as lines:
+            read = feed_file_read(lines, progress=lines_read)
+    except OSError as error:
+        raise UsageProblems([f"{args.file}: kan inte läsas ({error.strerror})"]) from None
+    except UnicodeDecodeError:
+        raise UsageProblems([f"{args.file}: filen är inte UTF-8"]) from None
+    for problem in read.problems:
+        print(str(problem), file=sys.stderr)
+    actor = replace(system_actor(_cli_actor_name()), region_wide=True)
+    full = not args.incremental and not read.problems
+    result = feed_apply(actor=actor, items=read.items, full=full, progress=records_written)
+    for problem in result.problems:
+        print(str(problem), file=sys.stderr)
+    out.write(
+        f"{read.lines} rader: {result.created} nya, {result.updated} ändrade, "
+        f"{result.ended} avslutade, {result.unchanged} oförändrade, {result.stale} äldre än "
+        f"registrets, {len(read.problems) + len(result.problems)} fel\n"
+    )
+    if read.problems and not args.incremental:
+        out.write("Inget avslutades eftersom filen hade rader som inte kunde läsas.\n")
+    return EXIT_INVALID if read.problems or result.problems else EXIT_OK
+
+
 def cmd_api_client(args: argparse.Namespace, out: TextIO) -> int:
     """Create a FHIR API client and print its token, which is shown this once only."""
     _setup_django()
@@ -383,6 +423,7 @@ def cmd_plan_report(args: argparse.Namespace, out: TextIO) -> int:
     """Continuity measures, travel and unplanned visits of a plan file; needs no database."""
     from fastkontakt.domain.continuity import continuity_report
     from fastkontakt.domain.planning.checker import check_plan
+    from fastkontakt.domain.planning.explain import explain_unplanned, explanation_text
     from fastkontakt.domain.planning.formats import parse_plan
 
     result = _read_planning_file(args.file, parse_plan)
@@ -390,6 +431,11 @@ def cmd_plan_report(args: argparse.Namespace, out: TextIO) -> int:
     if problems:
         raise UsageProblems(str(p) for p in problems)
     report = continuity_report(result)
+    explained = explain_unplanned(result)
+    said = {
+        vid: explanation_text(e, result.instance.visit_by_id[vid])
+        for vid, e in explained.items()
+    }
 
     def show(value: float | None, percent: bool = False) -> str:
         if value is None:
@@ -401,8 +447,8 @@ def cmd_plan_report(args: argparse.Namespace, out: TextIO) -> int:
             "median_distinct_staff": report.median_distinct_staff,
             "median_lower_bound": report.median_lower_bound,
             "median_gap": report.median_gap,
-            "median_fok_share": report.median_fok_share,
-            "fok_share_where_possible": report.fok_share_where_possible,
+            "median_contact_share": report.median_contact_share,
+            "contact_share_where_possible": report.contact_share_where_possible,
             "travel_minutes": report.travel_minutes,
             "planned_visits": report.planned_visits,
             "unplanned_visits": report.unplanned_visits,
@@ -413,10 +459,19 @@ def cmd_plan_report(args: argparse.Namespace, out: TextIO) -> int:
                     "visits": c.visits,
                     "distinct_staff": c.distinct_staff,
                     "lower_bound": c.lower_bound if c.included else None,
-                    "visits_by_fok": c.visits_by_fok,
-                    "fok_possible": c.fok_possible,
+                    "visits_by_contact": c.visits_by_contact,
+                    "contact_possible": c.contact_possible,
                 }
                 for c in report.customers
+            ],
+            "unplanned": [
+                {
+                    "visit": vid,
+                    **explained[vid].as_json(),
+                    "text": said[vid][0],
+                    "proposals_text": said[vid][1],
+                }
+                for vid in result.unplanned
             ],
         }
         json.dump(document, out, ensure_ascii=False, indent=1)
@@ -430,13 +485,20 @@ def cmd_plan_report(args: argparse.Namespace, out: TextIO) -> int:
         f"Kunder i indikatorn (65+, minst två besök/dag 07-22): {len(included)}\n"
         f"Median olika personal: {show(report.median_distinct_staff)}"
         f" (nedre gräns {show(report.median_lower_bound)}, gap {show(report.median_gap)})\n"
-        f"Andel besök av fast omsorgskontakt: median {show(report.median_fok_share, True)},"
-        f" där schemat tillåter {show(report.fok_share_where_possible, True)}\n"
+        f"Andel besök av fast omsorgskontakt: median {show(report.median_contact_share, True)},"
+        f" där schemat tillåter {show(report.contact_share_where_possible, True)}\n"
     )
+    if result.unplanned:
+        out.write("Ej planerade besök:\n")
+        for vid in result.unplanned:
+            reason, proposals = said[vid]
+            out.write(f"  {vid}: {reason}\n")
+            for proposal in proposals:
+                out.write(f"    Förslag: {proposal}\n")
     if args.customers:
         out.write("Kund  Besök  Personal  Gräns  Av FOK\n")
         for c in included:
-            share = show(c.fok_share, True)
+            share = show(c.contact_share, True)
             out.write(f"{c.customer}  {c.visits}  {c.distinct_staff}  {c.lower_bound}  {share}\n")
     return EXIT_OK
 
@@ -597,6 +659,17 @@ def build_parser() -> argparse.ArgumentParser:
     plan_report.add_argument("--format", choices=("json", "text"), default="text")
     plan_report.add_argument("--customers", action="store_true", help="one line per customer")
     plan_report.set_defaults(handler=cmd_plan_report)
+
+    sync = commands.add_parser(
+        "sync", help="apply a source system's NDJSON file of FHIR resources (ADR 0024)"
+    )
+    sync.add_argument("file", help="NDJSON, one resource per line")
+    sync.add_argument(
+        "--incremental",
+        action="store_true",
+        help="the file holds changes only: end nothing that is not in it",
+    )
+    sync.set_defaults(handler=cmd_sync)
 
     api_client = commands.add_parser("api-client", help="create a FHIR API client and its token")
     api_client.add_argument("name", help="the client's name (a-z, 0-9, . _ -)")

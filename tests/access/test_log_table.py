@@ -43,7 +43,7 @@ from fastkontakt.fhir.mappers.codes import CONTACT_ROLE, PERSONNUMMER
 from fastkontakt.fhir.mappers.task import task_id
 from fastkontakt.letters.models import Letter
 from fastkontakt.letters.services import letter_deliver
-from fastkontakt.planning.services import plan_store
+from fastkontakt.planning.plan_store import plan_store
 from fastkontakt.registry.models import (
     Contact,
     Handover,

@@ -1,6 +1,6 @@
 """Browser tests: Playwright driving Debian's Chromium against Django's live server.
 
-The region is the demo region of ``make run`` (``registry.demo.demo_scenario``, loaded the way
+The region is the demo region of ``make run`` (``demo.population.demo_scenario``, loaded the way
 ``fastkontakt seed-demo`` loads it, at a smaller size), and the user is the demo user, who signs
 in through the real login and code pages.
 
@@ -24,10 +24,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
-from fastkontakt.access.services import demo_totp_code, demo_user_ensure
-from fastkontakt.registry.demo import demo_scenario
+from fastkontakt.demo.contact_details import demo_contact_details_fill
+from fastkontakt.demo.login import demo_totp_code, demo_user_ensure
+from fastkontakt.demo.population import demo_scenario
 from fastkontakt.registry.services import scenario_load
-from fastkontakt.registry.services.demo import demo_contact_details_fill
 
 # Playwright's sync API runs an event loop in the test's thread; the ORM calls the tests make
 # between browser steps are still plain synchronous calls, so Django's guard does not apply.

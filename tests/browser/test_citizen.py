@@ -24,8 +24,8 @@ from playwright.sync_api import Browser, Page
 
 from fastkontakt.access.actors import actor_for_user
 from fastkontakt.access.models import Membership, Role
-from fastkontakt.access.services import DEMO_USERNAME
 from fastkontakt.compliance.store import findings_refresh
+from fastkontakt.demo.login import DEMO_USERNAME
 from fastkontakt.domain.identifiers import make_personal_id
 from fastkontakt.letters.services import letter_create
 from fastkontakt.registry.models import Contact, Person, Staff, Unit

@@ -12,12 +12,12 @@ from typing import Any
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, Response
 
-from fastkontakt.access.services import demo_totp_code, demo_user_ensure
-from fastkontakt.planning.services import planning_demo_seed
-from fastkontakt.registry.demo import demo_scenario
+from fastkontakt.demo.contact_details import demo_contact_details_fill
+from fastkontakt.demo.login import demo_totp_code, demo_user_ensure
+from fastkontakt.demo.planning import planning_demo_seed
+from fastkontakt.demo.population import demo_scenario
 from fastkontakt.registry.models import Person
 from fastkontakt.registry.services import scenario_load
-from fastkontakt.registry.services.demo import demo_contact_details_fill
 from tests.browser.conftest import DEMO_PEOPLE
 from tests.browser.test_workflows import _demo_unit
 

@@ -45,13 +45,13 @@ from playwright.sync_api import Browser, Page
 
 from fastkontakt.access.models import Account, EmergencyAccess, Membership, Role
 from fastkontakt.citizen.models import UnitOpeningHours
+from fastkontakt.demo.contact_details import demo_contact_details_fill
+from fastkontakt.demo.planning import planning_demo_seed
+from fastkontakt.demo.population import demo_scenario
 from fastkontakt.letters.models import Letter
-from fastkontakt.planning.models import PlanJob
-from fastkontakt.planning.services import planning_demo_seed
-from fastkontakt.registry.demo import demo_scenario
+from fastkontakt.planning.models import PlanJob, PlannedVisit
 from fastkontakt.registry.models import Contact, Handover, Person, Staff, Unit
 from fastkontakt.registry.services import scenario_load
-from fastkontakt.registry.services.demo import demo_contact_details_fill
 from fastkontakt.web.views import errors as web_errors
 from tests.browser.accessibility import axe_violations, describe, failing
 from tests.browser.conftest import DEMO_PEOPLE, LAPTOP, PHONE
@@ -267,6 +267,8 @@ class Demo:
     leaving: Staff
     successor: Staff
     job: PlanJob
+    visit: PlannedVisit
+    unplanned: PlannedVisit | None
 
 
 def _demo_region() -> Demo:
@@ -310,8 +312,22 @@ def _demo_region() -> Demo:
         time_limit=1.0,
         finished_at=timezone.now(),
     )
+    rows = PlannedVisit.objects.filter(run__unit=home_care, run__status="current").order_by(
+        "day", "start", "pk"
+    )
     return Demo(
-        centre, home_care, municipal, person, customer, contact, colleague, leaving, successor, job
+        centre,
+        home_care,
+        municipal,
+        person,
+        customer,
+        contact,
+        colleague,
+        leaving,
+        successor,
+        job,
+        rows.filter(start__isnull=False)[0],
+        rows.filter(start__isnull=True).first(),
     )
 
 
@@ -348,6 +364,7 @@ def _site_pages(d: Demo, handover: Handover | None, letter: Letter | None) -> li
         ("planering-kund", f"/planering/{d.home_care.pk}/kunder/{d.customer.pk}/"),
         ("planering-omplanering", f"/planering/{d.home_care.pk}/omplanering/"),
         ("planering-jobb", f"/planering/{d.home_care.pk}/omplanering/{d.job.pk}/"),
+        ("planering-flytta", f"/planering/{d.home_care.pk}/besok/{d.visit.pk}/"),
         ("finns-inte", "/finns-inte/"),
         ("konto-inloggad", "/konto/logga-in/"),
     ]
@@ -357,6 +374,9 @@ def _site_pages(d: Demo, handover: Handover | None, letter: Letter | None) -> li
         pages.append(("brev-overlamning", f"/brev/person/{person.pk}/"))
     if letter is not None:
         pages.append(("brev-lamnat", f"/brev/{letter.pk}/lamnat/"))
+    if d.unplanned is not None:
+        unplanned = f"/planering/{d.home_care.pk}/besok/{d.unplanned.pk}/"
+        pages.append(("planering-planera-in", unplanned))
     return pages
 
 
@@ -408,6 +428,11 @@ def _forms_with_errors(walker: Walker, d: Demo) -> None:
         "avsluta-fel",
         f"/kontakter/{d.contact.pk}/avsluta/",
         _fill({"#id_end": ""}, "Avsluta"),
+    )
+    walker.submit(
+        "planering-flytta-fel",
+        f"/planering/{d.home_care.pk}/besok/{d.visit.pk}/",
+        _fill({"#id_start": "25:00"}, "Pröva"),
     )
     walker.submit(
         "planering-omplanering-fel",

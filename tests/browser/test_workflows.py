@@ -8,9 +8,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from fastkontakt.access.models import Membership, Role
-from fastkontakt.access.services import DEMO_USERNAME
 from fastkontakt.compliance.store import findings_refresh
-from fastkontakt.planning.services import planning_demo_seed
+from fastkontakt.demo.login import DEMO_USERNAME
+from fastkontakt.demo.planning import planning_demo_seed
 from fastkontakt.registry.models import Contact, ContactRequest, Handover, Person, Staff, Unit
 from tests.browser.conftest import Demo
 

@@ -15,9 +15,9 @@ from django.utils import timezone
 from playwright.sync_api import Page
 
 from fastkontakt.access.models import Membership, Role
-from fastkontakt.access.services import DEMO_USERNAME
 from fastkontakt.compliance.store import findings_refresh
 from fastkontakt.compliance.worklists import WorklistRow, worklist_get
+from fastkontakt.demo.login import DEMO_USERNAME
 from fastkontakt.domain.rules.engine import RULES
 from fastkontakt.registry.models import Contact, Person, RegionSettings, Staff, Unit, Visit
 from fastkontakt.registry.selectors import region_policy_get

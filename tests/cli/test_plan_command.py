@@ -116,7 +116,8 @@ def test_plan_report_rejects_a_plan_that_breaks_a_rule(
     errors = capsys.readouterr().err.splitlines()
     assert code == 2
     assert output == ""
-    assert errors[0].startswith("visits[0].start: starts at 05:00, outside its window ")
+    assert errors[0].startswith("visits[0].start: ")
+    assert " börjar 05:00, utanför fönstret " in errors[0]
 
 
 @pytest.mark.parametrize(
@@ -162,3 +163,36 @@ def test_planning_commands_do_not_start_django(instance_file: Path, tmp_path: Pa
     )
     # then
     assert result.stdout.splitlines()[-1] == "[0, 0] False"
+
+
+def test_the_report_says_why_a_visit_is_unplanned_and_what_would_make_room(
+    tmp_path: Path,
+) -> None:
+    # given one member and two customers whose visits must both start at 08:00
+    from tests.domain.planning.builders import customer, demand, instance, member, shifts
+
+    crowded = instance(
+        (
+            customer("k1", demand("a", ("08:00", "08:00"), 30)),
+            customer("k2", demand("b", ("08:00", "08:00"), 30)),
+        ),
+        (member("A", shifts(range(1), pause=None)),),
+    )
+    source, planned = tmp_path / "instance.json", tmp_path / "plan.json"
+    source.write_text(json.dumps(instance_to_json(crowded)), "utf-8")
+    run("plan", str(source), "--time-limit", "1", "--out", str(planned))
+    # when
+    code, text = run("plan-report", str(planned))
+    json_code, document = run("plan-report", str(planned), "--format", "json")
+    # then
+    (left,) = parse_plan(planned.read_bytes()).unplanned
+    assert code == json_code == 0
+    assert "Ej planerade besök:\n" in text
+    assert f"  {left}: Alla behöriga som arbetar då (A) är upptagna" in text
+    assert "    Förslag: Vidga fönstret med 30 minuter, så kan A komma kl. 07:30.\n" in text
+    (unplanned,) = json.loads(document)["unplanned"]
+    assert unplanned["visit"] == left
+    assert unplanned["reason"] == "peak"
+    assert unplanned["proposals"] == [
+        {"kind": "widen-window", "staff": ["A"], "minutes": 30, "start": 450}
+    ]

@@ -21,9 +21,9 @@ from fastkontakt.compliance.store import (
     owner_types_text,
 )
 from fastkontakt.compliance.worklists import worklist_rows
+from fastkontakt.demo.population import demo_scenario
 from fastkontakt.domain.errors import DomainError
 from fastkontakt.domain.rules.engine import evaluate_patient
-from fastkontakt.registry.demo import demo_scenario
 from fastkontakt.registry.models import Contact, Person, RegionSettings, Staff, Unit
 from fastkontakt.registry.selectors import directory_get, person_snapshot_list, region_policy_get
 from fastkontakt.registry.services import scenario_load

@@ -21,9 +21,9 @@ from fastkontakt.compliance.caseloads import staff_caseload_get
 from fastkontakt.compliance.resolutions import resolution_for
 from fastkontakt.compliance.selectors import findings_for_person
 from fastkontakt.compliance.worklists import GROUPS, WorklistRow, worklist_get, worklist_rows
+from fastkontakt.demo.population import demo_scenario
 from fastkontakt.domain.rules.engine import evaluate_patient
 from fastkontakt.fhir.clients import api_client_create
-from fastkontakt.registry.demo import demo_scenario
 from fastkontakt.registry.models import Contact, Person, Staff, Unit
 from fastkontakt.registry.selectors import (
     care_relationship_q,

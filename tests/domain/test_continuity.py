@@ -38,12 +38,12 @@ def three_days() -> Instance:
     return instance(
         (
             customer("k1", morning, evening,
-                     demand("mat", ("11:00", "12:00"), 5, kind="matdistribution"), fok="A"),
-            customer("k2", morning, evening, fok="A", born=YOUNG),
+                     demand("mat", ("11:00", "12:00"), 5, kind="matdistribution"), contact="A"),
+            customer("k2", morning, evening, contact="A", born=YOUNG),
             customer("k3", morning),
             customer("k4", demand("middag", ("16:00", "17:00"), 20), evening,
-                     demand("natt", ("22:30", "23:00"), 30), fok="E"),
-            customer("k5", demand("lyft", ("08:00", "09:00"), 30, staff=2), evening, fok="A"),
+                     demand("natt", ("22:30", "23:00"), 30), contact="E"),
+            customer("k5", demand("lyft", ("08:00", "09:00"), 30, staff=2), evening, contact="A"),
         ),
         (
             member("A", shifts(range(2), pause=None)),
@@ -156,8 +156,8 @@ def test_report_by_hand() -> None:
     report = continuity_report(hand_plan())
     # then
     rows = {
-        c.customer: (c.included, c.visits, c.distinct_staff, c.lower_bound, c.visits_by_fok,
-                     c.fok_possible)
+        c.customer: (c.included, c.visits, c.distinct_staff, c.lower_bound, c.visits_by_contact,
+                     c.contact_possible)
         for c in report.customers
     }
     assert rows == {
@@ -170,8 +170,8 @@ def test_report_by_hand() -> None:
     assert report.median_distinct_staff == 4
     assert report.median_lower_bound == 2
     assert report.median_gap == 1
-    assert report.median_fok_share == pytest.approx(1 / 3)
-    assert report.fok_share_where_possible == pytest.approx(0.9)
+    assert report.median_contact_share == pytest.approx(1 / 3)
+    assert report.contact_share_where_possible == pytest.approx(0.9)
     assert (report.travel_minutes, report.planned_visits, report.unplanned_visits) == (0, 30, 3)
 
 
@@ -179,7 +179,7 @@ def test_visits_made_after_22_do_not_count_towards_distinct_staff() -> None:
     # given a late visit whose window straddles 22:00, made by N at 22:10 and by E at 21:50
     inst = instance(
         (customer("k1", demand("kvall", ("19:00", "20:00"), 20),
-                  demand("sent", ("21:30", "22:30"), 15), fok="E"),),
+                  demand("sent", ("21:30", "22:30"), 15), contact="E"),),
         (member("E", shifts(range(1), "14:00", "22:00", pause=None)),
          member("N", shifts(range(1), "21:00", "23:59", pause=None))),
     )
@@ -193,5 +193,5 @@ def test_visits_made_after_22_do_not_count_towards_distinct_staff() -> None:
     early_row = continuity_report(early).customers[0]
     # then
     assert check_plan(late) == check_plan(early) == []
-    assert (late_row.visits, late_row.distinct_staff, late_row.visits_by_fok) == (1, 1, 1)
-    assert (early_row.visits, early_row.distinct_staff, early_row.visits_by_fok) == (2, 1, 2)
+    assert (late_row.visits, late_row.distinct_staff, late_row.visits_by_contact) == (1, 1, 1)
+    assert (early_row.visits, early_row.distinct_staff, early_row.visits_by_contact) == (2, 1, 2)

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
+from fastkontakt.demo.population import demo_scenario
 from fastkontakt.fhir.mappers.codes import CONTACT_ROLE, EXT_LOCAL_TITLE
 from fastkontakt.fhir.mappers.population import population_bundle
-from fastkontakt.registry.demo import demo_scenario
 from fastkontakt.registry.models import Contact
 from tests.conftest import RegistryState
 from tests.factories import StaffFactory

@@ -9,7 +9,7 @@ from typing import Any
 
 from fhir.resources.R4B import get_fhir_model_class
 
-from fastkontakt.registry.demo import demo_scenario
+from fastkontakt.demo.population import demo_scenario
 from fastkontakt.registry.models import Person, Unit
 from fastkontakt.registry.selectors import care_relationship_q
 from fastkontakt.registry.services import scenario_load

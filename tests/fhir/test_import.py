@@ -14,11 +14,11 @@ from typing import Any
 from fhir.resources.R4B.bundle import Bundle
 
 from fastkontakt.access.models import AccessLogEntry
+from fastkontakt.demo.population import demo_scenario
 from fastkontakt.domain.appointment import import_problems
 from fastkontakt.domain.model import Scenario
 from fastkontakt.domain.rules import POLICIES, Directory
 from fastkontakt.fhir.mappers.population import population_bundle, population_scenario
-from fastkontakt.registry.demo import demo_scenario
 from fastkontakt.registry.models import Contact, Person
 from fastkontakt.registry.selectors import scenario_export
 from tests.conftest import RegistryState

@@ -337,4 +337,6 @@ def test_names_are_escaped_in_the_html_and_nothing_is_fetched() -> None:
     # then
     assert "<img" not in html
     assert "&lt;img" in html
-    assert 'Karin <img src="http:// 127.0.0.1:9/x.png"> Lind' in text
+    # The long name wraps where the column ends (which moves with the date's length), and the PDF
+    # text breaks the line with a space there: compare without spaces.
+    assert 'Karin<imgsrc="http://127.0.0.1:9/x.png">Lind' in "".join(text.split())

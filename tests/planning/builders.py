@@ -20,7 +20,7 @@ from fastkontakt.domain.identifiers import make_personal_id
 from fastkontakt.domain.planning import Plan, PlannedBreak, PlannedVisit
 from fastkontakt.domain.planning.model import WEEKDAYS
 from fastkontakt.planning import models as m
-from fastkontakt.planning.selectors import planning_instance_get
+from fastkontakt.planning.instances import planning_instance_get
 from fastkontakt.registry.models import Contact, HomeCareDecision, Person, Staff, Unit
 from tests.factories import PersonFactory, StaffFactory, StaffUnitFactory, UnitFactory
 

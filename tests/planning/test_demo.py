@@ -8,11 +8,11 @@ from datetime import date
 import pytest
 
 from fastkontakt.cli import main
+from fastkontakt.demo.planning import planning_demo_seed
+from fastkontakt.demo.population import demo_scenario
 from fastkontakt.domain.planning import check_plan
 from fastkontakt.planning import models as m
-from fastkontakt.planning.selectors import plan_get
-from fastkontakt.planning.services import planning_demo_seed
-from fastkontakt.registry.demo import demo_scenario
+from fastkontakt.planning.instances import plan_get
 from fastkontakt.registry.models import HomeCareDecision, Unit
 from fastkontakt.registry.services import scenario_load
 

@@ -19,7 +19,7 @@ from fastkontakt.domain.planning import (
 )
 from fastkontakt.domain.planning.model import WEEKDAYS
 from fastkontakt.planning import models as m
-from fastkontakt.planning.selectors import planning_instance_get
+from fastkontakt.planning.instances import planning_instance_get
 from fastkontakt.registry.models import Absence as RegistryAbsence
 from fastkontakt.registry.models import HomeCareDecision
 from tests.factories import PersonFactory, UnitFactory

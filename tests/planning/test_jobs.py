@@ -18,8 +18,10 @@ from fastkontakt.access.services import InvalidInput
 from fastkontakt.domain.planning import Instance, Plan, Weights, check_plan, plan
 from fastkontakt.planning import jobs
 from fastkontakt.planning import models as m
-from fastkontakt.planning.selectors import hm, plan_changes_get, plan_get, planning_instance_get
-from fastkontakt.planning.services import STALE_MESSAGE, plan_store, replan_request
+from fastkontakt.planning.instances import plan_get, planning_instance_get
+from fastkontakt.planning.plan_store import plan_store
+from fastkontakt.planning.selectors import hm, plan_changes_get
+from fastkontakt.planning.services import STALE_MESSAGE, replan_request
 from fastkontakt.planning.solving import SolverFailed
 from fastkontakt.registry.models import Absence
 from fastkontakt.runtime.worker import worker_run

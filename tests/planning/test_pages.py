@@ -17,7 +17,7 @@ from fastkontakt.access.actors import Actor
 from fastkontakt.access.models import AccessLogEntry, Role
 from fastkontakt.domain.planning import PlannedVisit
 from fastkontakt.planning import models as m
-from fastkontakt.planning.services import plan_store
+from fastkontakt.planning.plan_store import plan_store
 from fastkontakt.registry.models import Absence
 from tests.access.helpers import make_user, signed_in
 from tests.factories import PersonFactory, StaffFactory, UnitFactory

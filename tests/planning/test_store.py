@@ -10,8 +10,8 @@ from fastkontakt.access.actors import Actor
 from fastkontakt.access.models import AccessLogEntry
 from fastkontakt.domain.planning import Weights, check_plan, plan
 from fastkontakt.planning import models as m
-from fastkontakt.planning.selectors import plan_get, planning_instance_get
-from fastkontakt.planning.services import plan_store
+from fastkontakt.planning.instances import plan_get, planning_instance_get
+from fastkontakt.planning.plan_store import plan_store
 from tests.planning.builders import DAYS, build_world, hand_made_plan, hm
 
 COORDINATOR = Actor(user_id=None, username="koordinator", memberships=frozenset())
@@ -50,7 +50,7 @@ def test_a_stored_plan_is_rows_per_visit_and_break_and_logs_a_write_per_customer
     assert (run.planned_visits, run.unplanned_visits, run.objective) == (7, 0, 123)
     # Karin: 6 visits by Anna and Cecilia; Anna, her contact, makes the 3 mornings.
     continuity = m.CustomerContinuity.objects.get(run=run, person=w.karin)
-    assert (continuity.visits, continuity.distinct_staff, continuity.visits_by_fok) == (6, 2, 3)
+    assert (continuity.visits, continuity.distinct_staff, continuity.visits_by_contact) == (6, 2, 3)
     writes = Counter(
         AccessLogEntry.objects.filter(action="write").values_list("personal_id", "what")
     )

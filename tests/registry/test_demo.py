@@ -12,6 +12,7 @@ from functools import cache
 
 import pytest
 
+from fastkontakt.demo.population import demo_scenario
 from fastkontakt.domain.calendar import active_on, age_on, current
 from fastkontakt.domain.identifiers import birth_date_of, is_hsa_id, is_personal_id
 from fastkontakt.domain.model import (
@@ -28,7 +29,6 @@ from fastkontakt.domain.model import (
 from fastkontakt.domain.postal import postal_code_normalised
 from fastkontakt.domain.rules.engine import POLICIES, RULES, Directory, evaluate
 from fastkontakt.domain.scenario import scenario_from_json, scenario_to_json
-from fastkontakt.registry.demo import demo_scenario
 
 AS_OF = date(2026, 11, 22)
 FVK, FLK, FOK = "fast_vardkontakt", "fast_lakarkontakt", "fast_omsorgskontakt"
@@ -190,7 +190,7 @@ def test_same_arguments_give_the_same_region_in_another_process() -> None:
     # given a script printing a digest of the region, run with different string hashing
     script = (
         "import hashlib, json; from datetime import date;"
-        "from fastkontakt.registry.demo import demo_scenario;"
+        "from fastkontakt.demo.population import demo_scenario;"
         "from fastkontakt.domain.scenario import scenario_to_json;"
         "s = demo_scenario(people=500, seed=3, as_of=date(2026, 11, 22));"
         "print(hashlib.sha256(json.dumps(scenario_to_json(s)).encode()).hexdigest())"

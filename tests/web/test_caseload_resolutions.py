@@ -16,7 +16,7 @@ from django.utils import timezone
 from fastkontakt.access.models import Role
 from fastkontakt.compliance.store import findings_refresh
 from fastkontakt.compliance.worklists import worklist_get
-from fastkontakt.registry.demo import demo_scenario
+from fastkontakt.demo.population import demo_scenario
 from fastkontakt.registry.models import Staff, Unit
 from fastkontakt.registry.services import scenario_load
 from tests.access.helpers import make_user, signed_in

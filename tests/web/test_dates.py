@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from fastkontakt.access.models import Role
 from fastkontakt.planning import models as m
-from fastkontakt.planning.services import MAX_ABSENCE_AHEAD_DAYS, plan_store
+from fastkontakt.planning.plan_store import plan_store
+from fastkontakt.planning.services import MAX_ABSENCE_AHEAD_DAYS
 from fastkontakt.registry.models import (
     Absence,
     Contact,

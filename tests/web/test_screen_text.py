@@ -21,8 +21,9 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from fastkontakt.access.models import EmergencyAccess, Role
+from fastkontakt.demo.contact_details import demo_contact_details_fill
+from fastkontakt.demo.population import demo_scenario
 from fastkontakt.letters.models import Letter
-from fastkontakt.registry.demo import demo_scenario
 from fastkontakt.registry.models import (
     Contact,
     Handover,
@@ -33,7 +34,6 @@ from fastkontakt.registry.models import (
 )
 from fastkontakt.registry.selectors import care_relationship_q
 from fastkontakt.registry.services import scenario_load
-from fastkontakt.registry.services.demo import demo_contact_details_fill
 from tests.access.helpers import PASSWORD, device_for, make_user, signed_in
 from tests.screen_text import screen_text_problems, visible_text
 

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from fastkontakt.access.models import Role
 from fastkontakt.compliance.store import findings_refresh
+from fastkontakt.demo.population import demo_scenario
 from fastkontakt.domain.rules.engine import POLICIES, RULES
-from fastkontakt.registry.demo import demo_scenario
 from fastkontakt.registry.models import RegionSettings, Unit
 from fastkontakt.registry.services import scenario_load
 from tests.access.helpers import make_user, signed_in

@@ -25,6 +25,7 @@ from fastkontakt.domain.errors import InvalidIdentifier, NotFound
 from fastkontakt.domain.identifiers import parse_personal_id
 from fastkontakt.registry.models import PERSONAL_ID_LENGTH, Person
 from fastkontakt.registry.selectors import care_relationship_q
+from fastkontakt.runtime import clock
 
 FLAG_EMERGENCY = "emergency"
 FLAG_NO_RELATIONSHIP = "no_relationship"
@@ -32,10 +33,6 @@ FLAG_OWN_RECORD = "own_record"
 FLAG_NAMESAKE = "namesake"
 
 NOT_FOUND_MESSAGE = "Personen finns inte eller ingår inte i dina vårdrelationer."
-
-
-def _today() -> date:
-    return timezone.localdate()
 
 
 def _relationship_units(person_pks: Sequence[int], actor: Actor, on: date) -> dict[int, str]:
@@ -140,7 +137,7 @@ def person_read(
     on: date | None = None,
 ) -> Person:
     """The person, if the actor may read them; logs the read (or the refused attempt)."""
-    on = on or _today()
+    on = on or clock.today()
     lookup = Q(pk=person_pk) if person_pk is not None else Q(personal_id=personal_id or "")
     person = Person.objects.filter(lookup).first()
     if person is None:
@@ -163,7 +160,7 @@ def persons_read(
     Callers pass people they selected for display (one page of a worklist); anyone the actor
     may not read is left out silently, as if absent.
     """
-    readable = _readable(people, actor, what, on or _today(), timezone.now())
+    readable = _readable(people, actor, what, on or clock.today(), timezone.now())
     log_reads(record for _, record in readable)
     return [person for person, _ in readable]
 
@@ -221,7 +218,7 @@ def persons_named_check(
     named = list(Person.objects.filter(Q(pk__in=pks) | Q(personal_id__in=numbers)))
     readable = {
         person.pk: record
-        for person, record in _readable(named, actor, what, on or _today(), timezone.now())
+        for person, record in _readable(named, actor, what, on or clock.today(), timezone.now())
     }
     known = {person.personal_id for person in named}
     _log_denied(
@@ -243,7 +240,7 @@ def persons_named_read(*, named: NamedPeople, people: Sequence[Person]) -> list[
 
 def visible_persons(actor: Actor, *, on: date | None = None) -> QuerySet[Person]:
     """People the actor has a care relationship with or an active emergency access to."""
-    on = on or _today()
+    on = on or clock.today()
     visible = Q(pk__in=[])
     if actor.user_id is not None:
         emergency = EmergencyAccess.objects.filter(
@@ -260,7 +257,7 @@ def person_search(
 ) -> list[Person]:
     """People matching a personnummer or the words of a name, among those the actor may read."""
     text = text.strip()
-    on = on or _today()
+    on = on or clock.today()
     if not text:
         return []
     number = ""

@@ -34,6 +34,7 @@ from fastkontakt.registry.models import (
     Unit,
 )
 from fastkontakt.registry.services.requests import contact_request_open
+from fastkontakt.runtime import clock
 
 UNKNOWN = "Sidan finns inte."
 
@@ -172,7 +173,7 @@ def _card(contact: Contact, hours: dict[int, str]) -> ContactCard:
 
 
 def my_contacts(citizen: Citizen, *, on: date | None = None) -> MyContacts:
-    on = on or timezone.localdate()
+    on = on or clock.today()
     person = person_shown(citizen, what="citizen.contacts")
     contacts = list(
         Contact.objects.filter(person=person)
@@ -275,7 +276,7 @@ def request_units(
 ) -> list[RequestUnit]:
     """Health-care units with a care relationship with the person, where they can ask for a
     fast vårdkontakt (those where they have one or have asked are marked, not offered)."""
-    on = on or timezone.localdate()
+    on = on or clock.today()
     person = person_shown(citizen, what="citizen.request.form") if log else citizen.person
     if person is None:
         raise NotFound(UNKNOWN)
@@ -396,7 +397,7 @@ def selectable_physicians(person: Person, on: date) -> Physicians:
 
 def my_physicians(citizen: Citizen, *, on: date | None = None) -> Physicians:
     person = person_shown(citizen, what="citizen.physician.form")
-    return selectable_physicians(person, on or timezone.localdate())
+    return selectable_physicians(person, on or clock.today())
 
 
 # --- relatives -------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ from fastkontakt.letters.models import Letter
 from fastkontakt.letters.services import letter_deliver_digitally
 from fastkontakt.registry.models import NAME_LENGTH, ContactRequest, Person
 from fastkontakt.registry.services.requests import contact_request_create
+from fastkontakt.runtime import clock
 
 ONLY_THE_PERSON = "Det här kan bara personen själv göra."
 
@@ -226,7 +227,7 @@ def request_contact(*, citizen: Citizen, unit_pk: int) -> ContactRequest:
         person_pk=person.pk,
         kind="fast_vardkontakt",
         unit_pk=unit.pk,
-        on=timezone.localdate(),
+        on=clock.today(),
         log=log,
     )
 
@@ -235,7 +236,7 @@ def physician_choose(*, citizen: Citizen, staff_pk: int) -> PhysicianChoice:
     """Choose a fast läkarkontakt among the selectable physicians of the listing centre: a
     request naming the physician, which the centre confirms by appointing."""
     person = _own(citizen)
-    physicians = selectable_physicians(person, timezone.localdate())
+    physicians = selectable_physicians(person, clock.today())
     if physicians.centre is None or staff_pk not in {pk for pk, _ in physicians.choices}:
         raise NotFound(UNKNOWN)
     with write_transaction():
@@ -243,7 +244,7 @@ def physician_choose(*, citizen: Citizen, staff_pk: int) -> PhysicianChoice:
             person_pk=person.pk,
             kind="fast_lakarkontakt",
             unit_pk=physicians.centre.pk,
-            on=timezone.localdate(),
+            on=clock.today(),
             log=citizen.record("citizen.physician", action=Action.WRITE),
             refuse_if_current=False,
         )

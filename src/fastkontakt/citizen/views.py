@@ -20,7 +20,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from fastkontakt.access.middleware import second_factor_not_required
@@ -29,6 +28,7 @@ from fastkontakt.citizen import oidc, selectors, services
 from fastkontakt.citizen.selectors import Citizen
 from fastkontakt.domain.errors import NotAllowed, NotFound
 from fastkontakt.letters.rendering import html_pdf
+from fastkontakt.runtime import clock
 
 COOKIE = "fk_invanare"
 PENDING_COOKIE = "fk_invanare_oidc"
@@ -96,7 +96,7 @@ def citizen_page(
 
 
 def _context(citizen: Citizen, **extra: Any) -> dict[str, Any]:
-    return {"citizen": citizen, "shown": citizen.person, "today": timezone.localdate(), **extra}
+    return {"citizen": citizen, "shown": citizen.person, "today": clock.today(), **extra}
 
 
 # --- signing in and out ----------------------------------------------------------------------
@@ -418,7 +418,7 @@ def accesslog_pdf(request: HttpRequest, citizen: Citizen) -> HttpResponse:
     entries = selectors.who_has_read(citizen, what="citizen.accesslog.pdf")
     html = render_to_string(
         "citizen/accesslog_pdf.html",
-        _context(citizen, entries=entries, made=timezone.localdate()),
+        _context(citizen, entries=entries, made=clock.today()),
     )
     response = HttpResponse(html_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="vem-har-last-om-mig.pdf"'

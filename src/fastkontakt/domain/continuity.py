@@ -110,13 +110,13 @@ class CustomerContinuity:
     """Counted visits made (kinds counted, starting 07:00-22:00)."""
     distinct_staff: int
     lower_bound: int
-    visits_by_fok: int
-    fok_possible: int
+    visits_by_contact: int
+    contact_possible: int
     """Counted visits made whose time the fast omsorgskontakt could have covered."""
 
     @property
-    def fok_share(self) -> float | None:
-        return self.visits_by_fok / self.visits if self.visits else None
+    def contact_share(self) -> float | None:
+        return self.visits_by_contact / self.visits if self.visits else None
 
     @property
     def gap(self) -> int:
@@ -129,8 +129,8 @@ class ContinuityReport:
     median_distinct_staff: float | None
     median_lower_bound: float | None
     median_gap: float | None
-    median_fok_share: float | None
-    fok_share_where_possible: float | None
+    median_contact_share: float | None
+    contact_share_where_possible: float | None
     """Visits by the contact among the visits the contact could have made, pooled."""
     travel_minutes: int
     unplanned_visits: int
@@ -153,10 +153,10 @@ def continuity_report(plan: Plan) -> ContinuityReport:
     rows: list[CustomerContinuity] = []
     for customer in instance.customers:
         own = made.get(customer.id, [])
-        fok_id = customer.fast_omsorgskontakt
-        fok = instance.staff_by_id.get(fok_id) if fok_id else None
-        by_fok = sum(1 for _, staff in own if fok_id in staff)
-        possible = sum(1 for visit, _ in own if fok is not None and can_cover(fok, visit))
+        contact_id = customer.fast_omsorgskontakt
+        contact = instance.staff_by_id.get(contact_id) if contact_id else None
+        by_contact = sum(1 for _, staff in own if contact_id in staff)
+        possible = sum(1 for visit, _ in own if contact is not None and can_cover(contact, visit))
         included = customer.id in population
         rows.append(CustomerContinuity(
             customer=customer.id,
@@ -164,24 +164,26 @@ def continuity_report(plan: Plan) -> ContinuityReport:
             visits=len(own),
             distinct_staff=len({s for _, staff in own for s in staff}),
             lower_bound=lower_bound(instance, customer.id) if included else 0,
-            visits_by_fok=by_fok,
-            fok_possible=possible,
+            visits_by_contact=by_contact,
+            contact_possible=possible,
         ))
     counted = [r for r in rows if r.included]
-    with_fok = [
+    with_contact = [
         r for r in counted
         if instance.customer_by_id[r.customer].fast_omsorgskontakt and r.visits
     ]
-    possible_total = sum(r.fok_possible for r in with_fok)
+    possible_total = sum(r.contact_possible for r in with_contact)
     # Visits by the contact are always visits the contact could make.
-    by_fok_total = sum(r.visits_by_fok for r in with_fok)
+    by_contact_total = sum(r.visits_by_contact for r in with_contact)
     return ContinuityReport(
         customers=tuple(rows),
         median_distinct_staff=_median([r.distinct_staff for r in counted]),
         median_lower_bound=_median([r.lower_bound for r in counted]),
         median_gap=_median([r.gap for r in counted]),
-        median_fok_share=_median([r.fok_share for r in with_fok if r.fok_share is not None]),
-        fok_share_where_possible=by_fok_total / possible_total if possible_total else None,
+        median_contact_share=_median(
+            [r.contact_share for r in with_contact if r.contact_share is not None]
+        ),
+        contact_share_where_possible=by_contact_total / possible_total if possible_total else None,
         travel_minutes=plan.travel_minutes(),
         unplanned_visits=len(plan.unplanned),
         planned_visits=len(plan.visits),

@@ -279,6 +279,7 @@ LOG_WHAT: Final = _table(
         "planning.customers": "Kunder i besöksplaneringen",
         "planning.demand": "Besöksbehov",
         "planning.location": "Besöksadress",
+        "planning.move": "Besök flyttat i besöksplanen",
         "planning.plan": "Besöksplan",
         "scenario.export": "Export av registret",
         "scenario.load": "Inläsning av fil",

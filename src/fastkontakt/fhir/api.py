@@ -58,6 +58,7 @@ def _mount() -> None:
     from fastkontakt.fhir.views.care_team import router as care_team
     from fastkontakt.fhir.views.code_system import router as code_system
     from fastkontakt.fhir.views.consent import router as consent
+    from fastkontakt.fhir.views.feeds import router as feeds
     from fastkontakt.fhir.views.metadata import router as metadata
     from fastkontakt.fhir.views.organization import router as organization
     from fastkontakt.fhir.views.patient import router as patient
@@ -79,6 +80,7 @@ def _mount() -> None:
         consent,
         audit_event,
         code_system,
+        feeds,
     ):
         api.add_router("", router)
 

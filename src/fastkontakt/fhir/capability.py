@@ -30,6 +30,9 @@ class _Resource:
     search: dict[str, str] = field(default_factory=dict)
     includes: list[str] = field(default_factory=list)
     versioned: bool = False
+    conditional_update: bool = False
+    #: The feed profile (ADR 0024) of what the resource's conditional update reads.
+    profile: str | None = None
 
 
 _REGISTERED: dict[str, _Resource] = {}
@@ -42,6 +45,8 @@ def supports(
     search: dict[str, str] | None = None,
     includes: tuple[str, ...] = (),
     versioned: bool = False,
+    conditional_update: bool = False,
+    profile: str | None = None,
 ) -> None:
     """Declare that ``resource`` supports ``interactions`` (read, search-type, update ...)."""
     entry = _REGISTERED.setdefault(resource, _Resource())
@@ -49,6 +54,8 @@ def supports(
     entry.search.update(search or {})
     entry.includes.extend(includes)
     entry.versioned = entry.versioned or versioned
+    entry.conditional_update = entry.conditional_update or conditional_update
+    entry.profile = profile or entry.profile
 
 
 def supports_system(*interactions: str) -> None:
@@ -67,7 +74,8 @@ def capability_statement(base_url: str) -> CapabilityStatement:
             versioning="versioned-update" if entry.versioned else "no-version",
             readHistory=False,
             updateCreate=False,
-            conditionalUpdate=False,
+            conditionalUpdate=entry.conditional_update,
+            supportedProfile=[entry.profile] if entry.profile else None,
             searchInclude=list[str | None](entry.includes) or None,
             searchParam=[
                 CapabilityStatementRestResourceSearchParam(name=param, type=kind)

@@ -14,7 +14,6 @@ from datetime import date
 from typing import Generic, TypeVar
 
 from django.db.models import Model, Q, QuerySet
-from django.utils import timezone
 
 from fastkontakt.access.actors import Actor
 from fastkontakt.access.models import AccessLogEntry
@@ -45,14 +44,11 @@ from fastkontakt.registry.models import (
     StaffUnit,
     Unit,
 )
+from fastkontakt.runtime import clock
 
 NOT_FOUND = "Resursen finns inte."
 _T = TypeVar("_T")
 _M = TypeVar("_M", bound=Model)
-
-
-def today() -> date:
-    return timezone.localdate()
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,7 +202,7 @@ def care_team_search(
                 roles |= Q(kind=token.code)
         people = people.filter(pk__in=Contact.objects.filter(roles).values("person_id"))
     if query.status:
-        current = Q(pk__in=_current_contacts(today()).values("person_id"))
+        current = Q(pk__in=_current_contacts(clock.today()).values("person_id"))
         wanted = set(query.status)
         if wanted <= {"active"}:
             people = people.filter(current)
@@ -385,7 +381,7 @@ def consent_search(
 
 def findings_of_person(*, actor: Actor, person_pk: int, what: str) -> list[Finding]:
     person = person_read(actor=actor, person_pk=person_pk, what=what)
-    return findings_for_person(personal_id=person.personal_id, as_of=today())
+    return findings_for_person(personal_id=person.personal_id, as_of=clock.today())
 
 
 def unit_findings(
@@ -399,7 +395,7 @@ def unit_findings(
     # at the page holding it.
     worklist = worklist_get(
         unit_pk=unit_pk,
-        as_of=today(),
+        as_of=clock.today(),
         rule=rule,
         page=page.offset // page.count + 1,
         page_size=page.count,

@@ -56,13 +56,10 @@ from fastkontakt.registry.models import NAME_LENGTH, Contact, Handover, Handover
 from fastkontakt.registry.selectors import care_relationship_q
 from fastkontakt.registry.services.addresses import address_checked
 from fastkontakt.registry.services.contacts import contact_appoint, contact_handover
+from fastkontakt.runtime import clock
 
 CONTACT_NOT_FOUND = "Uppdraget finns inte."
 HANDOVER_NOT_FOUND = "Överlämningen finns inte."
-
-
-def _today() -> date:
-    return timezone.localdate()
 
 
 def _recipient_checked(recipient: str) -> str:
@@ -170,7 +167,7 @@ def letter_create(
     person = person_read(actor=actor, person_pk=person_pk, what="letter.create")
     require_role(actor, LETTER_ROLES, unit_pk)
     (contact,) = contacts_for_letter(contact_pks=[contact_pk])
-    today = _today()
+    today = clock.today()
     consent = None
     if chosen == Recipient.RELATIVE:
         consent = _consent_checked(person, consent_pk, today)
@@ -270,7 +267,7 @@ def letters_for_handover(
     for unit_pk in sorted({item.successor.unit_id for item in items}):
         require_role(actor, LETTER_ROLES, unit_pk)
     ordered = contacts_for_letter(contact_pks=[item.successor_id for item in items])
-    today = _today()
+    today = clock.today()
     existing = {
         (letter.person_id, letter.consent_id): letter
         for letter in Letter.objects.defer("pdf")
@@ -364,7 +361,7 @@ def letter_deliver(
     contacts = list(letter.contacts.select_related("staff", "unit").order_by("kind", "pk"))
     for unit_pk in sorted({letter.unit_id} | {c.unit_id for c in contacts}):
         require_role(actor, LETTER_ROLES, unit_pk)
-    problems = _delivery_problems(letter, contacts, delivered_on, method, as_of or _today())
+    problems = _delivery_problems(letter, contacts, delivered_on, method, as_of or clock.today())
     if problems:
         raise InvalidInput(problems)
     assert delivered_on is not None  # noqa: S101 - _delivery_problems refuses None
@@ -399,7 +396,7 @@ def letter_deliver_digitally(*, letter_pk: int, delivered_by: str, log: LogRecor
     citizen pages) has checked that the letter is about the person who signed in; ``log`` is
     the access-log entry of the write, with the citizen's own basis. True if it recorded it.
     """
-    today = _today()
+    today = clock.today()
     with write_transaction():
         locked = Letter.objects.select_for_update().defer("pdf").filter(pk=letter_pk).first()
         if (
@@ -451,7 +448,7 @@ def relative_consent_record(  # noqa: PLR0913 - one keyword per fact of the cons
     at the unit, the person within the actor's care relationships (else as if not there), the
     unit's own care relationship with the person; then saved and logged in one transaction.
     """
-    today = as_of or _today()
+    today = as_of or clock.today()
     problems: list[Problem] = []
     name = relative_name.strip()
     relation = relationship.strip()
@@ -518,7 +515,7 @@ def relative_consent_withdraw(
 ) -> RelativeConsent:
     """Record that the person has withdrawn a consent: no copy is written under it from that
     day. The consent and the letters written under it stay as the record of what was sent."""
-    today = as_of or _today()
+    today = as_of or clock.today()
     row = RelativeConsent.objects.filter(pk=consent_pk).values_list("person_id", "unit_id").first()
     if row is None:
         raise NotFound(_CONSENT_NOT_FOUND)

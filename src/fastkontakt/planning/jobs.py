@@ -44,13 +44,13 @@ from fastkontakt.access.accesslog import write_transaction
 from fastkontakt.access.actors import Actor
 from fastkontakt.domain.planning import Plan
 from fastkontakt.planning import models as m
-from fastkontakt.planning.selectors import (
+from fastkontakt.planning.instances import (
     HORIZON_DAYS,
     plan_get,
     plan_run_current_get,
     planning_instance_get,
 )
-from fastkontakt.planning.services import plan_store
+from fastkontakt.planning.plan_store import plan_store
 from fastkontakt.planning.solving import Solver, start_solver
 
 logger = logging.getLogger(__name__)

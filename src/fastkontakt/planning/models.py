@@ -346,7 +346,7 @@ class PlanRun(models.Model):
     # The objective's terms as the plan stands (domain.planning.objective_terms).
     objective = models.BigIntegerField(_("målfunktion"))
     travel_minutes = models.PositiveIntegerField(_("restid (minuter)"))
-    visits_not_by_fok = models.PositiveIntegerField(_("besök utan fast omsorgskontakt"))
+    visits_not_by_contact = models.PositiveIntegerField(_("besök utan fast omsorgskontakt"))
     new_distinct_staff = models.PositiveIntegerField(_("extra personal per kund"))
     changed_visits = models.PositiveIntegerField(_("ändrade besök"))
     planned_visits = models.PositiveIntegerField(_("planerade besök"))
@@ -355,7 +355,7 @@ class PlanRun(models.Model):
     # Continuity over the indicator's customers (domain.continuity.continuity_report).
     median_distinct_staff = models.FloatField(_("median antal personal"), null=True)
     median_lower_bound = models.FloatField(_("median undre gräns"), null=True)
-    fok_share = models.FloatField(_("andel av möjliga besök av fast omsorgskontakt"), null=True)
+    contact_share = models.FloatField(_("andel av möjliga besök av fast omsorgskontakt"), null=True)
     stats = models.JSONField(_("planerarens siffror"), default=dict)
 
     class Meta:
@@ -405,6 +405,9 @@ class PlannedVisit(models.Model):
         related_name="+",
         verbose_name=_("andra medarbetare (dubbelbemanning)"),
     )
+    #: Why an unplanned visit could not be planned and what would make room for it
+    #: (``domain.planning.explain.Explanation.as_json``); empty for a planned visit.
+    explanation = models.JSONField(_("varför ej planerat"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("planerat besök")
@@ -426,6 +429,50 @@ class PlannedVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.start}"
+
+
+class PlanAdjustment(models.Model):
+    """A coordinator's change of one visit of a plan: who, when, from what to what.
+
+    The plan's rows hold the visit as it is now; these rows keep every change, in order.
+    """
+
+    run = models.ForeignKey(
+        PlanRun, on_delete=models.CASCADE, related_name="adjustments", verbose_name=_("plan")
+    )
+    visit = models.ForeignKey(
+        PlannedVisit, on_delete=models.CASCADE, related_name="adjustments",
+        verbose_name=_("besök"),
+    )
+    made_at = models.DateTimeField(_("ändrad"), auto_now_add=True)
+    made_by = models.CharField(_("ändrad av"), max_length=150)
+    from_start = models.PositiveSmallIntegerField(_("start före"), null=True, blank=True)
+    from_staff = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("medarbetare före"),
+    )
+    from_partner = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("andra medarbetare före"),
+    )
+    to_start = models.PositiveSmallIntegerField(_("start efter"))
+    to_staff = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="+", verbose_name=_("medarbetare efter")
+    )
+    to_partner = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("andra medarbetare efter"),
+    )
+    travel_before = models.PositiveIntegerField(_("planens restid före (minuter)"))
+    travel_after = models.PositiveIntegerField(_("planens restid efter (minuter)"))
+
+    class Meta:
+        verbose_name = _("ändring av besöksplan")
+        verbose_name_plural = _("ändringar av besöksplaner")
+        ordering = ("made_at", "pk")
+
+    def __str__(self) -> str:
+        return f"{self.made_at:%Y-%m-%d %H:%M} {self.made_by}"
 
 
 class PlannedBreak(models.Model):
@@ -461,8 +508,8 @@ class CustomerContinuity(models.Model):
     visits = models.PositiveIntegerField(_("räknade besök"))
     distinct_staff = models.PositiveIntegerField(_("antal olika personal"))
     lower_bound = models.PositiveIntegerField(_("undre gräns"))
-    visits_by_fok = models.PositiveIntegerField(_("besök av fast omsorgskontakt"))
-    fok_possible = models.PositiveIntegerField(_("besök som kontakten kunde göra"))
+    visits_by_contact = models.PositiveIntegerField(_("besök av fast omsorgskontakt"))
+    contact_possible = models.PositiveIntegerField(_("besök som kontakten kunde göra"))
 
     class Meta:
         verbose_name = _("kontinuitet")

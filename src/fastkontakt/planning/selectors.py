@@ -1,266 +1,54 @@
-"""Reading planning data: the planner's instance from the tables, stored plans, and the pages.
-
-``planning_instance_get`` turns a unit's tables into a ``domain.planning.Instance`` and
-``plan_get`` a stored run back into a ``domain.planning.Plan``: the two ends the planner, the
-checker and the continuity measures work between. Ids in the instance are the tables' own
-(``p12`` a person, ``s7`` a staff member, ``d31`` a visit demand), never a personnummer, so an
-instance or plan document discloses nobody by itself.
+"""Reading planning data for the pages: who may plan where, the day list, continuity and
+re-planning.
 
 The page selectors check the actor's role at the unit (coordinator, unit manager or head of
-unit) and read customers' names only through ``access.selectors``, which logs every read.
+unit) and read customers' names only through ``access.selectors``, which logs every read. The
+planner's instance and stored plans are read through ``planning.instances``.
 """
 
 from __future__ import annotations
 
-import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from django.db.models import Q
 from django.utils import timezone
 
 from fastkontakt.access.actors import Actor, require_role
 from fastkontakt.access.models import Role
 from fastkontakt.access.selectors import person_read, persons_named_refused_log, persons_read
 from fastkontakt.domain.errors import DomainError, NotFound
-from fastkontakt.domain.identifiers import birth_date_of
 from fastkontakt.domain.planning import (
-    Absence,
-    Break,
-    Customer,
     Instance,
-    Location,
     Plan,
-    PlannedBreak,
     PlannedVisit,
-    Shift,
-    SpeedModel,
     StaffMember,
-    VisitDemand,
 )
-from fastkontakt.domain.planning.formats import parse_instance
-from fastkontakt.domain.planning.model import WEEKDAYS, Visit
+from fastkontakt.domain.planning.explain import Explanation, explanation_text
+from fastkontakt.domain.planning.model import Visit
 from fastkontakt.planning import models as m
+from fastkontakt.planning.instances import (
+    customer_id,
+    demand_id,
+    pk_of,
+    plan_get,
+    plan_run_current_get,
+)
 from fastkontakt.registry.models import Absence as RegistryAbsence
-from fastkontakt.registry.models import Contact, HomeCareDecision, Person, Staff, Unit
+from fastkontakt.registry.models import Person, Staff, Unit
 
 PLANNING_ROLES = (Role.COORDINATOR, Role.UNIT_MANAGER, Role.HEAD_OF_UNIT)
-HORIZON_DAYS = 14
 HIDDEN_NAME = "(namn dolt)"
 UNIT_NOT_FOUND = "Enheten finns inte eller är ingen hemtjänstenhet."
 NOT_IN_PLAN = "Kunden finns inte i enhetens plan."
 
 
-# --- ids ---------------------------------------------------------------------------------------
-
-
-def customer_id(person_pk: int) -> str:
-    return f"p{person_pk}"
-
-
-def staff_id(staff_pk: int) -> str:
-    return f"s{staff_pk}"
-
-
-def demand_id(demand_pk: int) -> str:
-    return f"d{demand_pk}"
-
-
-def pk_of(domain_id: str, prefix: str) -> int:
-    """The table's primary key in an id of this app's instances (``p12`` -> 12)."""
-    if not domain_id.startswith(prefix) or not domain_id[1:].isdigit():
-        raise DomainError(f"{domain_id!r} is not an id of a planning instance ({prefix}...)")
-    return int(domain_id[1:])
-
 
 def hm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
-
-# --- the instance --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class PlanningInput:
-    instance: Instance
-    without_location: tuple[int, ...]
-    """Customers with visit demand but no coordinates: they cannot be planned."""
-
-
-def _decisions_current(unit_pk: int, on: date) -> Q:
-    return Q(unit_id=unit_pk, start__lte=on) & (Q(end__isnull=True) | Q(end__gte=on))
-
-
-def planning_instance_get(*, unit_pk: int, start: date, days: int = HORIZON_DAYS) -> PlanningInput:
-    """The unit's planning problem over ``days`` days from ``start``.
-
-    Customers are the people with a home-care decision of the unit current on ``start`` and
-    visit demand on it; their fast omsorgskontakt is their current one at the unit. Staff are
-    the unit's planning staff with their shifts at the unit, the registry's absences, and the
-    competences and delegations that hold on every day of the horizon (a delegation that runs
-    out during it is not relied on at all). A staff member whose employment ends during the
-    horizon is absent from the day after.
-    """
-    end = start + timedelta(days=days - 1)
-    speed_row = m.TravelSpeed.objects.filter(unit_id=unit_pk).first()
-    speed = (
-        SpeedModel(speed_row.kmh, speed_row.detour, speed_row.stop_minutes)
-        if speed_row
-        else SpeedModel()
-    )
-
-    members = list(
-        m.PlanningStaff.objects.filter(unit_id=unit_pk)
-        .filter(Q(staff__employment_end__isnull=True) | Q(staff__employment_end__gte=start))
-        .select_related("staff", "start_location")
-        .order_by("staff_id")
-    )
-    staff_pks = [row.staff_id for row in members]
-    shifts: dict[int, list[Shift]] = {}
-    for shift in (
-        m.Shift.objects.filter(unit_id=unit_pk, staff_id__in=staff_pks, date__range=(start, end))
-        .prefetch_related("breaks")
-        .order_by("date", "start")
-    ):
-        breaks = tuple(
-            Break(b.earliest, b.latest, b.minutes)
-            for b in sorted(shift.breaks.all(), key=lambda b: (b.earliest, b.pk))
-        )
-        shifts.setdefault(shift.staff_id, []).append(
-            Shift(shift.date, shift.start, shift.end, breaks)
-        )
-    away: dict[int, list[Absence]] = {}
-    for staff_pk, first, last in (
-        RegistryAbsence.objects.filter(staff_id__in=staff_pks, start__lte=end, end__gte=start)
-        .order_by("start", "pk")
-        .values_list("staff_id", "start", "end")
-    ):
-        away.setdefault(staff_pk, []).append(Absence(first, last))
-    qualified: dict[int, dict[str, set[str]]] = {}
-    for staff_pk, kind, code in (
-        m.Qualification.objects.filter(staff_id__in=staff_pks)
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=start))
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=end))
-        .values_list("staff_id", "kind", "code")
-    ):
-        qualified.setdefault(staff_pk, {}).setdefault(kind, set()).add(code)
-    staff: list[StaffMember] = []
-    for row in members:
-        absences = list(away.get(row.staff_id, []))
-        leaves = row.staff.employment_end
-        if leaves is not None and leaves < end:
-            absences.append(Absence(leaves + timedelta(days=1), end))
-        own = qualified.get(row.staff_id, {})
-        staff.append(
-            StaffMember(
-                staff_id(row.staff_id),
-                Location(row.start_location.lat, row.start_location.lon),
-                frozenset(own.get(m.Qualification.Kind.COMPETENCE, ())),
-                frozenset(own.get(m.Qualification.Kind.DELEGATION, ())),
-                tuple(shifts.get(row.staff_id, [])),
-                tuple(absences),
-            )
-        )
-
-    decisions = HomeCareDecision.objects.filter(_decisions_current(unit_pk, start))
-    demands: dict[int, list[VisitDemand]] = {}
-    for demand in (
-        m.VisitDemand.objects.filter(decision__in=decisions)
-        .select_related("decision")
-        .order_by("decision__person_id", "pk")
-    ):
-        demands.setdefault(demand.decision.person_id, []).append(_demand(demand))
-    people = list(
-        Person.objects.filter(pk__in=list(demands)).select_related("location").order_by("pk")
-    )
-    planned = {member.id for member in staff}
-    contacts = {
-        person_pk: staff_id(staff_pk)
-        for person_pk, staff_pk in Contact.objects.filter(
-            person_id__in=list(demands),
-            unit_id=unit_pk,
-            kind="fast_omsorgskontakt",
-            start__lte=start,
-        )
-        .filter(Q(end__isnull=True) | Q(end__gte=start))
-        .order_by("start", "pk")
-        .values_list("person_id", "staff_id")
-    }
-    customers: list[Customer] = []
-    missing: list[int] = []
-    for person in people:
-        place = getattr(person, "location", None)
-        if place is None:
-            missing.append(person.pk)
-            continue
-        fok = contacts.get(person.pk)
-        customers.append(
-            Customer(
-                customer_id(person.pk),
-                Location(place.lat, place.lon),
-                birth_date_of(person.personal_id),
-                fok if fok in planned else None,
-                tuple(demands[person.pk]),
-            )
-        )
-    instance = Instance(start, days, tuple(customers), tuple(staff), speed)
-    return PlanningInput(instance, tuple(missing))
-
-
-def _demand(row: m.VisitDemand) -> VisitDemand:
-    return VisitDemand(
-        demand_id(row.pk),
-        row.kind,  # type: ignore[arg-type]  # the column's choices are the domain's kinds
-        tuple(d for d in WEEKDAYS if d in row.weekdays),  # type: ignore[misc]
-        row.earliest,
-        row.latest,
-        row.duration,
-        row.staff_count,
-        frozenset(row.competences),
-        frozenset(row.delegations),
-    )
-
-
-# --- stored plans --------------------------------------------------------------------------------
-
-
-def plan_run_current_get(*, unit_pk: int) -> m.PlanRun | None:
-    return m.PlanRun.objects.filter(unit_id=unit_pk, status=m.PlanRun.Status.CURRENT).first()
-
-
-def plan_get(*, run: m.PlanRun) -> Plan:
-    """The stored run as the domain's ``Plan``, over the instance it was made for."""
-    instance = parse_instance(json.dumps(run.instance))
-    planned: dict[str, PlannedVisit] = {}
-    unplanned: set[str] = set()
-    for row in m.PlannedVisit.objects.filter(run=run).values(
-        "person_id", "demand_id", "day", "start", "staff_id", "partner_id"
-    ):
-        vid = f"{customer_id(row['person_id'])}/{demand_id(row['demand_id'])}/{row['day']}"
-        if row["start"] is None:
-            unplanned.add(vid)
-            continue
-        staff = [staff_id(row["staff_id"])]
-        if row["partner_id"] is not None:
-            staff.append(staff_id(row["partner_id"]))
-        planned[vid] = PlannedVisit(vid, row["start"], tuple(sorted(staff)))
-    breaks = tuple(
-        PlannedBreak(staff_id(staff_pk), day, start, minutes)
-        for staff_pk, day, start, minutes in m.PlannedBreak.objects.filter(run=run)
-        .order_by("day", "staff_id", "start")
-        .values_list("staff_id", "day", "start", "minutes")
-    )
-    order = [v.id for v in instance.visits]
-    return Plan(
-        instance,
-        tuple(planned[v] for v in order if v in planned),
-        breaks,
-        tuple(v for v in order if v in unplanned),
-        dict(run.stats),
-    )
 
 
 # --- pages: who may plan where -------------------------------------------------------------------
@@ -313,7 +101,8 @@ class Stop:
     label: str = ""
     visit_kind: str = ""
     partner: str = ""
-    by_fok: bool = False
+    by_contact: bool = False
+    visit_pk: int | None = None
 
     @property
     def start_text(self) -> str:
@@ -346,6 +135,11 @@ class Unplanned:
     customer: str
     label: str
     window: str
+    visit_pk: int | None = None
+    reason: str = ""
+    """Why it could not be planned (``domain.planning.explain``), in Swedish."""
+    proposals: tuple[str, ...] = ()
+    """What would make room for it, smallest first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,7 +161,8 @@ class PlanPage:
     job: m.PlanJob | None = None
 
 
-def _labels(instance: Instance) -> dict[str, str]:
+def demand_labels(instance: Instance) -> dict[str, str]:
+    """Each visit demand's label (``Morgon``), by its id in the instance."""
     demand_pks = [pk_of(d.id, "d") for c in instance.customers for d in c.demands]
     return {
         demand_id(pk): label
@@ -383,6 +178,7 @@ def _staff_day(
     names: dict[int, str],
     staff_names: dict[int, str],
     labels: dict[str, str],
+    rows: dict[str, tuple[int, Any]],
 ) -> StaffDay:
     instance = plan.instance
     visits = instance.visit_by_id
@@ -413,6 +209,7 @@ def _staff_day(
                 visit.demand.kind,
                 ", ".join(partner),
                 customer.fast_omsorgskontakt == member.id,
+                rows[planned.visit][0] if planned.visit in rows else None,
             )
         )
     if stops:
@@ -430,6 +227,49 @@ def _staff_day(
         tuple(stops),
         travel,
         busy,
+    )
+
+
+def visit_rows(run: m.PlanRun, days: Iterable[date]) -> dict[str, tuple[int, Any]]:
+    """The run's visit rows on ``days``: each visit's row id and unplanned explanation."""
+    return {
+        f"{customer_id(person)}/{demand_id(demand)}/{day.isoformat()}": (pk, explanation)
+        for pk, person, demand, day, explanation in m.PlannedVisit.objects.filter(
+            run=run, day__in=list(days)
+        ).values_list("pk", "person_id", "demand_id", "day", "explanation")
+    }
+
+
+def unplanned_text(
+    visit: Visit, explanation: Any, staff_name: Callable[[str], str]
+) -> tuple[str, tuple[str, ...]]:
+    """Why the stored unplanned visit could not be planned and what would make room, in
+    Swedish (a plan stored before the explanations were kept has none)."""
+    if not explanation:
+        return "", ()
+    reason, proposals = explanation_text(
+        Explanation.from_json(visit.id, explanation), visit, staff_name
+    )
+    return reason, tuple(proposals)
+
+
+def _unplanned(
+    visit: Visit,
+    row: tuple[int, Any] | None,
+    names: dict[int, str],
+    labels: dict[str, str],
+    staff_name: Callable[[str], str],
+) -> Unplanned:
+    reason, proposals = unplanned_text(visit, row[1] if row else None, staff_name)
+    person_pk = pk_of(visit.customer, "p")
+    return Unplanned(
+        person_pk,
+        names.get(person_pk, HIDDEN_NAME),
+        labels.get(visit.demand.id, visit.demand.id),
+        f"{hm(visit.earliest)}–{hm(visit.latest)}",
+        row[0] if row else None,
+        reason,
+        proposals,
     )
 
 
@@ -469,11 +309,16 @@ def plan_page_get(
     if not chosen:
         person_pks |= {pk_of(v.customer, "p") for v in unplanned_visits}
     names = _names(actor, person_pks, "planning.plan")
-    labels = _labels(instance)
+    labels = demand_labels(instance)
+    rows = visit_rows(run, shown_days)
+
+    def staff_name(sid: str) -> str:
+        return staff_names.get(pk_of(sid, "s"), sid)
+
     result = []
     for d in shown_days:
         days_staff = [
-            _staff_day(plan, s, d, routes, names, staff_names, labels)
+            _staff_day(plan, s, d, routes, names, staff_names, labels, rows)
             for s in shown_staff
             if any(shift.day == d for shift in s.shifts)
         ]
@@ -481,12 +326,7 @@ def plan_page_get(
             ()
             if chosen
             else tuple(
-                Unplanned(
-                    pk_of(v.customer, "p"),
-                    names.get(pk_of(v.customer, "p"), HIDDEN_NAME),
-                    labels.get(v.demand.id, v.demand.id),
-                    f"{hm(v.earliest)}–{hm(v.latest)}",
-                )
+                _unplanned(v, rows.get(v.id), names, labels, staff_name)
                 for v in unplanned_visits
                 if v.day == d
             )
@@ -512,13 +352,13 @@ class CustomerRow:
     person_pk: int
     name: str
     continuity: m.CustomerContinuity
-    has_fok: bool
+    has_contact: bool
     """The customer has a fast omsorgskontakt among the planned staff."""
 
     @property
-    def fok_share(self) -> float | None:
+    def contact_share(self) -> float | None:
         c = self.continuity
-        return c.visits_by_fok / c.visits if c.visits else None
+        return c.visits_by_contact / c.visits if c.visits else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -536,9 +376,9 @@ def plan_customers_get(*, actor: Actor, unit_pk: int) -> CustomersPage:
         return CustomersPage(unit, None)
     rows = list(m.CustomerContinuity.objects.filter(run=run).order_by("person_id"))
     names = _names(actor, (r.person_id for r in rows), "planning.customers")
-    with_fok = _contacts_in(run)
+    with_contact = _contacts_in(run)
     customers = [
-        CustomerRow(r.person_id, names[r.person_id], r, customer_id(r.person_id) in with_fok)
+        CustomerRow(r.person_id, names[r.person_id], r, customer_id(r.person_id) in with_contact)
         for r in rows
         if r.person_id in names
     ]
@@ -550,7 +390,7 @@ def plan_customers_get(*, actor: Actor, unit_pk: int) -> CustomersPage:
 class VisitorRow:
     name: str
     visits: int
-    fok: bool
+    contact: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -559,15 +399,15 @@ class ContinuityPanel:
     run: m.PlanRun
     person: Person
     continuity: m.CustomerContinuity
-    fok: str
+    contact: str
     visitors: tuple[VisitorRow, ...]
     planned: int
     unplanned: int
 
     @property
-    def fok_share(self) -> float | None:
+    def contact_share(self) -> float | None:
         c = self.continuity
-        return c.visits_by_fok / c.visits if c.visits else None
+        return c.visits_by_contact / c.visits if c.visits else None
 
     @property
     def gap(self) -> int:
@@ -607,11 +447,11 @@ def customer_continuity_get(*, actor: Actor, unit_pk: int, person_pk: int) -> Co
         for pk in (staff_pk, partner_pk):
             if pk is not None:
                 counts[pk] += 1
-    fok_id = _contacts_in(run).get(customer_id(person_pk))
-    fok_pk = pk_of(fok_id, "s") if fok_id else None
-    names = _staff_names([*counts, *([fok_pk] if fok_pk else [])])
+    contact_id = _contacts_in(run).get(customer_id(person_pk))
+    contact_pk = pk_of(contact_id, "s") if contact_id else None
+    names = _staff_names([*counts, *([contact_pk] if contact_pk else [])])
     visitors = sorted(
-        (VisitorRow(names.get(pk, "?"), n, pk == fok_pk) for pk, n in counts.items()),
+        (VisitorRow(names.get(pk, "?"), n, pk == contact_pk) for pk, n in counts.items()),
         key=lambda v: (-v.visits, v.name),
     )
     planned = sum(1 for staff_pk, _ in visits if staff_pk is not None)
@@ -620,7 +460,7 @@ def customer_continuity_get(*, actor: Actor, unit_pk: int, person_pk: int) -> Co
         run,
         person,
         row,
-        names.get(fok_pk, "") if fok_pk else "",
+        names.get(contact_pk, "") if contact_pk else "",
         tuple(visitors),
         planned,
         len(visits) - planned,
@@ -848,4 +688,130 @@ def replan_page_get(*, actor: Actor, unit_pk: int, on: date) -> ReplanPage:
         absence_list(unit_pk=unit.pk, on=on),
         job,
         job.stale(timezone.now()) if job is not None else False,
+    )
+
+
+# --- pages: moving one visit ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AdjustmentRow:
+    made_at: Any
+    made_by: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True, slots=True)
+class MovePage:
+    unit: Unit
+    visit_pk: int
+    person_pk: int
+    customer: str
+    label: str
+    day: date
+    window: str
+    duration: int
+    double: bool
+    planned: bool
+    start: str
+    staff_pk: int | None
+    partner_pk: int | None
+    staff_choices: tuple[tuple[int, str], ...]
+    reason: str = ""
+    proposals: tuple[str, ...] = ()
+    adjustments: tuple[AdjustmentRow, ...] = ()
+
+
+def _who_when(start: int | None, staff: str, partner: str) -> str:
+    if start is None:
+        return "ej planerat"
+    return f"{hm(start)} {staff}" + (f" och {partner}" if partner else "")
+
+
+def planned_visit_move_page_get(*, actor: Actor, unit_pk: int, visit_pk: int) -> MovePage:
+    """One visit of the unit's current plan, with the staff who work that day, for moving it.
+    An unplanned visit comes with why it could not be planned and the first proposal filled
+    in. The customer's name is logged as read."""
+    unit = planning_unit_get(actor=actor, unit_pk=unit_pk)
+    run = plan_run_current_get(unit_pk=unit.pk)
+    row = m.PlannedVisit.objects.filter(pk=visit_pk, run=run).first() if run else None
+    if run is None or row is None:
+        raise NotFound("Besöket finns inte i enhetens gällande besöksplan.")
+    plan = plan_get(run=run)
+    instance = plan.instance
+    visit = instance.visit_by_id[
+        f"{customer_id(row.person_id)}/{demand_id(row.demand_id)}/{row.day.isoformat()}"
+    ]
+    staff_names = _staff_names(pk_of(s.id, "s") for s in instance.staff)
+
+    def staff_name(sid: str) -> str:
+        return staff_names.get(pk_of(sid, "s"), sid)
+
+    working = sorted(
+        (s for s in instance.staff if s.shifts_on(visit.day)),
+        key=lambda s: (staff_name(s.id), s.id),
+    )
+    choices = tuple(
+        (
+            pk_of(s.id, "s"),
+            f"{staff_name(s.id)} ("
+            + ", ".join(f"{hm(x.start)}–{hm(x.end)}" for x in s.shifts_on(visit.day))
+            + ")",
+        )
+        for s in working
+    )
+    reason, proposals = unplanned_text(visit, row.explanation, staff_name)
+    start, staff_pk, partner_pk = row.start, row.staff_id, row.partner_id
+    if start is None and row.explanation:
+        first = next(
+            (p for p in Explanation.from_json(visit.id, row.explanation).proposals if p.staff),
+            None,
+        )
+        if first is not None and first.start is not None:
+            start = first.start
+            staff_pk = pk_of(first.staff[0], "s")
+            partner_pk = pk_of(first.staff[1], "s") if len(first.staff) > 1 else None
+    names = _names(actor, [row.person_id], "planning.plan")
+    everyone = _staff_names(
+        pk
+        for a in m.PlanAdjustment.objects.filter(visit=row)
+        for pk in (a.from_staff_id, a.from_partner_id, a.to_staff_id, a.to_partner_id)
+        if pk is not None
+    )
+    adjustments = tuple(
+        AdjustmentRow(
+            a.made_at,
+            a.made_by,
+            _who_when(
+                a.from_start,
+                everyone.get(a.from_staff_id or 0, ""),
+                everyone.get(a.from_partner_id or 0, ""),
+            ),
+            _who_when(
+                a.to_start,
+                everyone.get(a.to_staff_id, ""),
+                everyone.get(a.to_partner_id or 0, ""),
+            ),
+        )
+        for a in m.PlanAdjustment.objects.filter(visit=row).order_by("made_at", "pk")
+    )
+    return MovePage(
+        unit,
+        row.pk,
+        row.person_id,
+        names.get(row.person_id, HIDDEN_NAME),
+        demand_labels(instance).get(visit.demand.id, visit.demand.id),
+        visit.day,
+        f"{hm(visit.earliest)}–{hm(visit.latest)}",
+        visit.duration,
+        visit.staff_count > 1,
+        row.start is not None,
+        hm(start) if start is not None else "",
+        staff_pk,
+        partner_pk,
+        choices,
+        reason,
+        proposals,
+        adjustments,
     )

@@ -588,3 +588,32 @@ class RegionSettings(models.Model):
 
     def __str__(self) -> str:
         return str(_("Regioninställningar"))
+
+
+class FeedRecord(models.Model):
+    """What the registry last took from one record of a source system (issue 15, ADR 0024).
+
+    One row per source record: its kind (the FHIR resource type it arrives as) and key (HSA-id,
+    personnummer, ``staff HSA-id|unit HSA-id`` or the source's own identifier), the source's
+    timestamp of the version applied and a hash of its content. A record arriving again with the
+    same content, or with an older timestamp, changes nothing; ``target`` is the pk of what it
+    wrote when the registry has no key of its own for it (a stay, a home-care decision).
+    """
+
+    kind = models.CharField(_("typ"), max_length=32)
+    key = models.CharField(_("nyckel"), max_length=2 * ID_LENGTH + 1)
+    source_updated = models.DateTimeField(_("källans tidpunkt"))
+    digest = models.CharField(_("innehållets kontrollsumma"), max_length=64)
+    #: The record disappeared from a full file and what it gave was ended.
+    ended = models.BooleanField(_("avslutad"), default=False)
+    target = models.BigIntegerField(_("registrets post"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("källpost")
+        verbose_name_plural = _("källposter")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key"], name="feedrecord_unique_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key}"

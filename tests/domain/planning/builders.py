@@ -50,10 +50,10 @@ def demand(
 
 
 def customer(
-    id: str, *demands: VisitDemand, fok: str | None = None, at: Location = OFFICE,
+    id: str, *demands: VisitDemand, contact: str | None = None, at: Location = OFFICE,
     born: date = ELDER,
 ) -> Customer:
-    return Customer(id, at, born, fok, demands)
+    return Customer(id, at, born, contact, demands)
 
 
 def shifts(

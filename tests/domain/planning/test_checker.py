@@ -11,8 +11,8 @@ from fastkontakt.domain.planning import (
     Plan,
     PlannedBreak,
     PlannedVisit,
-    check_plan,
 )
+from fastkontakt.domain.planning import check_plan as check_plan_with_rules
 from tests.domain.planning.builders import (
     START,
     customer,
@@ -29,6 +29,11 @@ K2 = "k2/lunch/2026-11-23"
 K3 = "k3/lyft/2026-11-23"
 
 
+def check_plan(plan: Plan) -> list[Problem]:
+    """The problems as path and message; ``test_each_problem_names_its_rule`` checks the rules."""
+    return [Problem(p.path, p.message) for p in check_plan_with_rules(plan)]
+
+
 def small(b_until: str = "16:00") -> Instance:
     """A with an insulin delegation, B without; k2 lives 5 minutes from the office.
 
@@ -37,8 +42,8 @@ def small(b_until: str = "16:00") -> Instance:
     return instance(
         (
             customer("k1", demand("morgon", ("08:00", "09:00"), 30, delegations=("insulin",)),
-                     fok="A"),
-            customer("k2", demand("lunch", ("09:00", "13:00"), 20), fok="B", at=north(1.0)),
+                     contact="A"),
+            customer("k2", demand("lunch", ("09:00", "13:00"), 20), contact="B", at=north(1.0)),
             customer("k3", demand("lyft", ("08:00", "10:00"), 30, staff=2)),
         ),
         (
@@ -87,7 +92,7 @@ def test_start_outside_the_window() -> None:
     problems = check_plan(with_visit(valid_plan(), 0, start=hm("07:50")))
     # then
     assert problems == [
-        Problem("visits[0].start", "starts at 07:50, outside its window 08:00-09:00")
+        Problem("visits[0].start", f"{K1} börjar 07:50, utanför fönstret 08:00–09:00")
     ]
 
 
@@ -99,7 +104,7 @@ def test_staff_without_the_delegation() -> None:
     # when
     problems = check_plan(plan)
     # then
-    assert problems == [Problem("visits[0].staff[0]", "B lacks insulin")]
+    assert problems == [Problem("visits[0].staff[0]", "B saknar insulin")]
 
 
 def test_double_staffing_needs_two_different_staff() -> None:
@@ -107,8 +112,8 @@ def test_double_staffing_needs_two_different_staff() -> None:
     one = check_plan(with_visit(valid_plan(), 1, staff=("A",)))
     same = check_plan(with_visit(valid_plan(), 1, staff=("A", "A")))
     # then
-    assert Problem("visits[1].staff", "needs 2 staff, has 1") in one
-    assert Problem("visits[1].staff", "the same staff member is listed twice") in same
+    assert Problem("visits[1].staff", f"{K3} behöver 2 i personalen, har 1") in one
+    assert Problem("visits[1].staff", "samma medarbetare står två gånger på besöket") in same
 
 
 def test_absent_staff() -> None:
@@ -118,9 +123,9 @@ def test_absent_staff() -> None:
     problems = check_plan(valid_plan(inst))
     # then
     assert problems == [
-        Problem("visits[1].staff[1]", "B is absent on 2026-11-23"),
-        Problem("visits[2].staff[0]", "B is absent on 2026-11-23"),
-        Problem("breaks[1].start", "B has no shift on 2026-11-23 at this break"),
+        Problem("visits[1].staff[1]", "B är frånvarande 2026-11-23"),
+        Problem("visits[2].staff[0]", "B är frånvarande 2026-11-23"),
+        Problem("breaks[1].start", "B har inget pass 2026-11-23 vid rasten"),
     ]
 
 
@@ -130,7 +135,7 @@ def test_staff_without_a_shift() -> None:
     problems = check_plan(plan)
     # then
     assert Problem(
-        "visits[2].staff[0]", "C has no shift on 2026-11-23 covering 11:00-11:20"
+        "visits[2].staff[0]", "C har inget pass 2026-11-23 som täcker 11:00–11:20"
     ) in problems
 
 
@@ -140,8 +145,8 @@ def test_overlapping_visits() -> None:
     # then
     assert problems == [Problem(
         "visits[1].start",
-        "A cannot reach this visit in time: free from 08:30, needs 0 min (travel and breaks), "
-        "due at 08:20",
+        f"A hinner inte till {K3}: ledig 08:30, behöver 0 min för resa och raster, "
+        "ska vara där 08:20",
     )]
 
 
@@ -151,8 +156,8 @@ def test_travel_time_between_visits() -> None:
     # then
     assert problems == [Problem(
         "visits[2].start",
-        "B cannot reach this visit in time: free from 09:30, needs 5 min (travel and breaks), "
-        "due at 09:33",
+        f"B hinner inte till {K2}: ledig 09:30, behöver 5 min för resa och raster, "
+        "ska vara där 09:33",
     )]
 
 
@@ -165,8 +170,8 @@ def test_travel_back_before_the_end_of_the_shift() -> None:
     # then
     assert Problem(
         "visits[2].start",
-        "B cannot reach the end of the shift in time: free from 11:20, needs 5 min "
-        "(travel and breaks), due at 11:22",
+        "B hinner inte till passets slut: ledig 11:20, behöver 5 min för resa och raster, "
+        "ska vara där 11:22",
     ) in problems
 
 
@@ -182,10 +187,12 @@ def test_breaks_missing_outside_their_window_overlapping_or_too_short() -> None:
     short = check_plan(replace(plan, breaks=(
         PlannedBreak("A", START, hm("11:00"), 20), plan.breaks[1])))
     # then
-    assert missing == [Problem("breaks", "A on 2026-11-23 has 0 breaks in the shift, needs 1")]
-    assert early == [Problem("breaks[0].start", "break at 10:00 outside its window 11:00-12:30")]
-    assert Problem("breaks[1].start", "break overlaps visits[2]") in overlapping
-    assert short == [Problem("breaks[0].minutes", "break is 20 min, needs 30")]
+    assert missing == [Problem("breaks", "A har 0 raster i passet 2026-11-23, ska ha 1")]
+    assert early == [
+        Problem("breaks[0].start", "rasten 10:00 för A ligger utanför sitt fönster 11:00–12:30")
+    ]
+    assert Problem("breaks[1].start", f"rasten för B krockar med {K2}") in overlapping
+    assert short == [Problem("breaks[0].minutes", "rasten är 20 min, ska vara 30")]
 
 
 def test_a_break_needs_room_for_travel_too() -> None:
@@ -197,8 +204,8 @@ def test_a_break_needs_room_for_travel_too() -> None:
     # then
     assert problems == [Problem(
         "visits[2].start",
-        "B cannot reach this visit in time: free from 09:30, needs 35 min (travel and breaks), "
-        "due at 10:02",
+        f"B hinner inte till {K2}: ledig 09:30, behöver 35 min för resa och raster, "
+        "ska vara där 10:02",
     )]
 
 
@@ -211,17 +218,17 @@ def test_every_visit_planned_once_or_listed_as_unplanned() -> None:
     twice = check_plan(replace(plan, visits=(*plan.visits, plan.visits[0])))
     unknown = check_plan(replace(plan, unplanned=("k9/x/2026-11-23",)))
     # then
-    assert missing == [Problem("visits", f"visit {K2} is neither planned nor unplanned")]
-    assert both == [Problem("unplanned[0]", "visit is also planned at visits[0]")]
-    assert twice == [Problem("visits[3].visit", "visit planned twice (also at visits[0])")]
-    assert unknown == [Problem("unplanned[0]", "unknown visit 'k9/x/2026-11-23'")]
+    assert missing == [Problem("visits", f"besöket {K2} är varken planerat eller oplanerat")]
+    assert both == [Problem("unplanned[0]", "besöket är också planerat (visits[0])")]
+    assert twice == [Problem("visits[3].visit", "besöket är planerat två gånger (även visits[0])")]
+    assert unknown == [Problem("unplanned[0]", "okänt besök 'k9/x/2026-11-23'")]
 
 
 def test_unknown_staff() -> None:
     # when
     problems = check_plan(with_visit(valid_plan(), 2, staff=("Z",)))
     # then
-    assert problems == [Problem("visits[2].staff[0]", "unknown staff 'Z'")]
+    assert problems == [Problem("visits[2].staff[0]", "okänd medarbetare 'Z'")]
 
 
 def test_a_delegated_task_needs_one_delegated_staff_member_on_a_double_visit() -> None:
@@ -237,4 +244,25 @@ def test_a_delegated_task_needs_one_delegated_staff_member_on_a_double_visit() -
     broken = check_plan(b_twice)
     # then
     assert fine == []
-    assert Problem("visits[1].staff", "no one on the visit has insulin") in broken
+    assert Problem("visits[1].staff", f"ingen på {K3} har delegering för insulin") in broken
+
+
+def test_each_problem_names_its_rule_and_names_staff_and_visits_as_asked() -> None:
+    # given B, absent, makes k2 at 07:50 (before its window)
+    inst = small().with_absences({"B": (Absence(START, START),)})
+    plan = with_visit(valid_plan(inst), 2, start=hm("07:50"))
+    # when
+    problems = check_plan_with_rules(
+        plan, staff_name={"B": "Berit Ek"}.get, visit_name=lambda v: f"besöket hos {v[:2]}"
+    )
+    # then
+    assert {(p.path, p.rule) for p in problems} >= {
+        ("visits[2].start", "window"),
+        ("visits[2].staff[0]", "absence"),
+        ("breaks[1].start", "break-shift"),
+    }
+    assert "besöket hos k2 börjar 07:50, utanför fönstret 09:00–13:00" in {
+        p.message for p in problems
+    }
+    assert "Berit Ek är frånvarande 2026-11-23" in {p.message for p in problems}
+    assert all(p.rule for p in problems)

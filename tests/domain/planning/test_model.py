@@ -84,3 +84,36 @@ def test_generator_is_deterministic_by_seed_and_sized_as_asked() -> None:
     worked = [len(s.shifts) for s in first.staff]
     assert min(worked) >= 8
     assert max(worked) <= 10
+
+
+def test_the_municipality_shapes_differ_as_their_names_say() -> None:
+    from fastkontakt.domain.planning.generator import CENTRE, SHAPES
+    from fastkontakt.domain.planning.model import Instance
+
+    # when
+    made = {name: generate(customers=120, staff=30, days=7, seed=3, shape=shape)
+            for name, shape in SHAPES.items()}
+    town = generate(customers=120, staff=30, days=7, seed=3)
+    speed = town.speed
+
+    def far(instance: Instance) -> int:
+        return sum(1 for c in instance.customers if speed.km(CENTRE, c.location) >= 8)
+
+    def evening(instance: Instance) -> int:
+        return sum(1 for v in instance.visits if v.earliest >= 16 * 60)
+
+    def double(instance: Instance) -> int:
+        return sum(1 for v in instance.visits if v.staff_count > 1)
+
+    # then
+    assert made == {name: generate(customers=120, staff=30, days=7, seed=3, shape=shape)
+                    for name, shape in SHAPES.items()}
+    assert far(town) == far(made["dense-town"]) == 0
+    assert far(made["town-villages"]) > 20
+    assert len({s.location for s in made["town-villages"].staff}) == 2  # the town's offices
+    inland_offices = {s.location for s in made["sparse-inland"].staff}
+    assert sum(1 for o in inland_offices if speed.km(CENTRE, o) >= 15) == 6
+    assert evening(made["evening-heavy"]) > 1.3 * evening(town)
+    assert double(made["many-double"]) > 3 * double(town)
+    shifts = {(s.start, s.end) for m in made["town-villages"].staff for s in m.shifts}
+    assert shifts == {(7 * 60, 16 * 60), (13 * 60 + 30, 21 * 60 + 30)}

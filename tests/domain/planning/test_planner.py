@@ -45,8 +45,8 @@ def test_the_fast_omsorgskontakt_makes_the_visits_when_shifts_allow() -> None:
     # given A is the contact of both customers; B starts where they live
     inst = instance(
         (
-            customer("k1", demand("morgon", ("08:00", "09:00"), 30), fok="A", at=north(3)),
-            customer("k2", demand("lunch", ("11:00", "13:00"), 20), fok="A", at=north(3)),
+            customer("k1", demand("morgon", ("08:00", "09:00"), 30), contact="A", at=north(3)),
+            customer("k2", demand("lunch", ("11:00", "13:00"), 20), contact="A", at=north(3)),
         ),
         (member("A", shifts(range(1))), member("B", shifts(range(1)), at=north(3))),
     )
@@ -99,7 +99,7 @@ def test_a_visit_nobody_can_make_is_left_unplanned() -> None:
 def test_a_substitute_once_chosen_keeps_the_customer() -> None:
     # given the contact A works days 0 and 2; B and C both work every day
     inst = instance(
-        (customer("k1", demand("morgon", ("08:00", "09:00"), 30), fok="A"),),
+        (customer("k1", demand("morgon", ("08:00", "09:00"), 30), contact="A"),),
         (member("A", shifts((0, 2))), member("B", shifts(range(4))), member("C", shifts(range(4)))),
         days=4,
     )
@@ -126,7 +126,7 @@ def test_generated_plans_pass_the_checker_in_both_modes() -> None:
     assert set(continuity.unplanned) == set(travel_only.unplanned) == nobody_can_make(inst)
     assert continuity.stats["mode"] == "continuity"
     assert travel_only.stats["mode"] == "travel-only"
-    assert continuity.stats["visits_not_by_fok"] < travel_only.stats["visits_not_by_fok"]
+    assert continuity.stats["visits_not_by_contact"] < travel_only.stats["visits_not_by_contact"]
 
 
 def test_replanning_after_an_absence_keeps_the_other_days_and_moves_little() -> None:
@@ -162,7 +162,7 @@ def test_replanning_after_an_absence_keeps_the_other_days_and_moves_little() -> 
 def test_start_locations_count_in_travel() -> None:
     # given one visit 3 km north of A's office (11 minutes each way)
     inst = instance(
-        (customer("k1", demand(), fok="A", at=north(3)),), (member("A", shifts(range(1))),)
+        (customer("k1", demand(), contact="A", at=north(3)),), (member("A", shifts(range(1))),)
     )
     # when
     result = plan(inst, time_limit=1, workers=1)

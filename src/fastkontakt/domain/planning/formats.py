@@ -204,11 +204,11 @@ def _read_customer(r: _Reader, raw: Any, path: str, staff_ids: set[str]) -> Any:
     location = r.location(data.get("location"), f"{path}.location") if "location" in data \
         else _BAD
     born = r.day(data.get("born"), f"{path}.born") if "born" in data else _BAD
-    fok = data.get("fast_omsorgskontakt")
-    if fok is not None:
-        fok = r.text(fok, f"{path}.fast_omsorgskontakt")
-        if fok is not _BAD and fok not in staff_ids:
-            fok = r.report(f"{path}.fast_omsorgskontakt", f"unknown staff id {fok!r}")
+    contact = data.get("fast_omsorgskontakt")
+    if contact is not None:
+        contact = r.text(contact, f"{path}.fast_omsorgskontakt")
+        if contact is not _BAD and contact not in staff_ids:
+            contact = r.report(f"{path}.fast_omsorgskontakt", f"unknown staff id {contact!r}")
     demands = []
     seen: dict[str, int] = {}
     for i, item in enumerate(r.list(data.get("visits", []), f"{path}.visits")):
@@ -222,9 +222,9 @@ def _read_customer(r: _Reader, raw: Any, path: str, staff_ids: set[str]) -> Any:
             if "/" in raw_id:
                 demand = r.report(f"{path}.visits[{i}].id", "must not contain '/'")
         demands.append(demand)
-    if any(x is _BAD for x in [cid, location, born, fok, *demands]):
+    if any(x is _BAD for x in [cid, location, born, contact, *demands]):
         return _BAD
-    return Customer(cid, location, born, fok, tuple(demands))
+    return Customer(cid, location, born, contact, tuple(demands))
 
 
 def _read_shift(r: _Reader, raw: Any, path: str) -> Any:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import random
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import cast
 
@@ -45,6 +46,43 @@ EVERY_DAY: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun
 US = frozenset({"underskoterska"})
 
 
+@dataclass(frozen=True)
+class Shape:
+    """How a municipality is laid out and staffed: the generator's parameters.
+
+    The defaults are the town of the module docstring. ``villages`` places that many villages
+    ``village_km`` from the town centre, where ``village_share`` of the customers live; with
+    ``staff_in_villages`` each village has its own office and staff (a sparse inland
+    municipality), otherwise the town's groups drive out. ``care`` weighs the levels service,
+    one visit, light, medium and heavy; ``one_evening`` is the share of one-visit customers
+    whose visit is in the evening; ``morning`` the start windows of the morning visits (light,
+    medium, heavy: a narrow one makes a sharp peak); ``medium_double`` the share of medium
+    customers whose morning visit needs two staff.
+    """
+
+    name: str = "town"
+    day_shift: tuple[int, int, Break] = DAY_SHIFT
+    evening_shift: tuple[int, int, Break] = EVENING_SHIFT
+    evening_share: float = 0.45
+    town_km: float = 2.5
+    spread_km: float = 1.0
+    villages: int = 0
+    village_km: tuple[float, float] = (10.0, 25.0)
+    village_share: float = 0.0
+    village_spread_km: float = 0.6
+    staff_in_villages: bool = False
+    care: tuple[int, int, int, int, int] = (34, 30, 26, 8, 2)
+    one_evening: float = 0.4
+    morning: tuple[tuple[str, str], tuple[str, str], tuple[str, str]] = (
+        ("07:00", "10:30"), ("07:00", "10:00"), ("07:00", "09:30")
+    )
+    medium_double: float = 0.0
+    speed: SpeedModel = field(default_factory=SpeedModel)
+
+
+TOWN = Shape()
+
+
 def _hm(text: str) -> int:
     hours, minutes = text.split(":")
     return int(hours) * 60 + int(minutes)
@@ -67,10 +105,11 @@ def _demand(
     )
 
 
-def _customer_demands(rng: random.Random) -> tuple[VisitDemand, ...]:
+def _customer_demands(rng: random.Random, shape: Shape = TOWN) -> tuple[VisitDemand, ...]:
     level = rng.choices(
-        ["service", "one", "light", "medium", "heavy"], weights=[34, 30, 26, 8, 2]
+        ["service", "one", "light", "medium", "heavy"], weights=list(shape.care)
     )[0]
+    light_morning, medium_morning, heavy_morning = shape.morning
     weekday = cast(Weekday, rng.choice(WEEKDAYS[:5]))
     other_weekday = cast(Weekday, rng.choice(WEEKDAYS[:5]))
     medication = frozenset({"lakemedel"}) if rng.random() < 0.4 else frozenset()
@@ -85,19 +124,21 @@ def _customer_demands(rng: random.Random) -> tuple[VisitDemand, ...]:
         demands.append(_demand("inkop", "serviceinsats", (other_weekday,), ("10:00", "14:00"), 30))
         return tuple(demands)
     if level == "one":
-        if rng.random() < 0.6:
+        if rng.random() < 1 - shape.one_evening:
             demands.append(_demand("morgon", "omsorg", EVERY_DAY, ("08:00", "11:00"), 20,
                                    delegations=medication))
         else:
             demands.append(_demand("kvall", "omsorg", EVERY_DAY, ("18:00", "21:00"), 15,
                                    delegations=medication))
     elif level == "light":
-        demands.append(_demand("morgon", "omsorg", EVERY_DAY, ("07:00", "10:30"), 20,
+        demands.append(_demand("morgon", "omsorg", EVERY_DAY, light_morning, 20,
                                delegations=care))
         demands.append(_demand("kvall", "omsorg", EVERY_DAY, ("18:30", "21:30"), 15,
                                delegations=care))
     elif level == "medium":
-        demands.append(_demand("morgon", "omsorg", EVERY_DAY, ("07:00", "10:00"), 25,
+        double = 2 if shape.medium_double and rng.random() < shape.medium_double else 1
+        demands.append(_demand("morgon", "omsorg", EVERY_DAY, medium_morning, 25, staff=double,
+                               competences=US if double == 2 else frozenset(),
                                delegations=care))
         demands.append(_demand("lunch", "omsorg", EVERY_DAY, ("11:00", "13:00"), 15))
         demands.append(_demand("middag", "omsorg", EVERY_DAY, ("16:00", "18:00"), 15,
@@ -105,7 +146,7 @@ def _customer_demands(rng: random.Random) -> tuple[VisitDemand, ...]:
         demands.append(_demand("kvall", "omsorg", EVERY_DAY, ("19:00", "21:30"), 15,
                                delegations=medication))
     else:
-        demands.append(_demand("morgon", "omsorg", EVERY_DAY, ("07:00", "09:30"), 30, staff=2,
+        demands.append(_demand("morgon", "omsorg", EVERY_DAY, heavy_morning, 30, staff=2,
                                competences=US, delegations=care))
         demands.append(_demand("lunch", "omsorg", EVERY_DAY, ("11:00", "13:00"), 20,
                                competences=US))
@@ -142,29 +183,55 @@ def _days_worked(pattern: str, part_time: bool, scheduled: dict[int, int]) -> li
     return worked
 
 
+def _villages(rng: random.Random, shape: Shape) -> list[Location]:
+    places = []
+    for v in range(shape.villages):
+        km = rng.uniform(*shape.village_km)
+        angle = 2 * math.pi * (v + rng.uniform(-0.3, 0.3)) / shape.villages
+        places.append(_offset(CENTRE, km * math.sin(angle), km * math.cos(angle)))
+    return places
+
+
 def generate(
     *, customers: int, staff: int, days: int = 14, seed: int = 1,
-    start: date = date(2026, 11, 23), group_size: int = 15,
+    start: date = date(2026, 11, 23), group_size: int = 15, shape: Shape = TOWN,
 ) -> Instance:
     """An instance of ``customers`` customers and ``staff`` staff over ``days`` days from
-    ``start`` (a Monday keeps the rota's weekends on weekends)."""
+    ``start`` (a Monday keeps the rota's weekends on weekends), laid out as ``shape`` says."""
     rng = random.Random(seed)  # noqa: S311 - reproducible test data, nothing secret
-    groups = max(1, round(staff / group_size))
+    villages = _villages(rng, shape) if shape.villages else []
+    own_offices = villages if shape.staff_in_villages else []
+    town_staff = staff - round(staff * shape.village_share) if own_offices else staff
+    groups = max(1, round(town_staff / group_size))
     offices = [
-        _offset(CENTRE, 2.5 * math.sin(2 * math.pi * g / groups),
-                2.5 * math.cos(2 * math.pi * g / groups)) if groups > 1 else CENTRE
+        _offset(CENTRE, shape.town_km * math.sin(2 * math.pi * g / groups),
+                shape.town_km * math.cos(2 * math.pi * g / groups)) if groups > 1 else CENTRE
         for g in range(groups)
     ]
+    offices += own_offices
+    groups = len(offices)
     staff_members: list[StaffMember] = []
     day_staff_by_group: list[list[str]] = [[] for _ in range(groups)]
     scheduled: dict[tuple[int, bool], dict[int, int]] = {}
+    # Staff go round the groups; with offices in the villages, the town's share of the staff
+    # round the town's groups and the rest round the villages', as the customers are split.
+    town_groups = groups - len(own_offices)
+    member_of = [
+        (i % town_groups, i // town_groups, len(range(i % town_groups, town_staff, town_groups)))
+        if i < town_staff
+        else (
+            town_groups + (i - town_staff) % len(own_offices),
+            (i - town_staff) // len(own_offices),
+            len(range((i - town_staff) % len(own_offices), staff - town_staff, len(own_offices))),
+        )
+        for i in range(staff)
+    ]
     for i in range(staff):
-        group, rank = i % groups, i // groups
-        in_group = len(range(group, staff, groups))
-        evening = rank >= round(0.55 * in_group)  # 55 % day shifts, 45 % evening shifts
+        group, rank, in_group = member_of[i]
+        evening = rank >= round((1 - shape.evening_share) * in_group)
         pattern = "ABC"[rank % 3]
         part_time = rng.random() < 0.15
-        shift_start, shift_end, pause = EVENING_SHIFT if evening else DAY_SHIFT
+        shift_start, shift_end, pause = shape.evening_shift if evening else shape.day_shift
         rota = _days_worked(pattern, part_time, scheduled.setdefault((group, evening), {}))
         worked = [d for d in rota if d < days]
         shifts = tuple(
@@ -194,21 +261,64 @@ def generate(
 
     placed: list[tuple[int, float, Location]] = []
     for _ in range(customers):
-        group = rng.randrange(groups)
-        north, east = rng.gauss(0, 1.0), rng.gauss(0, 1.0)
+        if villages and rng.random() < shape.village_share:
+            v = rng.randrange(len(villages))
+            north = rng.gauss(0, shape.village_spread_km)
+            east = rng.gauss(0, shape.village_spread_km)
+            where = _offset(villages[v], north, east)
+            group = town_groups + v if own_offices else min(
+                range(town_groups), key=lambda g: shape.speed.km(offices[g], where)
+            )
+            home = offices[group]
+            angle = math.atan2(where.lat - home.lat, where.lon - home.lon)
+            placed.append((group, angle, where))
+            continue
+        group = rng.randrange(town_groups)
+        north, east = rng.gauss(0, shape.spread_km), rng.gauss(0, shape.spread_km)
         placed.append((group, math.atan2(north, east), _offset(offices[group], north, east)))
-    fok: dict[int, str | None] = {}
+    contact_of: dict[int, str | None] = {}
     for group in range(groups):
         members = [k for k, (g, _, _) in enumerate(placed) if g == group]
         members.sort(key=lambda k: placed[k][1])
         contacts = day_staff_by_group[group]
         for rank, k in enumerate(members):
-            fok[k] = contacts[rank * len(contacts) // len(members)] if contacts else None
+            contact_of[k] = contacts[rank * len(contacts) // len(members)] if contacts else None
     result: list[Customer] = []
     for k, (_, _, location) in enumerate(placed):
         old = rng.random() < 0.88
         born = date(rng.randint(1925, 1958) if old else rng.randint(1962, 1995),
                     rng.randint(1, 12), rng.randint(1, 28))
-        contact = fok[k] if rng.random() < 0.97 else None
-        result.append(Customer(f"k{k + 1:04d}", location, born, contact, _customer_demands(rng)))
-    return Instance(start, days, tuple(result), tuple(staff_members), SpeedModel())
+        contact = contact_of[k] if rng.random() < 0.97 else None
+        result.append(
+            Customer(f"k{k + 1:04d}", location, born, contact, _customer_demands(rng, shape))
+        )
+    return Instance(start, days, tuple(result), tuple(staff_members), shape.speed)
+
+
+#: The municipalities the planner must hold in (issue 18), by name. Shifts in minutes.
+SHAPES: dict[str, Shape] = {
+    "dense-town": Shape(name="dense-town", town_km=1.5, spread_km=0.6),
+    "town-villages": Shape(
+        name="town-villages",
+        day_shift=(7 * 60, 16 * 60, Break(10 * 60 + 30, 13 * 60 + 30, 30)),
+        evening_shift=(13 * 60 + 30, 21 * 60 + 30, Break(16 * 60, 18 * 60, 30)),
+        villages=5,
+        village_share=0.35,
+        morning=(("07:00", "09:00"), ("07:00", "08:30"), ("07:00", "08:30")),
+        speed=SpeedModel(kmh=40.0, detour=1.3),
+    ),
+    "sparse-inland": Shape(
+        name="sparse-inland",
+        villages=6,
+        village_km=(15.0, 60.0),
+        village_share=0.6,
+        village_spread_km=2.0,
+        staff_in_villages=True,
+        spread_km=1.5,
+        speed=SpeedModel(kmh=55.0, detour=1.25),
+    ),
+    "evening-heavy": Shape(
+        name="evening-heavy", evening_share=0.6, care=(20, 30, 30, 15, 5), one_evening=0.7
+    ),
+    "many-double": Shape(name="many-double", care=(25, 25, 25, 15, 10), medium_double=0.4),
+}

@@ -266,25 +266,25 @@ class PlannedBreak:
 class Weights:
     """What one unit of each term of the objective costs, in travel-minute equivalents.
 
-    ``travel`` per travel minute; ``not_fok`` per visit not made by the customer's fast
-    omsorgskontakt; ``new_staff`` per extra distinct staff member a customer meets;
+    ``travel`` per travel minute; ``not_fast_omsorgskontakt`` per visit not made by the
+    customer's fast omsorgskontakt; ``new_staff`` per extra distinct staff member a customer meets;
     ``change`` per visit whose staff differ from the previous plan (re-planning only);
     ``unplanned`` per visit left out (kept large: leaving a visit out is the last resort).
     """
 
     travel: int = 1
-    not_fok: int = 8
+    not_fast_omsorgskontakt: int = 8
     new_staff: int = 60
     change: int = 30
     unplanned: int = 100_000
 
     @classmethod
     def travel_only(cls) -> Weights:
-        return cls(travel=1, not_fok=0, new_staff=0, change=0)
+        return cls(travel=1, not_fast_omsorgskontakt=0, new_staff=0, change=0)
 
     @property
     def continuity(self) -> bool:
-        return self.not_fok > 0 or self.new_staff > 0
+        return self.not_fast_omsorgskontakt > 0 or self.new_staff > 0
 
 
 @dataclass(frozen=True)

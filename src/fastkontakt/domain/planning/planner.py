@@ -14,14 +14,14 @@ How it works, and why:
 2. **Days.** Each day is a vehicle-routing problem with time windows (:mod:`.routing`): one
    vehicle per shift, visits allowed only to staff who are present, qualified and on a shift
    that fits; a double-staffed visit is two visits at a start fixed beforehand (see
-   :func:`_double_starts`), the first needing the delegations. A visit costs ``not_fok``
-   unless the fast omsorgskontakt makes it and ``new_staff`` more unless a team member does;
-   travel costs ``travel`` per minute. A first pass splits the day into independent parts:
-   by shift type (shifts spanning a visit's whole window make it) and by group (staff of the
-   office nearest the customer, plus its team); a second pass, only where the first left
-   visits out, plans that day with every shift allowed and is kept if it places more. Days
-   are solved two at a time (one per core), and after each pair the staff actually used join
-   the customer's team, so a substitute, once chosen, keeps the customer.
+   :func:`_double_starts`), the first needing the delegations. A visit costs
+   ``not_fast_omsorgskontakt`` unless the fast omsorgskontakt makes it and ``new_staff`` more
+   unless a team member does; travel costs ``travel`` per minute. A first pass splits the day
+   into independent parts: by shift type (shifts spanning a visit's whole window make it) and by
+   group (staff of the office nearest the customer, plus its team); a second pass, only where
+   the first left visits out, plans that day with every shift allowed and is kept if it places
+   more. Days are solved two at a time (one per core), and after each pair the staff actually
+   used join the customer's team, so a substitute, once chosen, keeps the customer.
 3. **Re-planning** (``previous_plan``). Days on which nothing changed are kept as they were.
    On the other days every visit also costs ``change`` unless its previous staff make it,
    the previous staff count as team, and double-staffed visits keep their times.
@@ -334,7 +334,7 @@ def _day_job(
                 whole.append(v)
             cost = 0
             if staff_id != customer.fast_omsorgskontakt:
-                cost += weights.not_fok
+                cost += weights.not_fast_omsorgskontakt
                 if staff_id not in teams.get(visit.customer, ()):
                     cost += weights.new_staff
             if visit.id in previous and staff_id not in previous[visit.id]:
@@ -678,12 +678,12 @@ def objective_terms(
     instance = plan.instance
     visits = instance.visit_by_id
     travel = plan.travel_minutes()
-    not_fok = 0
+    not_by_contact = 0
     staff_of: dict[str, set[str]] = {}
     for planned in plan.visits:
         customer = instance.customer_by_id[visits[planned.visit].customer]
         if customer.fast_omsorgskontakt not in planned.staff:
-            not_fok += 1
+            not_by_contact += 1
         staff_of.setdefault(customer.id, set()).update(planned.staff)
     new_staff = sum(
         len(members - {instance.customer_by_id[c].fast_omsorgskontakt})
@@ -696,13 +696,15 @@ def objective_terms(
             1 for p in plan.visits if p.visit not in before or before[p.visit].staff != p.staff
         ) + sum(1 for v in before if v not in plan.by_visit)
     objective = (
-        weights.travel * travel + weights.not_fok * not_fok + weights.new_staff * new_staff
+        weights.travel * travel
+        + weights.not_fast_omsorgskontakt * not_by_contact
+        + weights.new_staff * new_staff
         + weights.change * changed + weights.unplanned * len(plan.unplanned)
     )
     return {
         "objective": objective,
         "travel_minutes": travel,
-        "visits_not_by_fok": not_fok,
+        "visits_not_by_contact": not_by_contact,
         "new_distinct_staff": new_staff,
         "changed_visits": changed,
         "unplanned_visits": len(plan.unplanned),

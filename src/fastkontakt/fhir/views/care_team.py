@@ -41,12 +41,12 @@ from fastkontakt.fhir.selectors import (
     care_team_search,
     person_get,
     practitioner_roles_of,
-    today,
 )
 from fastkontakt.fhir.updates import team_update
 from fastkontakt.fhir.views.ids import int_id
 from fastkontakt.fhir.views.rendering import actor_for, fhir_response, read_resource, searchset
 from fastkontakt.registry.services.care_teams import CARE_TEAM_UPDATE, care_teams_update
+from fastkontakt.runtime import clock
 
 router = Router(tags=["CareTeam"])
 INCLUDES = ("CareTeam:participant", "CareTeam:subject")
@@ -108,7 +108,7 @@ def _search(request: HttpRequest, params: CareTeamSearch) -> HttpResponse:
         raise fhir_error(400, "not-supported", f"_include stöder {', '.join(INCLUDES)}", "_include")
     page = parse_page(params.count, params.offset)
     found = care_team_search(actor=actor, query=_query(params), page=page)
-    day = today()
+    day = clock.today()
     includes: list[Resource] = []
     if "CareTeam:participant" in params.include:
         pairs = [(c.staff_id, c.unit_id) for _, contacts in found.items for c in contacts]
@@ -146,7 +146,7 @@ def _team_response(team: CareTeam, status: int = 200) -> HttpResponse:
 def care_team_read(request: HttpRequest, id: str) -> HttpResponse:
     actor = actor_for(request, "CareTeam")
     person, contacts = care_team_get(actor=actor, person_pk=int_id(id))
-    return _team_response(care_team_resource(person, contacts, today=today()))
+    return _team_response(care_team_resource(person, contacts, today=clock.today()))
 
 
 @router.put(
@@ -165,4 +165,4 @@ def care_team_put(request: HttpRequest, id: str) -> HttpResponse:
     update = team_update(person_pk=person_pk, team=team, if_match=request.headers.get("If-Match"))
     care_teams_update(actor=actor, updates=[update])
     person, contacts = care_team_get(actor=actor, person_pk=person_pk)
-    return _team_response(care_team_resource(person, contacts, today=today()))
+    return _team_response(care_team_resource(person, contacts, today=clock.today()))

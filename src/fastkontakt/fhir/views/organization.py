@@ -10,6 +10,7 @@ from fastkontakt.fhir.mappers.organization import organization_resource
 from fastkontakt.fhir.schemas import BundleOut, DirectorySearch, OrganizationOut, responses
 from fastkontakt.fhir.search import parse_page, parse_token
 from fastkontakt.fhir.selectors import unit_get, unit_search
+from fastkontakt.fhir.views.feeds import PUT_RESPONSES, feed_put
 from fastkontakt.fhir.views.ids import int_id
 from fastkontakt.fhir.views.rendering import actor_for, fhir_response, searchset
 
@@ -35,3 +36,9 @@ def organization_search(request: HttpRequest, params: Query[DirectorySearch]) ->
 def organization_read(request: HttpRequest, id: str) -> HttpResponse:
     actor_for(request, "Organization")
     return fhir_response(organization_resource(unit_get(unit_pk=int_id(id))))
+
+
+@router.put("/Organization", response=PUT_RESPONSES)
+def organization_conditional_update(request: HttpRequest) -> HttpResponse:
+    """The feed's conditional update (``fhir.views.feeds``, ADR 0024)."""
+    return feed_put(request, "Organization")

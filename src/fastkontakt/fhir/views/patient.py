@@ -11,6 +11,7 @@ from fastkontakt.fhir.mappers.patient import patient_resource
 from fastkontakt.fhir.schemas import BundleOut, PatientOut, PatientSearch, responses
 from fastkontakt.fhir.search import parse_int_id, parse_page, parse_token
 from fastkontakt.fhir.selectors import patient_search, person_get
+from fastkontakt.fhir.views.feeds import PUT_RESPONSES, feed_put
 from fastkontakt.fhir.views.ids import int_id
 from fastkontakt.fhir.views.rendering import actor_for, fhir_response, searchset
 
@@ -58,3 +59,9 @@ def patient_read(request: HttpRequest, id: str) -> HttpResponse:
     actor = actor_for(request, "Patient")
     person = person_get(actor=actor, person_pk=int_id(id), what="fhir.Patient.read")
     return fhir_response(patient_resource(person))
+
+
+@router.put("/Patient", response=PUT_RESPONSES)
+def patient_conditional_update(request: HttpRequest) -> HttpResponse:
+    """The feed's conditional update (``fhir.views.feeds``, ADR 0024)."""
+    return feed_put(request, "Patient")

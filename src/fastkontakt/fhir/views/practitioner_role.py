@@ -19,8 +19,10 @@ from fastkontakt.fhir.schemas import (
     responses,
 )
 from fastkontakt.fhir.search import parse_int_id, parse_page, parse_reference
-from fastkontakt.fhir.selectors import practitioner_role_get, practitioner_role_search, today
+from fastkontakt.fhir.selectors import practitioner_role_get, practitioner_role_search
+from fastkontakt.fhir.views.feeds import PUT_RESPONSES, feed_put
 from fastkontakt.fhir.views.rendering import actor_for, fhir_response, searchset
+from fastkontakt.runtime import clock
 
 router = Router(tags=["PractitionerRole"])
 supports(
@@ -50,7 +52,7 @@ def practitioner_role_search_view(
         practitioners=_ids("practitioner", params.practitioner, "Practitioner"),
         organizations=_ids("organization", params.organization, "Organization"),
     )
-    day = today()
+    day = clock.today()
     return searchset(
         request,
         total=found.total,
@@ -70,5 +72,11 @@ def practitioner_role_read(request: HttpRequest, id: str) -> HttpResponse:
         raise fhir_error(404, "not-found", "Resursen finns inte.")
     staff, unit, works_there = practitioner_role_get(staff_pk=pair[0], unit_pk=pair[1])
     return fhir_response(
-        practitioner_role_resource(staff, unit, works_there=works_there, today=today())
+        practitioner_role_resource(staff, unit, works_there=works_there, today=clock.today())
     )
+
+
+@router.put("/PractitionerRole", response=PUT_RESPONSES)
+def practitioner_role_conditional_update(request: HttpRequest) -> HttpResponse:
+    """The feed's conditional update (``fhir.views.feeds``, ADR 0024)."""
+    return feed_put(request, "PractitionerRole")

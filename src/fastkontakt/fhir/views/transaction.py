@@ -6,7 +6,9 @@ Two kinds of transaction are served, all or nothing each:
   (``fhir.updates``), every one in the same database transaction;
 - **import**: a population of ``Organization``, ``Practitioner``, ``PractitionerRole``,
   ``Patient`` and ``CareTeam`` entries loaded in one go (``fhir.imports``, which hands it to
-  ``registry.services.population``); each entry needs the write scope of its type.
+  ``registry.services.population``); each entry needs the write scope of its type;
+- **feeds**: a ``batch`` or ``transaction`` of conditional updates ``PUT <Type>?identifier=``
+  of the feed profiles (``fhir.views.feeds``, ADR 0024).
 """
 
 from __future__ import annotations
@@ -21,8 +23,9 @@ from fastkontakt.fhir.imports import IMPORT_TYPES, population_transaction
 from fastkontakt.fhir.mappers.care_team import care_team_resource
 from fastkontakt.fhir.outcomes import FhirError, Issue, fhir_error
 from fastkontakt.fhir.schemas import BundleOut, fhir_body, responses
-from fastkontakt.fhir.selectors import care_team_get, person_get, today
+from fastkontakt.fhir.selectors import care_team_get, person_get
 from fastkontakt.fhir.updates import team_update
+from fastkontakt.fhir.views.feeds import feed_bundle, is_feed_bundle
 from fastkontakt.fhir.views.ids import int_id
 from fastkontakt.fhir.views.rendering import (
     actor_for,
@@ -32,6 +35,7 @@ from fastkontakt.fhir.views.rendering import (
     read_resource,
 )
 from fastkontakt.registry.services.care_teams import CARE_TEAM_UPDATE, care_teams_update
+from fastkontakt.runtime import clock
 
 router = Router(tags=["transaction"])
 supports_system("transaction")
@@ -68,7 +72,7 @@ def _care_team_applys(request: HttpRequest, bundle: Bundle) -> HttpResponse:
         planned.append((int_id(ident), entry.resource, request_of.ifMatch if request_of else None))
     if issues:
         raise FhirError(400, issues)
-    day = today()
+    day = clock.today()
     entries = []
     for person_pk, _, _ in planned:
         # A person outside the care relationships is not found, whatever the entry says.
@@ -102,6 +106,8 @@ def _care_team_applys(request: HttpRequest, bundle: Bundle) -> HttpResponse:
 )
 def transaction_post(request: HttpRequest) -> HttpResponse:
     bundle = read_resource(request, Bundle)
+    if bundle.type in ("batch", "transaction") and is_feed_bundle(bundle):
+        return feed_bundle(request, bundle)  # conditional updates of the feeds (ADR 0024)
     if bundle.type != "transaction":
         raise fhir_error(400, "not-supported", "Bara Bundle av typen transaction tas emot.")
     entries = [

@@ -13,24 +13,28 @@ from __future__ import annotations
 from datetime import date
 
 from django import forms
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from fastkontakt.access.services import InvalidInput
+from fastkontakt.domain.errors import ChangeRefused
+from fastkontakt.planning.adjustments import MoveEffect, planned_visit_move
 from fastkontakt.planning.selectors import (
     customer_continuity_get,
     plan_customers_get,
     plan_page_get,
     planjob_view_get,
+    planned_visit_move_page_get,
     planning_unit_list,
     replan_page_get,
 )
 from fastkontakt.planning.services import replan_request
 from fastkontakt.web.forms import DateField, Form
-from fastkontakt.web.views.base import actor_of, translate_domain_errors
+from fastkontakt.web.views.base import actor_of, form_errors_add, translate_domain_errors
 
 
 class AbsenceForm(Form):
@@ -45,6 +49,42 @@ class AbsenceForm(Form):
         field = self.fields["staff"]
         assert isinstance(field, forms.TypedChoiceField)  # noqa: S101 - declared above
         field.choices = [("", "Välj medarbetare"), *staff_choices]
+
+
+class MoveForm(Form):
+    staff = forms.TypedChoiceField(label="Medarbetare", coerce=int)
+    partner = forms.TypedChoiceField(
+        label="Andra medarbetare (dubbelbemanning)", coerce=int, required=False, empty_value=None
+    )
+    start = forms.CharField(label="Starttid (TT:MM)", max_length=5)
+
+    def __init__(
+        self,
+        *args: object,
+        staff_choices: tuple[tuple[int, str], ...],
+        double: bool,
+        **kwargs: object,
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for name in ("staff", "partner"):
+            field = self.fields[name]
+            assert isinstance(field, forms.TypedChoiceField)  # noqa: S101 - declared above
+            field.choices = [("", "Välj medarbetare"), *staff_choices]
+        if double:
+            self.fields["partner"].required = True
+        else:
+            del self.fields["partner"]
+
+    def clean_start(self) -> int:
+        text = str(self.cleaned_data["start"]).strip().replace(".", ":")
+        hours, _, minutes = text.partition(":")
+        if (
+            not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2)
+            or int(hours) > 23
+            or int(minutes) > 59
+        ):
+            raise forms.ValidationError("Ange en starttid som TT:MM, till exempel 08:30.")
+        return int(hours) * 60 + int(minutes)
 
 
 def _date(text: str | None) -> date | None:
@@ -127,6 +167,70 @@ def replan(request: HttpRequest, unit_pk: int) -> HttpResponse:
     return render(request, "web/planning/replan.html", context, status=status)
 
 
+def _effect_text(effect: MoveEffect) -> list[str]:
+    change = effect.travel_change
+    before, after = effect.before, effect.after
+    return [
+        f"Planens restid: {effect.travel_before} → {effect.travel_after} min "
+        f"({'+' if change > 0 else ''}{change} min).",
+        f"Olika personal hos kunden under perioden: {before.distinct_staff} → "
+        f"{after.distinct_staff}.",
+        f"Besök av den fasta omsorgskontakten: {before.visits_by_contact} → "
+        f"{after.visits_by_contact} av {after.visits}.",
+    ]
+
+
+@require_http_methods(["GET", "POST"])
+@translate_domain_errors
+def move(request: HttpRequest, unit_pk: int, visit_pk: int) -> HttpResponse:
+    """Move one visit to another staff member or time (or plan an unplanned one): "Pröva"
+    shows what the checker says and the effect, "Spara" saves a move the plan holds with."""
+    actor = actor_of(request)
+    page = planned_visit_move_page_get(actor=actor, unit_pk=unit_pk, visit_pk=visit_pk)
+    initial = {"staff": page.staff_pk, "partner": page.partner_pk, "start": page.start}
+    form = MoveForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        staff_choices=page.staff_choices,
+        double=page.double,
+    )
+    refusals: list[str] = []
+    effect: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        save = request.POST.get("action") == "spara"
+        try:
+            done = planned_visit_move(
+                actor=actor,
+                unit_pk=unit_pk,
+                visit_pk=visit_pk,
+                staff_pk=form.cleaned_data["staff"],
+                partner_pk=form.cleaned_data.get("partner"),
+                start=form.cleaned_data["start"],
+                save=save,
+            )
+        except ChangeRefused as refused:
+            refusals = [problem.message for problem in refused.problems]
+        except InvalidInput as invalid:
+            form_errors_add(form, invalid)
+        else:
+            effect = _effect_text(done)
+            if save:
+                messages.success(request, "Besöket är flyttat. " + " ".join(effect))
+                return redirect(
+                    reverse("web:planning_plan", args=[unit_pk])
+                    + f"?dag={page.day.isoformat()}"
+                )
+    status = 400 if request.method == "POST" and (form.errors or refusals) else 200
+    context = {
+        "page": page,
+        "unit": page.unit,
+        "form": form,
+        "refusals": refusals,
+        "effect": effect,
+    }
+    return render(request, "web/planning/move.html", context, status=status)
+
+
 @require_http_methods(["GET"])
 @translate_domain_errors
 def job(request: HttpRequest, unit_pk: int, job_pk: int) -> HttpResponse:
@@ -146,6 +250,7 @@ urlpatterns: list[URLPattern] = [
     path("<int:unit_pk>/", plan, name="planning_plan"),
     path("<int:unit_pk>/kunder/", customers, name="planning_customers"),
     path("<int:unit_pk>/kunder/<int:person_pk>/", customer, name="planning_customer"),
+    path("<int:unit_pk>/besok/<int:visit_pk>/", move, name="planning_move"),
     path("<int:unit_pk>/omplanering/", replan, name="planning_replan"),
     path("<int:unit_pk>/omplanering/<int:job_pk>/", job, name="planning_job"),
     path("<int:unit_pk>/omplanering/<int:job_pk>/status/", job_status, name="planning_job_status"),

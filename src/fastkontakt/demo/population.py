@@ -14,12 +14,14 @@ Everything is drawn from one ``random.Random(seed)`` (names come from Faker's ``
 seeded the same way, drawn once into pools), so a given ``(people, seed, as_of)`` always gives
 the same scenario. Nothing reads the clock. The module builds domain objects only; the registry
 loads them into the database elsewhere.
+
+The region's units and names are in ``demo.catalogue``; the breaches, one function per rule,
+in ``demo.breaches``.
 """
 
 from __future__ import annotations
 
 import random
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -28,12 +30,33 @@ from typing import Final
 
 from faker import Faker
 
+from fastkontakt.demo.breaches import plant_all
+from fastkontakt.demo.catalogue import (
+    _ALLOWED,
+    _CARE_EXTRAS,
+    _CARERS,
+    _CLINIC_TITLES,
+    _CONDITION_CLINICS,
+    _CORE,
+    _LICENSED,
+    _LOCAL_FEMALE,
+    _LOCAL_MALE,
+    _LOCAL_SURNAMES,
+    _MIX,
+    _MUNICIPALITIES,
+    _NEED_ORDER,
+    _NO_CONTACT_REASONS,
+    _NURSES,
+    _PROFESSION_CODE,
+    _SERVICE_ONLY_LIST,
+    _SERVICE_ORDER,
+    _TYPE_SHARE,
+    REGION_ORG,
+    _Region,
+)
 from fastkontakt.domain.calendar import active_on, current
 from fastkontakt.domain.identifiers import make_personal_id
 from fastkontakt.domain.model import (
-    NEEDS,
-    SERVICE_ONLY,
-    SERVICES,
     Absence,
     Contact,
     ContactKind,
@@ -53,171 +76,10 @@ from fastkontakt.domain.model import (
     Sip,
     Staff,
     Unit,
-    UnitType,
     Visit,
 )
 
 __all__ = ["demo_scenario"]
-
-# --- The region ---------------------------------------------------------------------------
-
-REGION_ORG: Final = "SE2321000230"
-
-
-@dataclass(frozen=True, slots=True)
-class _Municipality:
-    name: str
-    #: ``SE`` + a made-up organisation number in the municipal range 212000-xxxx.
-    org: str
-    #: Share of the region's population living here.
-    weight: float
-    health_centres: tuple[str, ...]
-    home_care_areas: tuple[str, ...]
-    residential_homes: tuple[str, ...]
-    #: Suffixes of the region's inpatient wards nearest to the municipality.
-    local_wards: tuple[str, ...]
-
-
-_MUNICIPALITIES: Final = (
-    _Municipality(
-        "Luleå", "SE2120002742", 0.67,
-        ("Hertsön", "Björkskatan", "Örnäset", "Mjölkudden", "Bergnäset", "Gammelstad", "Råneå"),
-        ("Centrum", "Hertsön", "Björkskatan", "Gammelstad", "Råneå"),
-        ("Ängsbacken", "Kronan"),
-        ("SLV1", "SLV2", "SLV3"),
-    ),
-    _Municipality(
-        "Kiruna", "SE2120000000", 0.19,
-        ("Kiruna", "Vittangi"),
-        ("Centrum", "Lombolo"),
-        ("Thulegården",),
-        ("SLV5",),
-    ),
-    _Municipality(
-        "Gällivare", "SE2120002650", 0.14,
-        ("Gällivare", "Malmberget"),
-        ("Centrum", "Malmberget"),
-        ("Dundergården",),
-        ("SLV4",),
-    ),
-)
-
-#: Inpatient wards and specialist clinics of the region: suffix, name, type.
-_HOSPITAL_UNITS: Final[tuple[tuple[str, str, UnitType], ...]] = (
-    ("SLV1", "Sunderby sjukhus, medicinavdelning 3", "slutenvard"),
-    ("SLV2", "Sunderby sjukhus, kirurgavdelning 61", "slutenvard"),
-    ("SLV3", "Sunderby sjukhus, geriatrisk avdelning", "slutenvard"),
-    ("SLV4", "Gällivare sjukhus, medicinavdelning", "slutenvard"),
-    ("SLV5", "Kiruna sjukhus, vårdavdelning", "slutenvard"),
-    ("SLV6", "Sunderby sjukhus, psykiatrisk vårdavdelning", "slutenvard"),
-    ("ONK1", "Onkologimottagningen Sunderby", "specialistoppenvard"),
-    ("KAR1", "Hjärtmottagningen Sunderby", "specialistoppenvard"),
-    ("LUN1", "Lungmottagningen Sunderby", "specialistoppenvard"),
-    ("NEU1", "Neurologimottagningen Sunderby", "specialistoppenvard"),
-    ("DIA1", "Diabetesmottagningen Sunderby", "specialistoppenvard"),
-    ("PSY1", "Psykiatriska öppenvårdsmottagningen Luleå", "specialistoppenvard"),
-    ("KVI1", "Kvinnohälsan Sunderby", "specialistoppenvard"),
-)
-#: Clinics that follow people with a serious chronic or life-threatening condition.
-_CONDITION_CLINICS: Final = ("ONK1", "KAR1", "LUN1", "NEU1", "DIA1")
-_CLINIC_TITLES: Final = {
-    "ONK1": "kontaktsjuksköterska",
-    "KAR1": "hjärtsviktssjuksköterska",
-    "LUN1": "KOL-sjuksköterska",
-    "NEU1": "kontaktsjuksköterska",
-    "DIA1": "diabetessjuksköterska",
-}
-
-#: Share of all staff by unit type (home care is the largest workforce).
-_TYPE_SHARE: Final[dict[UnitType, float]] = {
-    "slutenvard": 0.22,
-    "specialistoppenvard": 0.12,
-    "primarvard": 0.16,
-    "kommunal_hsv": 0.18,
-    "hemtjanst": 0.28,
-    "socialtjanst": 0.04,
-}
-#: Professions working at each type of unit, with weights for the staff beyond the core.
-_MIX: Final[dict[UnitType, dict[Profession, int]]] = {
-    "slutenvard": {
-        "sjukskoterska": 32, "underskoterska": 32, "lakare": 14, "specialistsjukskoterska": 5,
-        "fysioterapeut": 3, "arbetsterapeut": 2, "skotare": 3, "kurator": 1, "logoped": 1,
-        "dietist": 1, "administrator": 2,
-    },
-    "specialistoppenvard": {
-        "lakare": 28, "specialistsjukskoterska": 26, "sjukskoterska": 10, "underskoterska": 8,
-        "psykolog": 4, "kurator": 4, "dietist": 3, "logoped": 2, "fysioterapeut": 3,
-        "barnmorska": 3, "skotare": 2, "administrator": 5,
-    },
-    "primarvard": {
-        "lakare": 20, "sjukskoterska": 24, "specialistsjukskoterska": 10, "barnmorska": 5,
-        "fysioterapeut": 8, "arbetsterapeut": 3, "psykolog": 4, "kurator": 4, "dietist": 2,
-        "underskoterska": 10, "administrator": 9,
-    },
-    "kommunal_hsv": {
-        "sjukskoterska": 30, "specialistsjukskoterska": 5, "underskoterska": 45,
-        "vardbitrade": 6, "fysioterapeut": 5, "arbetsterapeut": 8, "administrator": 2,
-    },
-    "hemtjanst": {"underskoterska": 70, "vardbitrade": 25, "administrator": 5},
-    "socialtjanst": {"socialsekreterare": 80, "administrator": 20},
-}
-#: Staff every unit of a type has, steady (eligible, not leaving, not away): they make sure
-#: every appointment the generator makes has someone suitable to go to.
-_CORE: Final[dict[UnitType, tuple[Profession, ...]]] = {
-    "slutenvard": ("lakare", "sjukskoterska", "sjukskoterska", "underskoterska", "underskoterska"),
-    "specialistoppenvard": (
-        "lakare", "lakare", "specialistsjukskoterska", "specialistsjukskoterska", "sjukskoterska",
-    ),
-    "primarvard": ("lakare", "lakare", "sjukskoterska", "specialistsjukskoterska", "administrator"),
-    "kommunal_hsv": ("sjukskoterska", "sjukskoterska", "underskoterska", "arbetsterapeut"),
-    "hemtjanst": (
-        "underskoterska", "underskoterska", "underskoterska", "underskoterska", "vardbitrade",
-        "administrator",
-    ),
-    "socialtjanst": ("socialsekreterare", "socialsekreterare"),
-}
-_PROFESSION_CODE: Final[dict[Profession, str]] = {
-    "lakare": "L", "sjukskoterska": "S", "specialistsjukskoterska": "SS", "barnmorska": "BM",
-    "fysioterapeut": "FT", "arbetsterapeut": "AT", "dietist": "DI", "logoped": "LO",
-    "kurator": "KU", "psykolog": "PS", "underskoterska": "U", "vardbitrade": "V",
-    "skotare": "SK", "socialsekreterare": "SO", "administrator": "AD",
-}
-#: Professions with a Swedish licence (legitimation); undersköterska is a protected title only.
-_LICENSED: Final[frozenset[str]] = frozenset(
-    {
-        "lakare", "sjukskoterska", "specialistsjukskoterska", "barnmorska", "fysioterapeut",
-        "arbetsterapeut", "dietist", "logoped", "kurator", "psykolog",
-    }
-)
-_NURSES: Final[tuple[Profession, ...]] = ("sjukskoterska", "specialistsjukskoterska")
-_CARERS: Final[tuple[Profession, ...]] = ("underskoterska", "vardbitrade")
-
-_LOCAL_SURNAMES: Final = (
-    "Keskitalo", "Niemi", "Pekkari", "Kuoppa", "Rautio", "Lantto", "Alatalo", "Mäki", "Vaara",
-    "Labba", "Tuoma", "Sarri", "Kuhmunen", "Stenlund", "Wikström", "Lindbäck", "Öhman",
-    "Nordmark", "Marklund", "Burman", "Lundström", "Wiklund", "Sandström", "Henriksson",
-)
-_LOCAL_FEMALE: Final = ("Aino", "Aili", "Lempi", "Siiri", "Märta", "Elna", "Hilja")
-_LOCAL_MALE: Final = ("Eino", "Toivo", "Veikko", "Ante", "Nils", "Tore", "Arvo")
-
-_NO_CONTACT_REASONS: Final = (
-    "Kunden har avböjt fast omsorgskontakt efter information",
-    "Tillfällig insats under anhörigs semester, avslutas inom två veckor",
-    "Korttidsinsats i väntan på flytt till särskilt boende",
-)
-_RESIDENCE_NO_CONTACT_REASONS: Final = (
-    "Vistas på korttidsplats i väntan på flytt till annan kommun",
-    "Har avböjt fast omsorgskontakt efter information; anhöriga samordnar",
-)
-_CARE_EXTRAS: Final[tuple[Service, ...]] = (
-    "dusch", "inkop", "tvatt", "stadning", "matdistribution", "trygghetslarm", "ledsagning",
-    "stod_och_service",
-)
-_SERVICE_ONLY_LIST: Final[tuple[Service, ...]] = (
-    "inkop", "tvatt", "stadning", "matdistribution", "trygghetslarm",
-)
-_SERVICE_ORDER: Final = {service: index for index, service in enumerate(SERVICES)}
-_NEED_ORDER: Final = {need: index for index, need in enumerate(NEEDS)}
 
 # --- Shares ----------------------------------------------------------------------------
 # Rough Swedish figures: about a quarter of Norrbotten is 65+, home care reaches a third of
@@ -375,75 +237,6 @@ class _Names:
         return f"{first} {rng.choice(self.last)}"
 
 
-class _Region:
-    """The units, by what the generator needs to look up."""
-
-    def __init__(self) -> None:
-        self.units: list[Unit] = []
-        self.type_of: dict[str, UnitType] = {}
-        self.org_of: dict[str, str] = {}
-        #: Share of the unit's type that this unit carries (for staffing).
-        self.share: dict[str, float] = {}
-        self.by_type: dict[UnitType, list[str]] = {t: [] for t in _TYPE_SHARE}
-        self.health_centres: list[list[str]] = []
-        self.home_care: list[list[str]] = []
-        self.home_health: list[str] = []
-        self.residential: list[list[str]] = []
-        self.social: list[str] = []
-        self.wards: list[list[str]] = []
-        self.name_of: dict[str, str] = {}
-        of_kind = Counter(kind for _, _, kind in _HOSPITAL_UNITS)
-        for suffix, name, kind in _HOSPITAL_UNITS:
-            self._add(f"{REGION_ORG}-{suffix}", name, kind, 1 / of_kind[kind])
-        number = 0
-        for m in _MUNICIPALITIES:
-            centres = []
-            for place in m.health_centres:
-                number += 1
-                unit_id = f"{REGION_ORG}-VC{number:02d}"
-                self._add(unit_id, f"Hälsocentralen {place}", "primarvard",
-                          m.weight / len(m.health_centres))
-                centres.append(unit_id)
-            self.health_centres.append(centres)
-            self.wards.append([f"{REGION_ORG}-{suffix}" for suffix in m.local_wards])
-        for m in _MUNICIPALITIES:
-            home_health = f"{m.org}-HSV1"
-            homes = [f"{m.org}-SAB{i + 1}" for i in range(len(m.residential_homes))]
-            municipal_hsv = 1 + len(homes)
-            self._add(home_health, f"{m.name} kommun, hemsjukvård", "kommunal_hsv",
-                      m.weight / municipal_hsv)
-            for unit_id, home in zip(homes, m.residential_homes, strict=True):
-                self._add(unit_id, f"{m.name} kommun, särskilt boende {home}", "kommunal_hsv",
-                          m.weight / municipal_hsv)
-            areas = [f"{m.org}-HT{i + 1:02d}" for i in range(len(m.home_care_areas))]
-            for unit_id, area in zip(areas, m.home_care_areas, strict=True):
-                self._add(unit_id, f"{m.name} kommun, hemtjänst {area}", "hemtjanst",
-                          m.weight / len(areas))
-            social = f"{m.org}-SOC1"
-            self._add(social, f"{m.name} kommun, biståndsenheten", "socialtjanst", m.weight)
-            self.home_health.append(home_health)
-            self.residential.append(homes)
-            self.home_care.append(areas)
-            self.social.append(social)
-
-    def _add(self, unit_id: str, name: str, kind: UnitType, share: float) -> None:
-        self.units.append(Unit(id=unit_id, name=name, type=kind))
-        self.type_of[unit_id] = kind
-        self.org_of[unit_id] = unit_id.split("-", 1)[0]
-        self.share[unit_id] = share
-        self.by_type[kind].append(unit_id)
-        self.name_of[unit_id] = name
-
-
-def _allowed_types() -> dict[Profession, tuple[UnitType, ...]]:
-    allowed: dict[Profession, list[UnitType]] = {}
-    for kind, mix in _MIX.items():
-        for profession in mix:
-            allowed.setdefault(profession, []).append(kind)
-    return {profession: tuple(kinds) for profession, kinds in allowed.items()}
-
-
-_ALLOWED: Final = _allowed_types()
 
 
 class _Builder:
@@ -1285,415 +1078,6 @@ class _Builder:
                 p.planted = True
                 planted += 1
 
-    def plant_all(self) -> None:
-        """One short, realistic breach per rule, in the order of ``rules.md``."""
-        rng = self.rng
-        as_of = self.as_of
-        region = self.region
-
-        def fvk_current(p: _Person) -> list[int]:
-            return self.current_index(p, ("fast_vardkontakt",))
-
-        def flk_current(p: _Person) -> list[int]:
-            return self.current_index(p, ("fast_lakarkontakt",))
-
-        def fok_current(p: _Person) -> list[int]:
-            return self.current_index(p, ("fast_omsorgskontakt",))
-
-        def coordinators(p: _Person) -> list[int]:
-            return [
-                i for i, c in enumerate(p.contacts)
-                if c.kind == "fast_vardkontakt" and c.coordinating
-                and active_on(c.start, c.end, as_of)
-            ]
-
-        def needing(p: _Person) -> list[HomeCareDecision]:
-            return [
-                d for d in p.home_care
-                if active_on(d.start, d.end, as_of)
-                and not set(d.services) <= SERVICE_ONLY and not d.no_contact_reason
-            ]
-
-        def followed_stays(p: _Person) -> list[InpatientStay]:
-            cut = as_of - timedelta(days=30)
-            return [
-                s for s in p.stays
-                if (s.ready_for_discharge or s.discharged)
-                and not (s.discharged is not None and s.discharged < cut)
-            ]
-
-        # contact-on-request: nobody acted on the request.
-        def unanswered(p: _Person) -> bool:
-            request = p.requests[0]
-            p.contacts = [c for c in p.contacts
-                          if not (c.kind == request.kind and c.unit == request.unit)]
-            asked = self.days_ago(20, 120, not_before=p.born)
-            p.requests[0] = replace(request, date=asked)
-            return True
-
-        self.plant(0.15, lambda p: bool(p.requests), lambda p: bool(p.requests), unanswered)
-
-        # life-threatening-physician: the contact is the clinic's nurse, not a physician.
-        def nurse_not_physician(p: _Person) -> bool:
-            for i in fvk_current(p):
-                contact = p.contacts[i]
-                if contact.local_title == "patientansvarig läkare":
-                    nurse = self.pick_sure(contact.unit, _NURSES, "eligible")
-                    p.contacts[i] = replace(contact, staff=nurse.id,
-                                            local_title="kontaktsjuksköterska")
-                    return True
-            return False
-
-        def lt(p: _Person) -> bool:
-            return p.life_threatening_since is not None
-
-        self.plant(0.1, lt, lt, nurse_not_physician)
-
-        # discharge-contact: no FVK at the unit that got the admission notice.
-        def no_discharge_contact(p: _Person) -> bool:
-            units = {s.outpatient_unit for s in followed_stays(p) if s.outpatient_unit}
-            p.contacts = [c for c in p.contacts
-                          if not (c.kind == "fast_vardkontakt" and c.unit in units)]
-            return True
-
-        def discharge_applies(p: _Person) -> bool:
-            return any(s.outpatient_unit for s in followed_stays(p))
-
-        self.plant(0.08, discharge_applies, discharge_applies, no_discharge_contact)
-
-        # discharge-sip-invitation: the invitation was never sent.
-        def municipal_stay(p: _Person) -> bool:
-            return any(s.needs_municipal_care and s.ready_for_discharge
-                       for s in followed_stays(p))
-
-        def not_invited(p: _Person) -> bool:
-            admitted = min(s.admitted for s in p.stays)
-            p.sips = [replace(s, invited=None) if s.created >= admitted else s for s in p.sips]
-            return True
-
-        self.plant(0.1, municipal_stay, municipal_stay, not_invited)
-
-        # home-care-contact: the FOK left the unit and nobody took over.
-        def fok_gone(p: _Person) -> bool:
-            for i in fok_current(p):
-                contact = p.contacts[i]
-                ended = self.days_ago(5, 40)
-                if ended < contact.start:
-                    del p.contacts[i]
-                else:
-                    p.contacts[i] = replace(contact, end=ended)
-                return True
-            return False
-
-        def needs_fok(p: _Person) -> bool:
-            return bool(needing(p))
-
-        self.plant(0.04, needs_fok, lambda p: needs_fok(p) and bool(fok_current(p)), fok_gone)
-
-        # omsorgskontakt-profession: a vårdbiträde was made FOK.
-        def vardbitrade_fok(p: _Person) -> bool:
-            i = fok_current(p)[0]
-            unit = p.contacts[i].unit
-            self.reassign(p, i, self.pick_sure(unit, ("vardbitrade",)))
-            return True
-
-        def has_fok(p: _Person) -> bool:
-            return bool(fok_current(p))
-
-        self.plant(0.02, has_fok, has_fok, vardbitrade_fok)
-
-        # lakarkontakt-profession: the district nurse was registered as fixed physician.
-        def nurse_as_physician(p: _Person) -> bool:
-            i = flk_current(p)[0]
-            self.reassign(p, i, self.pick_sure(p.contacts[i].unit, _NURSES))
-            return True
-
-        def has_flk(p: _Person) -> bool:
-            return bool(flk_current(p))
-
-        self.plant(0.01, has_flk, has_flk, nurse_as_physician)
-
-        # lakarkontakt-listed-unit: the person listed elsewhere; the old FLK stayed.
-        def relisted(p: _Person) -> bool:
-            old = p.contacts[flk_current(p)[0]].unit
-            options = [u for u in region.health_centres[p.municipality] if u != old] or [
-                u for u in region.by_type["primarvard"] if u != old
-            ]
-            p.listed_at = rng.choice(options)
-            return True
-
-        self.plant(0.02, has_flk, lambda p: has_flk(p) and not p.requests, relisted)
-
-        # contact-staff-at-unit: the holder works at another unit of the same kind.
-        def elsewhere(p: _Person) -> bool:
-            i = rng.choice(self.current_index(
-                p, ("fast_vardkontakt", "fast_lakarkontakt", "fast_omsorgskontakt")))
-            contact = p.contacts[i]
-            holder = self.staff_by_id[contact.staff]
-            kind = region.type_of[contact.unit]
-            others = [u for u in region.by_type[kind] if u not in holder.units]
-            for unit in rng.sample(others, len(others)):
-                found = [s for s in self.eligible.get((unit, holder.profession), [])
-                         if contact.unit not in s.units]
-                if found:
-                    self.reassign(p, i, rng.choice(found))
-                    return True
-            return False
-
-        def has_main(p: _Person) -> bool:
-            return bool(self.current_index(
-                p, ("fast_vardkontakt", "fast_lakarkontakt", "fast_omsorgskontakt")))
-
-        def has_any(p: _Person) -> bool:
-            return any(current(c.end, as_of) for c in p.contacts)
-
-        self.plant(0.005, has_any, has_main, elsewhere)
-
-        # contact-informed: the written information never went out.
-        def not_informed(p: _Person) -> bool:
-            options = [i for i in self.current_index(
-                p, ("fast_vardkontakt", "fast_lakarkontakt", "fast_omsorgskontakt"))
-                if p.contacts[i].start <= as_of - timedelta(days=20)]
-            if not options:
-                return False
-            i = rng.choice(options)
-            p.contacts[i] = replace(p.contacts[i], informed=None)
-            return True
-
-        self.plant(0.02, has_main, has_main, not_informed)
-
-        # transfer-consent: records sent to the residential home without consent.
-        def no_consent(p: _Person) -> bool:
-            p.transfers[0] = replace(p.transfers[0], consent=False)
-            return True
-
-        def has_transfer(p: _Person) -> bool:
-            return bool(p.transfers)
-
-        self.plant(0.08, has_transfer, has_transfer, no_consent)
-
-        # one-coordinator: the health centre appointed a second coordinator.
-        def second_coordinator(p: _Person) -> bool:
-            if p.listed_at is None:
-                return False
-            nurse = self.pick_sure(p.listed_at, _NURSES, "eligible")
-            self.appoint(p, "fast_vardkontakt", nurse, p.listed_at,
-                         self.days_ago(30, 200, not_before=p.born),
-                         title="kontaktsjuksköterska", handover=False)
-            p.contacts[-1] = replace(p.contacts[-1], coordinating=True)
-            return True
-
-        def has_coordinator(p: _Person) -> bool:
-            return bool(coordinators(p))
-
-        self.plant(
-            0.02,
-            has_coordinator,
-            lambda p: has_coordinator(p) and p.listed_at is not None and not (
-                p.home_health_care or p.residence == "sarskilt_boende"),
-            second_coordinator,
-        )
-
-        # plan-initial-update: the FOK never updated the plan (or there is no plan).
-        def plan_not_updated(p: _Person) -> bool:
-            plan = p.plan
-            if plan is None:
-                return False
-            if rng.random() < 0.3:
-                p.plan = None
-            else:
-                p.plan = ImplementationPlan(plan.established)
-            return True
-
-        self.plant(0.04, needs_fok, lambda p: needs_fok(p) and p.plan is not None,
-                   plan_not_updated)
-
-        # plan-revision: revisions stopped long ago.
-        def revision_overdue(p: _Person) -> bool:
-            plan = p.plan
-            if plan is None:
-                return False
-            stop = self.days_ago(220, 400)
-            p.plan = replace(plan, revisions=tuple(r for r in plan.revisions if r <= stop))
-            return True
-
-        def has_plan(p: _Person) -> bool:
-            return p.plan is not None and any(active_on(d.start, d.end, as_of)
-                                              for d in p.home_care)
-
-        self.plant(
-            0.04,
-            has_plan,
-            lambda p: has_plan(p) and p.plan is not None
-            and (p.plan.updated_by_contact or p.plan.established) < as_of - timedelta(days=420),
-            revision_overdue,
-        )
-
-        # contact-vacancy: the holder is leaving and nothing is handed over ...
-        def leaving(s: _StaffDraft) -> bool:
-            # Within the worklist horizon, so the missing handover shows.
-            end = s.employment_end
-            return end is not None and end <= as_of + timedelta(days=25)
-
-        def make_leaving(s: _StaffDraft) -> None:
-            s.employment_end = self.after(as_of, 7, 28)
-
-        def to_leaver(p: _Person, hand_over: bool) -> bool:
-            i = rng.choice(has_main_steady(p))
-            contact = p.contacts[i]
-            holder = self.staff_by_id[contact.staff]
-            if hand_over and not self.steady.get((contact.unit, holder.profession)):
-                return False  # nobody to hand over to
-            leaver = self.staff_like(contact.unit, (holder.profession,),
-                                     lambda s: leaving(s) and s.eligible, make_leaving)
-            self.reassign(p, i, leaver)
-            return self.hand_over(p, i) if hand_over else True
-
-        def has_main_steady(p: _Person) -> list[int]:
-            return [
-                i for i in self.current_index(
-                    p, ("fast_vardkontakt", "fast_lakarkontakt", "fast_omsorgskontakt"))
-                if p.contacts[i].start <= as_of and p.contacts[i].end is None
-                and not self.away(self.staff_by_id[p.contacts[i].staff])
-            ]
-
-        def steady_main(p: _Person) -> bool:
-            return bool(has_main_steady(p))
-
-        self.plant(0.01, has_any, steady_main, lambda p: to_leaver(p, False))
-        # ... and, so that the worklist has its good examples too, some that were.
-        self.plant(0.0, has_any, steady_main, lambda p: to_leaver(p, True))
-
-        # sip-coordinator: nobody was given samordningsansvar in the plan.
-        def no_sip_coordinator(p: _Person) -> bool:
-            sip = p.sips[-1]
-            p.sips[-1] = replace(sip, coordinator=None)
-            p.contacts = [c for c in p.contacts
-                          if not (c.kind == "sip_samordnare" and c.staff == sip.coordinator)]
-            return True
-
-        def has_sip(p: _Person) -> bool:
-            return bool(p.sips)
-
-        self.plant(0.05, has_sip, has_sip, no_sip_coordinator)
-
-        # continuity-share: the FOK does too few of the visits.
-        window = as_of - timedelta(days=13)
-
-        def continuity_applies(p: _Person) -> bool:
-            fok = {p.contacts[i].staff for i in fok_current(p)
-                   if active_on(p.contacts[i].start, p.contacts[i].end, as_of)}
-            return bool(fok) and sum(
-                1 for v in p.visits if v.kind == "omsorg" and v.date >= window) >= 10
-
-        def scattered(p: _Person) -> bool:
-            fok = {p.contacts[i].staff for i in fok_current(p)}
-            others = [v.staff for v in p.visits if v.staff not in fok] or [
-                self.pick_sure(p.home_care[-1].unit, _CARERS).id]
-            keep = rng.uniform(0.15, 0.35)
-            p.visits = [
-                replace(v, staff=rng.choice(others))
-                if v.staff in fok and v.kind == "omsorg" and rng.random() > keep else v
-                for v in p.visits
-            ]
-            return True
-
-        self.plant(0.1, continuity_applies, continuity_applies, scattered)
-
-        # coordinator-setting (Norrbotten): the health centre kept coordination although
-        # the person now has municipal home health care.
-        def region_coordinates(p: _Person) -> bool:
-            if p.listed_at is None:
-                return False
-            for i in coordinators(p):
-                p.contacts[i] = replace(p.contacts[i], coordinating=False)
-            regional = [i for i in fvk_current(p)
-                        if region.type_of[p.contacts[i].unit] != "kommunal_hsv"
-                        and active_on(p.contacts[i].start, p.contacts[i].end, as_of)]
-            if regional:
-                p.contacts[regional[0]] = replace(p.contacts[regional[0]], coordinating=True)
-            else:
-                nurse = self.pick_sure(p.listed_at, _NURSES, "eligible")
-                self.appoint(p, "fast_vardkontakt", nurse, p.listed_at,
-                             self.days_ago(30, 400, not_before=p.born),
-                             title="distriktssköterska", handover=False)
-                p.contacts[-1] = replace(p.contacts[-1], coordinating=True)
-            return True
-
-        self.plant(
-            0.03,
-            has_coordinator,
-            lambda p: (p.home_health_care or p.residence == "sarskilt_boende")
-            and p.listed_at is not None and len(coordinators(p)) == 1,
-            region_coordinates,
-        )
-
-        # contact-eligible (Gävleborg): the FVK is not registered as selectable.
-        def not_selectable(p: _Person) -> bool:
-            options = [i for i in fvk_current(p)
-                       if p.contacts[i].local_title != "patientansvarig läkare"]
-            if not options:
-                return False
-            i = rng.choice(options)
-            contact = p.contacts[i]
-            holder = self.staff_by_id[contact.staff]
-
-            def make_ineligible(s: _StaffDraft) -> None:
-                s.eligible = False
-
-            other = self.staff_like(contact.unit, (holder.profession,),
-                                    lambda s: not s.eligible and not self.away(s),
-                                    make_ineligible)
-            self.reassign(p, i, other)
-            return True
-
-        def has_fvk(p: _Person) -> bool:
-            return bool(fvk_current(p))
-
-        self.plant(0.02, has_fvk, has_fvk, not_selectable)
-
-        # contact-needed (v2): needs recorded at a visit, nobody appointed yet.
-        def needs_recorded(p: _Person) -> bool:
-            if fvk_current(p) or p.needs or p.age < 18:
-                return False
-            p.add_need(rng.choice(("samordningsbehov", "stora_rehabiliteringsbehov")))
-            return True
-
-        def has_needs(p: _Person) -> bool:
-            return bool(p.needs)
-
-        self.plant(0.03, has_needs, lambda p: not fvk_current(p) and not p.needs,
-                   needs_recorded)
-
-        # residential-care-contact (v2): in särskilt boende, the fast omsorgskontakt ended and
-        # nobody took over; a few have a documented reason instead (they keep the rule).
-        def in_residential(p: _Person) -> bool:
-            return p.residence == "sarskilt_boende" and p.age >= 65
-
-        def residential_fok_gone(p: _Person) -> bool:
-            for i in fok_current(p):
-                contact = p.contacts[i]
-                ended = self.days_ago(5, 40)
-                if ended < contact.start:
-                    del p.contacts[i]
-                else:
-                    p.contacts[i] = replace(contact, end=ended)
-                return True
-            return False
-
-        def reason_documented(p: _Person) -> bool:
-            p.contacts = [c for c in p.contacts if c.kind != "fast_omsorgskontakt"]
-            p.residence_no_contact_reason = rng.choice(_RESIDENCE_NO_CONTACT_REASONS)
-            return True
-
-        def residential_with_fok(p: _Person) -> bool:
-            return in_residential(p) and bool(fok_current(p))
-
-        # Few people live in särskilt boende, and other rules' plants took some: spare fewer.
-        self.plant(0.1, in_residential, residential_with_fok, residential_fok_gone, spare=1)
-        self.plant(0.05, in_residential, residential_with_fok, reason_documented, minimum=1,
-                   spare=0)
-
     # --- the whole region -----------------------------------------------------------------
 
     def scenario(self) -> Scenario:
@@ -1706,7 +1090,7 @@ class _Builder:
             p for p in self.persons
             if p.contacts or p.home_care or p.stays or p.requests or p.sips or p.transfers
         ]
-        self.plant_all()
+        plant_all(self)
         return Scenario(
             units=tuple(sorted(self.region.units, key=lambda u: u.id)),
             staff=tuple(d.freeze() for d in sorted(self.staff, key=lambda d: d.id)),
