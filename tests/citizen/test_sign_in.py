@@ -195,3 +195,24 @@ def test_posts_need_the_csrf_token(region: Region) -> None:
     client.handler.enforce_csrf_checks = True
     answer = client.post("/invanare/be-om-kontakt/", {"unit": region.clinic.pk})
     assert answer.status_code == 403
+
+
+@pytest.mark.django_db
+def test_signing_in_again_ends_the_browsers_earlier_session(
+    region: Region, provider: StubProvider
+) -> None:
+    # given: signed in as Anna
+    client = citizen_client(region.anna.personal_id)
+    first = client.cookies[COOKIE].value
+
+    # when: the same browser signs in as Bertil
+    provider.id_token_extra = {"acr": LOA3, PNR_CLAIM: region.bertil.personal_id}
+    assert _sign_in(client, provider).status_code == 302
+
+    # then: Anna's session is over, even with her old cookie
+    ended = CitizenSession.objects.get(personal_id=region.anna.personal_id)
+    assert ended.ended_at is not None
+    old = Client()
+    old.cookies[COOKIE] = first
+    assert old.get("/invanare/kontakter/").status_code == 302
+    assert "Bertil Berg" in client.get("/invanare/").content.decode()

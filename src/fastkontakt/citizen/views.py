@@ -185,6 +185,8 @@ def callback(request: HttpRequest) -> HttpResponse:
             redirect_uri=request.build_absolute_uri(reverse("citizen:callback")),
         )
         key = services.citizen_session_start(personal_id=personal_id)
+        # A new sign-in ends the session this browser had, whoever it was.
+        services.citizen_session_end(key=request.COOKIES.get(COOKIE, ""))
     except oidc.SignInRefused as refused:
         response = _sign_in_page(request, error=str(refused), status=403)
         response.delete_cookie(PENDING_COOKIE, path=PATH)
@@ -205,6 +207,7 @@ def demo_sign_in(request: HttpRequest) -> HttpResponse:
     number = "".join(ch for ch in form.data.get("personal_id", "") if ch.isdigit())
     try:
         key = services.citizen_session_start(personal_id=number)
+        services.citizen_session_end(key=request.COOKIES.get(COOKIE, ""))
     except oidc.SignInRefused as refused:
         return _no_store(_sign_in_page(request, error=str(refused), status=403))
     response = redirect("citizen:start")
