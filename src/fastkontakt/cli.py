@@ -338,7 +338,16 @@ def cmd_sync(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_api_client(args: argparse.Namespace, out: TextIO) -> int:
-    """Create a FHIR API client and print its token, which is shown this once only."""
+    """Register a FHIR API client: with ``--jwks`` its public keys for SMART Backend Services
+    (ADR 0023); in development it also gets a static token, printed this once only."""
+    jwks = None
+    if args.jwks:
+        try:
+            jwks = json.loads(Path(args.jwks).read_bytes())
+        except OSError as error:
+            raise UsageProblems([f"{args.jwks}: kan inte läsas: {error.strerror}"]) from None
+        except ValueError:
+            raise UsageProblems([f"{args.jwks}: inte giltig JSON"]) from None
     _setup_django()
     from fastkontakt.fhir.clients import api_client_create
 
@@ -348,12 +357,16 @@ def cmd_api_client(args: argparse.Namespace, out: TextIO) -> int:
         scopes=args.scope,
         region=args.region,
         granted_by=args.granted_by or "",
+        jwks=jwks,
     )
     region = f", regionsomfattande, given av {client.region_granted_by}" if client.region else ""
-    out.write(
-        f"API-klient {client.name} (enhet {args.unit}, {client.scopes}{region}).\n"
-        f"Token (visas bara nu; spara den säkert):\n{token}\n"
-    )
+    out.write(f"API-klient {client.name} (enhet {args.unit}, {client.scopes}{region}).\n")
+    if jwks is not None:
+        count = len(client.jwks["keys"])
+        keys = "1 publik nyckel" if count == 1 else f"{count} publika nycklar"
+        out.write(f"client_id för SMART Backend Services: {client.name} ({keys}).\n")
+    if token is not None:
+        out.write(f"Token (bara för utveckling; visas bara nu; spara den säkert):\n{token}\n")
     return EXIT_OK
 
 
@@ -500,6 +513,134 @@ def cmd_plan_report(args: argparse.Namespace, out: TextIO) -> int:
         for c in included:
             share = show(c.contact_share, True)
             out.write(f"{c.customer}  {c.visits}  {c.distinct_staff}  {c.lower_bound}  {share}\n")
+    return EXIT_OK
+
+
+def _unit_by_hsa_id(hsa_id: str) -> int:
+    from fastkontakt.registry.models import Unit
+
+    pk = Unit.objects.filter(hsa_id=hsa_id).values_list("pk", flat=True).first()
+    if pk is None:
+        raise UsageProblems([f"--unit: ingen enhet har HSA-id {hsa_id!r}"])
+    return pk
+
+
+def cmd_visits_import(args: argparse.Namespace, out: TextIO) -> int:
+    """Import a unit's visits made (``docs/visits-import.md``): the operator acts for the unit
+    named (region-wide, as ``load``), but only the unit's own customers' visits are taken."""
+    from dataclasses import replace
+
+    try:
+        data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+    except OSError as error:
+        raise UsageProblems([f"{args.file}: cannot read: {error.strerror}"]) from None
+    _setup_django()
+    from fastkontakt.access.accesslog import access_scope
+    from fastkontakt.access.actors import system_actor
+    from fastkontakt.registry.services.visits import visits_import
+
+    actor = replace(system_actor(_cli_actor_name()), region_wide=True)
+    with access_scope():
+        result = visits_import(actor=actor, unit_pk=_unit_by_hsa_id(args.unit), data=data)
+    out.write(
+        f"Inläst: {result.lines} besök i filen, {result.created} nya, {result.already} redan "
+        f"inlästa, {result.people} personer med nya besök.\n"
+    )
+    return EXIT_OK
+
+
+def cmd_visits_report(args: argparse.Namespace, out: TextIO) -> int:
+    """The national continuity indicator from the visits made at a unit, against its plan."""
+    if not 1 <= args.days <= 366:
+        raise UsageProblems(["--days must be 1-366"])
+    _setup_django()
+    from fastkontakt.access.accesslog import access_scope
+    from fastkontakt.access.actors import system_actor
+    from fastkontakt.access.services import system_read_log
+    from fastkontakt.planning.instances import customer_id
+    from fastkontakt.planning.visits_made import default_period_start, period_comparison
+    from fastkontakt.registry.models import Person
+
+    unit_pk = _unit_by_hsa_id(args.unit)
+    start = args.start or default_period_start(unit_pk=unit_pk)
+    period = period_comparison(unit_pk=unit_pk, start=start, days=args.days)
+    numbers = dict(
+        Person.objects.filter(pk__in=[c.person_pk for c in period.customers]).values_list(
+            "pk", "personal_id"
+        )
+    )
+    with access_scope():
+        # The figures are the customers' data: each one counted is logged as read.
+        system_read_log(
+            actor=system_actor(_cli_actor_name()),
+            personal_ids=sorted(numbers.values()),
+            what="visits.report",
+        )
+    made = {r.customer: r for r in period.indicator.customers}
+
+    def show(value: float | None, percent: bool = False) -> str:
+        if value is None:
+            return "-"
+        return f"{value * 100:.1f} %" if percent else f"{value:g}"
+
+    if args.format == "json":
+        document = {
+            "start": period.start.isoformat(),
+            "days": period.days,
+            "planned_days": period.planned_days,
+            "compared_days": period.compared_days,
+            "median_distinct_staff_made": period.median_made,
+            "median_distinct_staff_planned": period.median_planned,
+            "contact_share_made": period.contact_share_made,
+            "contact_share_planned": period.contact_share_planned,
+            "visits_made": period.visits_made,
+            "visits_planned": period.visits_planned,
+            "missed": period.missed,
+            "extra": period.extra,
+            "customers": [
+                {
+                    "customer": numbers[c.person_pk],
+                    "included": c.included,
+                    "visits_made": c.made.visits,
+                    "distinct_staff_made": c.made.distinct_staff,
+                    "visits_by_contact_made": c.made.visits_by_contact,
+                    "visits_planned": c.planned.visits if c.planned else None,
+                    "distinct_staff_planned": c.planned.distinct_staff if c.planned else None,
+                    "visits_by_contact_planned": (
+                        c.planned.visits_by_contact if c.planned else None
+                    ),
+                    "missed": c.missed,
+                    "extra": c.extra,
+                }
+                for c in period.customers
+            ],
+        }
+        json.dump(document, out, ensure_ascii=False, indent=1)
+        out.write("\n")
+        return EXIT_OK
+    included = [c for c in period.customers if c.included]
+    out.write(
+        f"Utförda besök {period.start.isoformat()} + {period.days} dagar: "
+        f"{period.visits_made} räknade besök, planerat {show(period.visits_planned)} "
+        f"({period.planned_days} dagar med plan), {period.missed} missade och {period.extra} "
+        f"extra under {period.compared_days} dagar som passerat\n"
+        f"Kunder i indikatorn (65+, minst två utförda besök/dag 07-22): {len(included)}\n"
+        f"Median olika personal: utfört {show(period.median_made)}, "
+        f"planerat {show(period.median_planned)}\n"
+        f"Andel besök av fast omsorgskontakt: utfört {show(period.contact_share_made, True)}, "
+        f"planerat {show(period.contact_share_planned, True)}\n"
+    )
+    if args.customers:
+        out.write("Kund  Besök  Personal utfört/planerat  Av FOK utfört/planerat\n")
+        for c in included:
+            row = made[customer_id(c.person_pk)]
+            planned = c.planned
+            out.write(
+                f"{numbers[c.person_pk]}  {row.visits}  {row.distinct_staff}/"
+                f"{planned.distinct_staff if planned else '-'}  "
+                f"{show(row.contact_share if c.has_contact else None, True)}/"
+                f"{show(planned.contact_share if planned and c.has_contact else None, True)}\n"
+            )
     return EXIT_OK
 
 
@@ -660,6 +801,23 @@ def build_parser() -> argparse.ArgumentParser:
     plan_report.add_argument("--customers", action="store_true", help="one line per customer")
     plan_report.set_defaults(handler=cmd_plan_report)
 
+    visits_in = commands.add_parser("visits-import", help="import a unit's visits made (CSV)")
+    visits_in.add_argument("file", help="CSV file from the time reporting ('-' for stdin)")
+    visits_in.add_argument("--unit", required=True, help="HSA-id of the home-care unit")
+    visits_in.set_defaults(handler=cmd_visits_import)
+
+    visits_report = commands.add_parser(
+        "visits-report", help="continuity indicator of the visits made, against the plan"
+    )
+    visits_report.add_argument("--unit", required=True, help="HSA-id of the home-care unit")
+    visits_report.add_argument(
+        "--from", dest="start", type=_iso_date, help="first day (default: the plan's)"
+    )
+    visits_report.add_argument("--days", type=int, default=14)
+    visits_report.add_argument("--format", choices=("json", "text"), default="text")
+    visits_report.add_argument("--customers", action="store_true", help="one line per customer")
+    visits_report.set_defaults(handler=cmd_visits_report)
+
     sync = commands.add_parser(
         "sync", help="apply a source system's NDJSON file of FHIR resources (ADR 0024)"
     )
@@ -671,11 +829,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sync.set_defaults(handler=cmd_sync)
 
-    api_client = commands.add_parser("api-client", help="create a FHIR API client and its token")
+    api_client = commands.add_parser(
+        "api-client", help="register a FHIR API client (its keys, scopes; a dev token)"
+    )
     api_client.add_argument("name", help="the client's name (a-z, 0-9, . _ -)")
     api_client.add_argument("--unit", required=True, help="HSA-id of the unit it acts for")
     api_client.add_argument(
         "--scope", action="append", required=True, help="e.g. system/CareTeam.read (repeatable)"
+    )
+    api_client.add_argument(
+        "--jwks",
+        metavar="FILE",
+        help="the client's public keys, a JWK Set (JSON), for SMART Backend Services",
     )
     api_client.add_argument(
         "--region",

@@ -320,6 +320,16 @@ FASTKONTAKT_CITIZEN_SHOW_STAFF_NAMES = _flag("FASTKONTAKT_CITIZEN_SHOW_STAFF_NAM
 # `make run` offers a demo citizen login; never in production, never without DEBUG.
 FASTKONTAKT_CITIZEN_DEMO_LOGIN = DEBUG and not PRODUCTION
 
+# FHIR API clients (ADR 0023): SMART Backend Services access tokens last this many seconds;
+# static tokens (``fk1.``) are for development and the tests only, and refused in production.
+FASTKONTAKT_SMART_TOKEN_SECONDS = int(os.environ.get("FASTKONTAKT_SMART_TOKEN_SECONDS", 300))
+FASTKONTAKT_STATIC_API_TOKENS = _flag("FASTKONTAKT_STATIC_API_TOKENS", not PRODUCTION)
+if PRODUCTION and FASTKONTAKT_STATIC_API_TOKENS:
+    raise ImproperlyConfigured(
+        "Statiska API-token är bara för utveckling. / "
+        "FASTKONTAKT_STATIC_API_TOKENS cannot be on in production."
+    )
+
 # Nödåtkomst lasts this long.
 FASTKONTAKT_EMERGENCY_MINUTES = int(os.environ.get("FASTKONTAKT_EMERGENCY_MINUTES", 120))
 

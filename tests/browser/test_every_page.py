@@ -48,6 +48,7 @@ from fastkontakt.citizen.models import UnitOpeningHours
 from fastkontakt.demo.contact_details import demo_contact_details_fill
 from fastkontakt.demo.planning import planning_demo_seed
 from fastkontakt.demo.population import demo_scenario
+from fastkontakt.fhir.clients import api_client_create
 from fastkontakt.letters.models import Letter
 from fastkontakt.planning.models import PlanJob, PlannedVisit
 from fastkontakt.registry.models import Contact, Handover, Person, Staff, Unit
@@ -365,6 +366,8 @@ def _site_pages(d: Demo, handover: Handover | None, letter: Letter | None) -> li
         ("planering-omplanering", f"/planering/{d.home_care.pk}/omplanering/"),
         ("planering-jobb", f"/planering/{d.home_care.pk}/omplanering/{d.job.pk}/"),
         ("planering-flytta", f"/planering/{d.home_care.pk}/besok/{d.visit.pk}/"),
+        ("planering-utfort", f"/planering/{d.home_care.pk}/utfort/"),
+        ("planering-utfort-kund", f"/planering/{d.home_care.pk}/utfort/{d.customer.pk}/"),
         ("finns-inte", "/finns-inte/"),
         ("konto-inloggad", "/konto/logga-in/"),
     ]
@@ -439,6 +442,7 @@ def _forms_with_errors(walker: Walker, d: Demo) -> None:
         f"/planering/{d.home_care.pk}/omplanering/",
         _send("Registrera och planera om"),
     )
+    walker.submit("planering-utfort-fel", f"/planering/{d.home_care.pk}/utfort/", _send("Läs in"))
     # the care page's forms post through htmx and swap their section: the errors appear in place
     walker.page.goto(walker.url + f"/vard/{d.customer.pk}/")
     section = walker.page.locator("#overforingar")
@@ -646,6 +650,12 @@ def walk(
                         user_agent="test",
                         path_info="/konto/logga-in/",
                         http_accept="text/html",
+                    )
+                    # an API client, so that its admin pages have a row to show
+                    api_client_create(
+                        name="journalsystem",
+                        unit_hsa_id=d.centre.hsa_id,
+                        scopes=["system/CareTeam.rs"],
                     )
                     for label, path in _admin_pages():
                         walker.visit(label, path)

@@ -179,9 +179,9 @@ def test_import_needs_the_write_scope_for_everything(
     issues: list[dict[str, Any]] = body(response)["issue"]
     assert {issue["code"] for issue in issues} == {"forbidden"}
     assert {issue["diagnostics"].split()[-1] for issue in issues} == {
-        "system/Organization.write.",
-        "system/Practitioner.write.",
-        "system/PractitionerRole.write.",
-        "system/Patient.write.",
+        "system/Organization.cu.",
+        "system/Practitioner.cu.",
+        "system/PractitionerRole.cu.",
+        "system/Patient.cu.",
     }
     assert Person.objects.count() == people

@@ -18,14 +18,21 @@ Per customer:
   gap between distinct staff and the bound is how far a plan is from what shifts allow.
 
 Medians are over the customers the indicator covers.
+
+The same counting serves a plan and the visits actually made (imported from the time-reporting
+system, ``visits_made_continuity``): both are reduced to :class:`StaffedVisit` (customer, day,
+start, kind, staff) and tallied by :func:`tally`; only who is in the population differs (a plan
+by the visits granted, made visits by the visits made), and the lower bound and the contact's
+possible visits need a planning instance, so they are the plan's only.
 """
 
 from __future__ import annotations
 
 import math
 import statistics
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from ortools.sat.python import cp_model
 
@@ -48,8 +55,38 @@ def counts_for_indicator(visit: Visit) -> bool:
     )
 
 
-def _counted_kind(visit: Visit) -> bool:
-    return visit.demand.kind not in EXCLUDED_KINDS
+@dataclass(frozen=True, slots=True)
+class StaffedVisit:
+    """A visit planned or made, as the indicator sees it: whose, when, what kind, by whom."""
+
+    customer: str
+    day: date
+    start: int
+    """Minutes after midnight, local time."""
+    kind: str
+    staff: tuple[str, ...]
+
+
+def counts_as_made(visit: StaffedVisit) -> bool:
+    """A visit of a kind the indicator counts that started between 07:00 and 22:00."""
+    return visit.kind not in EXCLUDED_KINDS and DAY_FROM <= visit.start < DAY_TO
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    visits: int
+    distinct_staff: int
+    visits_by_contact: int
+
+
+def tally(visits: Iterable[StaffedVisit], contact: str | None) -> Tally:
+    """Counted visits, distinct staff on them and those the contact made (one customer's)."""
+    counted = [v for v in visits if counts_as_made(v)]
+    return Tally(
+        visits=len(counted),
+        distinct_staff=len({s for v in counted for s in v.staff}),
+        visits_by_contact=sum(1 for v in counted if contact is not None and contact in v.staff),
+    )
 
 
 def indicator_population(instance: Instance) -> set[str]:
@@ -145,26 +182,29 @@ def continuity_report(plan: Plan) -> ContinuityReport:
     instance = plan.instance
     population = indicator_population(instance)
     visits = instance.visit_by_id
-    made: dict[str, list[tuple[Visit, tuple[str, ...]]]] = {}
+    made: dict[str, list[tuple[Visit, StaffedVisit]]] = {}
     for planned in plan.visits:
         visit = visits[planned.visit]
-        if _counted_kind(visit) and DAY_FROM <= planned.start < DAY_TO:
-            made.setdefault(visit.customer, []).append((visit, planned.staff))
+        staffed = StaffedVisit(
+            visit.customer, visit.day, planned.start, visit.demand.kind, planned.staff
+        )
+        if counts_as_made(staffed):
+            made.setdefault(visit.customer, []).append((visit, staffed))
     rows: list[CustomerContinuity] = []
     for customer in instance.customers:
         own = made.get(customer.id, [])
         contact_id = customer.fast_omsorgskontakt
         contact = instance.staff_by_id.get(contact_id) if contact_id else None
-        by_contact = sum(1 for _, staff in own if contact_id in staff)
+        figures = tally((staffed for _, staffed in own), contact_id)
         possible = sum(1 for visit, _ in own if contact is not None and can_cover(contact, visit))
         included = customer.id in population
         rows.append(CustomerContinuity(
             customer=customer.id,
             included=included,
-            visits=len(own),
-            distinct_staff=len({s for _, staff in own for s in staff}),
+            visits=figures.visits,
+            distinct_staff=figures.distinct_staff,
             lower_bound=lower_bound(instance, customer.id) if included else 0,
-            visits_by_contact=by_contact,
+            visits_by_contact=figures.visits_by_contact,
             contact_possible=possible,
         ))
     counted = [r for r in rows if r.included]
@@ -187,4 +227,85 @@ def continuity_report(plan: Plan) -> ContinuityReport:
         travel_minutes=plan.travel_minutes(),
         unplanned_visits=len(plan.unplanned),
         planned_visits=len(plan.visits),
+    )
+
+
+# --- visits made ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MadeCustomer:
+    id: str
+    born: date
+    fast_omsorgskontakt: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MadeContinuity:
+    customer: str
+    included: bool
+    """65+ on the first day, with at least two counted visits made on every day."""
+    visits: int
+    distinct_staff: int
+    visits_by_contact: int
+
+    @property
+    def contact_share(self) -> float | None:
+        return self.visits_by_contact / self.visits if self.visits else None
+
+
+@dataclass(frozen=True, slots=True)
+class MadeReport:
+    start: date
+    days: int
+    customers: tuple[MadeContinuity, ...]
+    median_distinct_staff: float | None
+    median_contact_share: float | None
+    visits: int
+    """Counted visits made by the customers in the indicator."""
+
+
+def visits_made_continuity(
+    *, start: date, days: int, customers: Sequence[MadeCustomer], visits: Iterable[StaffedVisit]
+) -> MadeReport:
+    """The national indicator over the visits made from ``start`` for ``days`` days.
+
+    Visits outside the period or of customers not in ``customers`` are ignored. The population
+    is by the visits made (there is no grant to read): 65+ on ``start`` and at least two
+    counted visits on each day of the period.
+    """
+    dates = [start + timedelta(days=i) for i in range(days)]
+    period = set(dates)
+    own: dict[str, list[StaffedVisit]] = {c.id: [] for c in customers}
+    for visit in visits:
+        if visit.day in period and visit.customer in own:
+            own[visit.customer].append(visit)
+    rows = []
+    for customer in customers:
+        per_day: dict[date, int] = {}
+        for visit in own[customer.id]:
+            if counts_as_made(visit):
+                per_day[visit.day] = per_day.get(visit.day, 0) + 1
+        counted = tally(own[customer.id], customer.fast_omsorgskontakt)
+        rows.append(MadeContinuity(
+            customer=customer.id,
+            included=age_on(customer.born, start) >= MIN_AGE
+            and all(per_day.get(day, 0) >= MIN_VISITS_PER_DAY for day in dates),
+            visits=counted.visits,
+            distinct_staff=counted.distinct_staff,
+            visits_by_contact=counted.visits_by_contact,
+        ))
+    included = [r for r in rows if r.included]
+    with_contact = {c.id for c in customers if c.fast_omsorgskontakt}
+    return MadeReport(
+        start=start,
+        days=days,
+        customers=tuple(rows),
+        median_distinct_staff=_median([r.distinct_staff for r in included]),
+        median_contact_share=_median([
+            share
+            for r in included
+            if (share := r.contact_share) is not None and r.customer in with_contact
+        ]),
+        visits=sum(r.visits for r in included),
     )

@@ -15,6 +15,8 @@ from fastkontakt.domain.errors import NotFound
 from fastkontakt.fhir.clients import api_client_authenticate
 from fastkontakt.fhir.models import ApiClient
 from fastkontakt.fhir.outcomes import FHIR_JSON, install_exception_handlers
+from fastkontakt.fhir.smart import TOKEN_PREFIX as SMART_TOKEN_PREFIX
+from fastkontakt.fhir.smart import smart_token_authenticate
 
 
 class FhirRenderer(BaseRenderer):
@@ -27,10 +29,13 @@ class FhirRenderer(BaseRenderer):
 
 
 class ClientToken(HttpBearer):
-    """``Authorization: Bearer fk1.<client>.<secret>`` (``fastkontakt api-client`` issues it)."""
+    """``Authorization: Bearer <token>``: an access token from the SMART token endpoint
+    (``fks.``, ADR 0023) or, in development only, a static ``fk1.<client>.<secret>``."""
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiClient | None:
         try:
+            if token.startswith(f"{SMART_TOKEN_PREFIX}."):
+                return smart_token_authenticate(token=token)
             return api_client_authenticate(token=token)
         except NotFound:
             return None

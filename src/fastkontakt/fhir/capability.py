@@ -22,6 +22,11 @@ from fhir.resources.R4B.capabilitystatement import (
 )
 from fhir.resources.R4B.codeableconcept import CodeableConcept
 from fhir.resources.R4B.coding import Coding
+from fhir.resources.R4B.extension import Extension
+
+from fastkontakt.fhir.smart import TOKEN_PATH
+
+OAUTH_URIS = "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris"
 
 
 @dataclass
@@ -99,6 +104,15 @@ def capability_statement(base_url: str) -> CapabilityStatement:
             CapabilityStatementRest(
                 mode="server",
                 security=CapabilityStatementRestSecurity(
+                    # SMART Backend Services (ADR 0023): where to get a token.
+                    extension=[
+                        Extension(
+                            url=OAUTH_URIS,
+                            extension=[
+                                Extension(url="token", valueUri=f"{base_url}{TOKEN_PATH}")
+                            ],
+                        )
+                    ],
                     service=[
                         CodeableConcept(
                             coding=[
@@ -109,8 +123,9 @@ def capability_statement(base_url: str) -> CapabilityStatement:
                             ]
                         )
                     ],
-                    description="Bearer-token per API-klient, bunden till en enhet och "
-                    "behörigheter (system/<Resurs>.read|write).",
+                    description="SMART Backend Services: client_credentials med signerad "
+                    "JWT (RS384, ES384) ger en kortlivad åtkomsttoken per API-klient, bunden "
+                    "till en enhet och behörigheter (system/<Resurs>.cruds, v1 .read|.write).",
                 ),
                 resource=resources,
                 interaction=[CapabilityStatementRestInteraction(code=code) for code in _SYSTEM]

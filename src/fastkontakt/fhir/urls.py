@@ -14,12 +14,13 @@ from typing import Any
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.urls import URLPattern, URLResolver, re_path
+from django.urls import URLPattern, URLResolver, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 
 from fastkontakt.access.middleware import second_factor_not_required
 from fastkontakt.fhir.api import api
 from fastkontakt.fhir.outcomes import FHIR_JSON, Issue, not_found_response, outcome_response
+from fastkontakt.fhir.views import smart
 
 View = Callable[..., HttpResponseBase]
 
@@ -55,7 +56,15 @@ def _patterns() -> list[URLPattern | URLResolver]:
 
 
 app_name = "fhir"
+_token = login_not_required(second_factor_not_required(csrf_exempt(smart.token)))
 urlpatterns = [
+    # SMART Backend Services (ADR 0023): OAuth 2.0, not FHIR, so outside the API's handlers.
+    path("auth/token", _token, name="smart-token"),
+    path(
+        ".well-known/smart-configuration",
+        login_not_required(second_factor_not_required(smart.configuration)),
+        name="smart-configuration",
+    ),
     *_patterns(),
     re_path(r"^(?P<path>.*)$", _api_view(_unknown)),
 ]

@@ -550,7 +550,12 @@ class InformationTransfer(models.Model):
 
 
 class Visit(models.Model):
-    """A home-care visit carried out (the continuity rule counts them)."""
+    """A home-care visit carried out (the continuity rule counts them).
+
+    Visits imported from a unit's time reporting (``registry.services.visits``) also carry
+    their unit, start and end, and ``source_id``, a digest of the reported line: the same
+    report imported twice writes nothing. Visits from scenario files have only a date.
+    """
 
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="visits", verbose_name=_("person")
@@ -560,10 +565,33 @@ class Visit(models.Model):
     )
     date = models.DateField(_("datum"))
     kind = models.CharField(_("typ"), max_length=32, choices=VISIT_KIND_CHOICES, default="omsorg")
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="visits",
+        verbose_name=_("enhet"),
+    )
+    start = models.DateTimeField(_("start"), null=True, blank=True)
+    end = models.DateTimeField(_("slut"), null=True, blank=True)
+    source_id = models.CharField(_("id i tidrapporteringen"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("besök")
         verbose_name_plural = _("besök")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "source_id"],
+                condition=~Q(source_id=""),
+                name="visit_imported_once_per_unit",
+            ),
+            models.CheckConstraint(
+                condition=Q(start__isnull=True) | Q(end__isnull=True) | Q(end__gt=F("start")),
+                name="visit_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "date"], name="visit_unit_date")]
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()}"

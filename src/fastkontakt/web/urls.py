@@ -28,4 +28,5 @@ urlpatterns = [
     path("arbetsbelastning/", include("fastkontakt.web.views.caseload")),
     path("brev/", include("fastkontakt.web.views.letters")),
     path("planering/", include("fastkontakt.web.views.planning")),
+    path("planering/", include("fastkontakt.web.views.planning_visits")),
 ]

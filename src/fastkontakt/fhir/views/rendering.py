@@ -25,12 +25,26 @@ MAX_BODY_BYTES = 64 * 1024 * 1024
 MULTILINE_ELEMENTS = frozenset({"div", "note", "description", "comment"})
 
 
+def _needed(request: HttpRequest, resource: str, access: str) -> str:
+    """The SMART v2 permission (ADR 0023) the request needs on ``resource``: a read of one
+    resource ``r``, a search (and what it includes) ``s``, a create ``c``, an update ``u``, a
+    delete ``d``; a transaction may create and update, so it needs ``cu``."""
+    if access == "write":
+        if request.method == "POST":
+            return "cu" if request.path.rstrip("/").endswith("/fhir") else "c"
+        return "d" if request.method == "DELETE" else "u"
+    match = request.resolver_match
+    one = match is not None and "id" in match.kwargs and f"/{resource}/" in request.path
+    return "r" if one else "s"
+
+
 def actor_for(request: HttpRequest, resource: str, access: str = "read") -> Actor:
     """The calling client as an actor; 403 unless its scopes allow ``access`` to ``resource``."""
     client: ApiClient = request.auth  # type: ignore[attr-defined]
-    if not client_allows(client, resource, access):
+    needed = _needed(request, resource, access)
+    if not client_allows(client, resource, needed):
         raise fhir_error(
-            403, "forbidden", f"Klienten saknar behörigheten system/{resource}.{access}."
+            403, "forbidden", f"Klienten saknar behörigheten system/{resource}.{needed}."
         )
     return client_actor(client, request_id=getattr(request, "request_id", ""))
 
@@ -43,7 +57,8 @@ def actor_for_all(
     client: ApiClient = request.auth  # type: ignore[attr-defined]
     refused: dict[str, str] = {}
     for expression, resource in resources:
-        if resource not in refused and not client_allows(client, resource, access):
+        needed = _needed(request, resource, access)
+        if resource not in refused and not client_allows(client, resource, needed):
             refused[resource] = expression
     if refused:
         raise FhirError(
@@ -51,7 +66,8 @@ def actor_for_all(
             [
                 Issue(
                     code="forbidden",
-                    diagnostics=f"Klienten saknar behörigheten system/{resource}.{access}.",
+                    diagnostics="Klienten saknar behörigheten "
+                    f"system/{resource}.{_needed(request, resource, access)}.",
                     expression=expression,
                 )
                 for resource, expression in refused.items()
