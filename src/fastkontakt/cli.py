@@ -217,6 +217,8 @@ def cmd_demo_login(args: argparse.Namespace, out: TextIO) -> int:
         f"Engångskoder (TOTP): lägg in nyckeln {secret} i en autentiseringsapp, eller skriv\n"
         "  fastkontakt demo-login --code\n"
         "för demoanvändarens aktuella kod.\n"
+        "Invånarsidorna: /invanare/ har en demoinloggning (bara i utveckling, aldrig i "
+        "produktion).\n"
     )
     return EXIT_OK
 

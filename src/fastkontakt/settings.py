@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "fastkontakt.fhir",
     "fastkontakt.runtime",
     "fastkontakt.reminders",
+    "fastkontakt.citizen",
 ]
 
 MIDDLEWARE = [
@@ -287,6 +288,37 @@ OIDC_CREATE_USER = True
 OIDC_STORE_ID_TOKEN = False
 if OIDC_ENABLED:
     AUTHENTICATION_BACKENDS.append("fastkontakt.access.oidc.RegionOIDCBackend")
+
+# The citizen pages (/invanare/, ADR 0025): sign-in with e-legitimation through the region's
+# OpenID Connect provider (the broker in front of BankID and Freja), matched by the Swedish eID
+# profile's personnummer claim, at assurance level loa3 or higher.
+FASTKONTAKT_CITIZEN_OIDC = {
+    "client_id": os.environ.get("FASTKONTAKT_CITIZEN_OIDC_CLIENT_ID", ""),
+    "client_secret": os.environ.get("FASTKONTAKT_CITIZEN_OIDC_CLIENT_SECRET", ""),
+    "authorization_endpoint": os.environ.get("FASTKONTAKT_CITIZEN_OIDC_AUTHORIZATION_ENDPOINT", ""),
+    "token_endpoint": os.environ.get("FASTKONTAKT_CITIZEN_OIDC_TOKEN_ENDPOINT", ""),
+    "jwks_endpoint": os.environ.get("FASTKONTAKT_CITIZEN_OIDC_JWKS_ENDPOINT", ""),
+    "issuer": os.environ.get("FASTKONTAKT_CITIZEN_OIDC_ISSUER", ""),
+    "scopes": os.environ.get(
+        "FASTKONTAKT_CITIZEN_OIDC_SCOPES", "openid https://id.oidc.se/scope/naturalPersonNumber"
+    ),
+}
+FASTKONTAKT_CITIZEN_PERSONAL_ID_CLAIM = os.environ.get(
+    "FASTKONTAKT_CITIZEN_PERSONAL_ID_CLAIM", "https://id.oidc.se/claim/personalIdentityNumber"
+)
+FASTKONTAKT_CITIZEN_ACR_VALUES = [
+    v
+    for v in os.environ.get(
+        "FASTKONTAKT_CITIZEN_ACR_VALUES",
+        "http://id.elegnamnden.se/loa/1.0/loa3,http://id.elegnamnden.se/loa/1.0/loa4",
+    ).split(",")
+    if v
+]
+FASTKONTAKT_CITIZEN_IDLE_MINUTES = int(os.environ.get("FASTKONTAKT_CITIZEN_IDLE_MINUTES", 15))
+# The region's choice: show staff names in "who has read about me" (default: unit and role only).
+FASTKONTAKT_CITIZEN_SHOW_STAFF_NAMES = _flag("FASTKONTAKT_CITIZEN_SHOW_STAFF_NAMES", False)
+# `make run` offers a demo citizen login; never in production, never without DEBUG.
+FASTKONTAKT_CITIZEN_DEMO_LOGIN = DEBUG and not PRODUCTION
 
 # FHIR API clients (ADR 0023): SMART Backend Services access tokens last this many seconds;
 # static tokens (``fk1.``) are for development and the tests only, and refused in production.

@@ -68,6 +68,8 @@ urlpatterns = [
     # Browsers ask for it on pages that name no icon (the admin's).
     path("favicon.ico", _public(favicon)),
     path("fhir/", include("fastkontakt.fhir.urls")),
+    # The person's own pages (issue 16), with their own sign-in and session.
+    path("invanare/", include("fastkontakt.citizen.urls")),
     path("health/live", _public(health.live), name="health_live"),
     path("health/ready", _public(health.ready), name="health_ready"),
     path("metrics", _public(health.metrics), name="metrics"),

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import json
-import threading
-import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
@@ -20,71 +15,9 @@ from django.urls import reverse
 from fastkontakt.access.models import Account, Role
 from tests.access.helpers import make_user
 from tests.factories import StaffFactory, UnitFactory
+from tests.oidc_stub import CLIENT_ID, StubProvider
 
-CLIENT_ID = "fastkontakt"
 HSA_ID = "SE2321000032-s9001"
-
-
-class StubProvider:
-    """Token, userinfo and JWKS endpoints of an identity provider, signing with its own RSA key."""
-
-    def __init__(self) -> None:
-        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        self.nonce = ""
-        self.claims: dict[str, Any] = {}
-        self.id_token_extra: dict[str, Any] = {}
-        provider = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def _json(self, body: dict[str, Any]) -> None:
-                data = json.dumps(body).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def do_POST(self) -> None:  # noqa: N802 - the token endpoint
-                length = int(self.headers["Content-Length"])
-                form = parse_qs(self.rfile.read(length).decode())
-                assert form["code"] == ["the-code"]
-                self._json(
-                    {
-                        "access_token": "access",
-                        "id_token": provider.id_token(),
-                        "token_type": "Bearer",
-                    }
-                )
-
-            def do_GET(self) -> None:  # noqa: N802 - userinfo and JWKS
-                if self.path == "/jwks":
-                    public = jwt.algorithms.RSAAlgorithm.to_jwk(
-                        provider.key.public_key(), as_dict=True
-                    )
-                    self._json({"keys": [{**public, "kid": "k1", "alg": "RS256", "use": "sig"}]})
-                else:
-                    assert self.headers["Authorization"] == "Bearer access"
-                    self._json(provider.claims)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def id_token(self) -> str:
-        now = int(time.time())
-        claims = {
-            "iss": self.url,
-            "aud": CLIENT_ID,
-            "sub": "user-1",
-            "iat": now,
-            "exp": now + 300,
-            "nonce": self.nonce,
-            **self.id_token_extra,
-        }
-        return jwt.encode(claims, self.key, algorithm="RS256", headers={"kid": "k1"})
 
 
 @pytest.fixture

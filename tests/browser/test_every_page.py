@@ -44,6 +44,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, Page
 
 from fastkontakt.access.models import Account, EmergencyAccess, Membership, Role
+from fastkontakt.citizen.models import UnitOpeningHours
 from fastkontakt.demo.contact_details import demo_contact_details_fill
 from fastkontakt.demo.planning import planning_demo_seed
 from fastkontakt.demo.population import demo_scenario
@@ -277,6 +278,8 @@ def _demo_region() -> Demo:
     demo_contact_details_fill(seed=1)
     planning_demo_seed(as_of=today, seed=1, time_limit=1.0)
     centre, home_care, municipal = _units()
+    # the citizen pages' opening hours, so that the admin's pages of a row are walked too
+    UnitOpeningHours.objects.create(unit=centre, hours="Vardagar 8–17")
     person = Person.objects.filter(listed_at=centre, contacts__unit=centre).order_by("pk")[0]
     contact = Contact.objects.filter(
         Q(end__isnull=True) | Q(end__gte=today), person=person, unit=centre

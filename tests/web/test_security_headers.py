@@ -27,7 +27,10 @@ PERMISSIONS = (
 )
 SOURCE = Path(__file__).resolve().parents[2] / "src" / "fastkontakt"
 #: Rendered into PDFs by WeasyPrint only (which fetches nothing), never served as a page.
-PDF_ONLY = {SOURCE / "letters" / "templates" / "letters" / "letter.html"}
+PDF_ONLY = {
+    SOURCE / "letters" / "templates" / "letters" / "letter.html",
+    SOURCE / "citizen" / "templates" / "citizen" / "accesslog_pdf.html",
+}
 INLINE = {
     "inline script": re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", re.I),
     "style element": re.compile(r"<style\b", re.I),

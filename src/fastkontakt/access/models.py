@@ -190,6 +190,10 @@ class Basis(models.TextChoices):
     NONE = "none", _("ingen")
     LOG_REVIEW = "log_review", _("logggranskning")
     SYSTEM = "system", _("systemkörning")
+    #: The person reads or writes their own data on the citizen pages (issue 16).
+    OWN_DATA = "own_data", _("egen uppgift")
+    #: A relative the person gave the right reads the person's data on the citizen pages.
+    PROXY = "proxy", _("ombud (närstående)")
 
 
 class AccessLogEntry(models.Model):

@@ -204,6 +204,7 @@ DELIVERY_METHODS: Final = _table(
         "personligen": "Lämnat personligen",
         "digital_brevlada": "Digital brevlåda",
         "1177": "1177",
+        "digitalt": "Digitalt, öppnat av personen",
     }
 )
 
@@ -218,6 +219,8 @@ LOG_BASES: Final = _table(
         "none": "Ingen",
         "log_review": "Logggranskning",
         "system": "Systemkörning",
+        "own_data": "Egen uppgift (invånare)",
+        "proxy": "Ombud (närstående)",
     }
 )
 LOG_FLAGS: Final = _table(
@@ -290,6 +293,22 @@ LOG_WHAT: Final = _table(
         "accesslog.page": "Logggranskning",
         "accesslog.csv": "Logggranskning (CSV-export)",
         "accesslog.emergency": "Logggranskning av nödåtkomster",
+        "citizen.overview": "Invånarens startsida",
+        "citizen.contacts": "Mina kontakter (invånare)",
+        "citizen.letters": "Mina brev (invånare)",
+        "citizen.letter": "Brev (invånare)",
+        "citizen.letter.pdf": "Brev som PDF (invånare)",
+        "citizen.letter.delivered": "Brev öppnat digitalt (invånare)",
+        "citizen.request": "Begäran om fast vårdkontakt (invånare)",
+        "citizen.request.form": "Formulär för begäran (invånare)",
+        "citizen.physician": "Val av fast läkarkontakt (invånare)",
+        "citizen.physician.form": "Formulär för val av läkare (invånare)",
+        "citizen.proxy.grant": "Närstående fick rätt att se (invånare)",
+        "citizen.proxy.withdraw": "Närståendes rätt återkallad (invånare)",
+        "citizen.proxy.page": "Närstående (invånare)",
+        "citizen.proxy.switch": "Närstående bytte till personen",
+        "citizen.accesslog": "Vem har läst om mig (invånare)",
+        "citizen.accesslog.pdf": "Vem har läst om mig, PDF (invånare)",
         "fhir.Patient.read": "Patient (API)",
         "fhir.Patient.search": "Sökning av patient (API)",
         "fhir.CareTeam.read": "Vårdteam (API)",

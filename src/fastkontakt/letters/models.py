@@ -40,6 +40,8 @@ class DeliveryMethod(models.TextChoices):
     IN_PERSON = "personligen", vocabulary.DELIVERY_METHODS["personligen"]
     DIGITAL_MAILBOX = "digital_brevlada", vocabulary.DELIVERY_METHODS["digital_brevlada"]
     PORTAL_1177 = "1177", vocabulary.DELIVERY_METHODS["1177"]
+    #: The person opened the letter on the citizen pages (/invanare/): never chosen by staff.
+    DIGITAL = "digitalt", vocabulary.DELIVERY_METHODS["digitalt"]
 
 
 USERNAME_LENGTH = 150

@@ -241,3 +241,11 @@ def letter_pdf(content: LetterContent) -> bytes:
     # Without a target, write_pdf returns the document's bytes.
     pdf: bytes = document.write_pdf(font_config=_font_config())
     return pdf
+
+
+def html_pdf(html: str) -> bytes:
+    """Any page of ours as an A4 PDF, with the letters' fetcher and fonts (the citizen's
+    access-log extract uses it)."""
+    document = HTML(string=html, url_fetcher=_refuse_fetch)
+    pdf: bytes = document.write_pdf(font_config=_font_config())
+    return pdf

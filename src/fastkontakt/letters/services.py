@@ -29,7 +29,7 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from fastkontakt.access.accesslog import access_scope, write_transaction
+from fastkontakt.access.accesslog import LogRecord, access_scope, log_writes, write_transaction
 from fastkontakt.access.actors import Actor, actor_for_user, require_role
 from fastkontakt.access.selectors import person_read
 from fastkontakt.access.services import InvalidInput, person_write_log
@@ -305,7 +305,7 @@ def _delivery_problems(
     today: date,
 ) -> list[Problem]:
     problems = []
-    if method not in DeliveryMethod.values:
+    if method not in DeliveryMethod.values or method == DeliveryMethod.DIGITAL:
         problems.append(Problem("method", "Välj hur brevet lämnades eller skickades."))
     if letter.delivered_on is not None:
         problems.append(_already_delivered(letter))
@@ -383,6 +383,40 @@ def letter_deliver(
                     contact.save(update_fields=["informed"])
         person_write_log(actor=actor, person=person, unit=letter.unit, what="letter.deliver")
     return locked
+
+
+def letter_deliver_digitally(*, letter_pk: int, delivered_by: str, log: LogRecord) -> bool:
+    """Record that the person opened their letter on the citizen pages (``/invanare/``): the
+    letter's digital delivery, today, with the method "digitalt" (issue 16).
+
+    Only the first opening of a letter to the person counts; a relative's copy, or a letter
+    already delivered some other way, is left as it is. As for :func:`letter_deliver`, the
+    contacts it names get ``informed`` unless they have an earlier day, which clears their
+    ``contact-informed`` finding (the findings store follows the write). The caller (the
+    citizen pages) has checked that the letter is about the person who signed in; ``log`` is
+    the access-log entry of the write, with the citizen's own basis. True if it recorded it.
+    """
+    today = clock.today()
+    with write_transaction():
+        locked = Letter.objects.select_for_update().defer("pdf").filter(pk=letter_pk).first()
+        if (
+            locked is None
+            or locked.delivered_on is not None
+            or locked.recipient != Recipient.PERSON
+        ):
+            return False
+        locked.delivered_on = today
+        locked.delivery_method = DeliveryMethod.DIGITAL
+        locked.delivered_by = delivered_by
+        locked.save(update_fields=["delivered_on", "delivery_method", "delivered_by"])
+        for contact in Contact.objects.select_for_update().filter(
+            pk__in=locked.contacts.values("pk")
+        ):
+            if contact.informed is None or today < contact.informed:
+                contact.informed = today
+                contact.save(update_fields=["informed"])
+        log_writes([log])
+    return True
 
 
 # --- consent to relatives' copies ------------------------------------------------------------

@@ -195,7 +195,10 @@ def letter_pdf(request: HttpRequest, letter_pk: int) -> HttpResponse:
 class DeliverForm(Form):
     delivered_on = DateField(label="Datum då brevet lämnades eller skickades")
     method = forms.ChoiceField(
-        label="Hur", choices=DeliveryMethod.choices, widget=forms.RadioSelect
+        label="Hur",
+        # "digitalt" is recorded by the person opening the letter (/invanare/), never chosen.
+        choices=[c for c in DeliveryMethod.choices if c[0] != DeliveryMethod.DIGITAL],
+        widget=forms.RadioSelect,
     )
 
 
