@@ -19,7 +19,7 @@ from fastkontakt.access.models import UNIT_ROLES
 from fastkontakt.access.selectors import person_read
 from fastkontakt.domain.errors import NotFound
 from fastkontakt.domain.model import CONTACT_KINDS
-from fastkontakt.letters.models import Letter, RelativeConsent
+from fastkontakt.letters.models import Letter, LetterJob, RelativeConsent
 from fastkontakt.registry.models import Contact, Person
 
 LETTER_NOT_FOUND = "Brevet finns inte."
@@ -135,3 +135,8 @@ def letter_pdf_get(*, actor: Actor, letter_pk: int) -> LetterFile:
     person_read(actor=actor, person_pk=person_pk, what="letter.pdf")
     pdf = Letter.objects.filter(pk=letter_pk).values_list("pdf", flat=True).get()
     return LetterFile(pk=letter_pk, pdf=bytes(pdf))
+
+
+def letter_job_of_handover(*, handover_pk: int) -> LetterJob | None:
+    """The background job writing a handover's letters, if the letters are written that way."""
+    return LetterJob.objects.filter(handover_id=handover_pk).first()

@@ -16,54 +16,49 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from fastkontakt.access.actors import Actor
-from fastkontakt.access.selectors import person_read, persons_named_refused_log, persons_read
+from fastkontakt.access.selectors import person_read
 from fastkontakt.access.services import InvalidInput
-from fastkontakt.domain.errors import NotAllowed, NotFound
 from fastkontakt.domain.vocabulary import count_phrase
-from fastkontakt.letters.models import LetterJob
+from fastkontakt.letters.selectors import letter_job_of_handover
 from fastkontakt.letters.services import (
     contact_appoint_with_letter,
     contact_handover_with_letters,
 )
+from fastkontakt.registry.contact_selectors import (
+    appointing_units,
+    contact_get,
+    contacts_current_list,
+    handover_contacts_list,
+    handover_done_get,
+    handover_staff_get,
+    successor_options,
+)
+from fastkontakt.registry.contact_selectors import handover_staff_list as handover_staff_list_get
 from fastkontakt.registry.models import (
     APPOINTMENT_REASON_CHOICES,
     CONTACT_KIND_CHOICES,
     END_REASON_CHOICES,
     HANDOVER_REASON_CHOICES,
-    Absence,
     Contact,
-    Handover,
     Staff,
-    StaffUnit,
     Unit,
 )
 from fastkontakt.registry.services.contacts import (
-    APPOINTING_ROLES,
     AppointmentRefused,
     HandoverRefused,
     appointment_candidates,
     contact_end,
-    staff_caseload_counts,
 )
 from fastkontakt.web.forms import DateField, Form
 from fastkontakt.web.views.base import actor_of, form_errors_add, translate_domain_errors
 
 _AGREED_CHOICES = [("", "Inte angivet"), ("ja", "Ja"), ("nej", "Nej")]
-
-
-def _appointing_units(actor: Actor) -> list[Unit]:
-    units = list(Unit.objects.filter(pk__in=actor.units_with_role(*APPOINTING_ROLES)))
-    if not units:
-        raise NotAllowed("Du har ingen roll som ger rätt att utse fasta kontakter.")
-    return sorted(units, key=lambda u: u.name)
 
 
 # --- appoint ---------------------------------------------------------------------------------
@@ -98,16 +93,10 @@ class AppointForm(Form):
 @translate_domain_errors
 def appoint(request: HttpRequest, person_pk: int) -> HttpResponse:
     actor = actor_of(request)
-    units = _appointing_units(actor)
+    units = appointing_units(actor=actor)
     today = timezone.localdate()
     person = person_read(actor=actor, person_pk=person_pk, what="contact.appoint.form")
-    # Current: no end, or an end still ahead (a contact whose staff member leaves later is the
-    # one a worklist row asks to replace).
-    current = list(
-        Contact.objects.filter(person=person)
-        .filter(Q(end__isnull=True) | Q(end__gte=today))
-        .select_related("staff", "unit")
-    )
+    current = contacts_current_list(person=person, on=today)
     # Anything the address leaves out takes its default, so that a worklist link naming only
     # the unit and kind opens a complete form. The start date is prefilled (today) only when the
     # form is opened, where the user sees it: a sent form without one is refused, never saved
@@ -236,7 +225,7 @@ class EndForm(Form):
 @translate_domain_errors
 def end(request: HttpRequest, contact_pk: int) -> HttpResponse:
     actor = actor_of(request)
-    contact = get_object_or_404(Contact.objects.select_related("staff", "unit"), pk=contact_pk)
+    contact = contact_get(contact_pk=contact_pk)
     person = person_read(actor=actor, person_pk=contact.person_id, what="contact.end.form")
     form = EndForm(request.POST or None, initial={"end": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -262,40 +251,12 @@ def end(request: HttpRequest, contact_pk: int) -> HttpResponse:
 # --- hand over -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class StaffRow:
-    staff: Staff
-    caseload: int
-    leaving: date | None
-    away: Absence | None
-
-
 @require_http_methods(["GET"])
 @translate_domain_errors
 def handover_staff_list(request: HttpRequest) -> HttpResponse:
     """The staff of the user's units, those leaving or away soonest first."""
-    actor = actor_of(request)
-    units = _appointing_units(actor)
-    today = timezone.localdate()
-    staff = list(
-        Staff.objects.filter(workplaces__unit__in=units)
-        .distinct()
-        .prefetch_related("absences")
-        .order_by("name")
-    )
-    counts = staff_caseload_counts(on=today, staff_pks=[s.pk for s in staff])
-    rows = []
-    for member in staff:
-        away = [a for a in member.absences.all() if a.end >= today]
-        rows.append(
-            StaffRow(
-                staff=member,
-                caseload=counts.get(member.pk, 0),
-                leaving=member.employment_end,
-                away=min(away, key=lambda a: a.start) if away else None,
-            )
-        )
-    rows.sort(key=lambda r: (r.leaving is None and r.away is None, r.staff.name))
+    units = appointing_units(actor=actor_of(request))
+    rows = handover_staff_list_get(units=units, on=timezone.localdate())
     return render(request, "web/handover_list.html", {"rows": rows, "units": units})
 
 
@@ -312,32 +273,13 @@ class HandoverForm(Form):
 @translate_domain_errors
 def handover(request: HttpRequest, staff_pk: int) -> HttpResponse:
     actor = actor_of(request)
-    units = _appointing_units(actor)
+    units = appointing_units(actor=actor)
     today = timezone.localdate()
     # Only staff of the user's units, or holding contacts there: anyone else's name is not
     # shown, and the page answers as for an unknown id.
-    leaving = get_object_or_404(
-        Staff.objects.filter(
-            Q(workplaces__unit__in=units) | Q(contacts__unit__in=units)
-        ).distinct(),
-        pk=staff_pk,
-    )
-    contacts = list(
-        Contact.objects.filter(staff=leaving, unit__in=units)
-        .exclude(end__lt=today)
-        .select_related("person", "unit")
-        .order_by("kind", "person__name", "pk")
-    )
-    readable = {
-        p.pk
-        for p in persons_read(
-            actor=actor,
-            people=list({c.person_id: c.person for c in contacts}.values()),
-            what="contact.handover.form",
-        )
-    }
-    contacts = [c for c in contacts if c.person_id in readable]
-    successors = _successor_options(contacts, leaving)
+    leaving = handover_staff_get(units=units, staff_pk=staff_pk)
+    contacts = handover_contacts_list(actor=actor, leaving=leaving, units=units, on=today)
+    successors = _successor_choices(contacts, leaving, today)
     form = HandoverForm(
         request.POST or None,
         initial={
@@ -402,28 +344,22 @@ def handover(request: HttpRequest, staff_pk: int) -> HttpResponse:
     return render(request, "web/handover.html", context)
 
 
-def _successor_options(
-    contacts: list[Contact], leaving: Staff
+def _successor_choices(
+    contacts: list[Contact], leaving: Staff, on: date
 ) -> dict[int, list[dict[str, object]]]:
-    """Per unit: its other staff with profession and caseload, fewest people first."""
-    unit_pks = {c.unit_id for c in contacts}
-    rows = list(
-        StaffUnit.objects.filter(unit_id__in=unit_pks)
-        .exclude(staff=leaving)
-        .select_related("staff")
-        .order_by("staff__name")
-    )
-    counts = staff_caseload_counts(on=timezone.localdate(), staff_pks=[r.staff_id for r in rows])
-    options: dict[int, list[dict[str, object]]] = {pk: [] for pk in unit_pks}
-    for row in rows:
-        options[row.unit_id].append(
+    """Per unit: its other staff as the form's options, with profession and caseload."""
+    return {
+        unit_pk: [
             {
-                "pk": row.staff_id,
-                "label": f"{row.staff.name} ({row.staff.get_profession_display().lower()}, "
-                f"{_people(counts.get(row.staff_id, 0))})",
+                "pk": o.staff_pk,
+                "label": f"{o.name} ({o.profession.lower()}, {_people(o.caseload)})",
             }
-        )
-    return options
+            for o in options
+        ]
+        for unit_pk, options in successor_options(
+            contacts=contacts, leaving=leaving, on=on
+        ).items()
+    }
 
 
 def _people(count: int) -> str:
@@ -445,30 +381,9 @@ def _chosen_successors(request: HttpRequest, contacts: list[Contact]) -> dict[in
 @require_http_methods(["GET"])
 @translate_domain_errors
 def handover_done(request: HttpRequest, handover_pk: int) -> HttpResponse:
-    actor = actor_of(request)
-    done = get_object_or_404(Handover.objects.select_related("staff"), pk=handover_pk)
-    items = list(
-        done.items.select_related(
-            "previous__person", "successor__staff", "successor__unit"
-        ).order_by("previous__person__name")
-    )
-    people = list({i.previous.person_id: i.previous.person for i in items}.values())
-    if not any(i.successor.unit_id in actor.unit_pks for i in items):
-        # Another unit's handover answers exactly as an unknown one, and the attempt on each
-        # of its people outside the actor's care relationships is logged.
-        persons_named_refused_log(
-            actor=actor, what="contact.handover.done", person_pks=[p.pk for p in people]
-        )
-        raise NotFound("Överlämningen finns inte.")
-    if not any(
-        actor.has_role(role, i.successor.unit_id) for i in items for role in APPOINTING_ROLES
-    ):
-        raise NotAllowed("Du har ingen roll vid enheten som ger rätt att se överlämningen.")
-    readable = {
-        p.pk for p in persons_read(actor=actor, people=people, what="contact.handover.done")
-    }
-    items = [i for i in items if i.previous.person_id in readable]
-    job = LetterJob.objects.filter(handover=done).first()
+    found = handover_done_get(actor=actor_of(request), handover_pk=handover_pk)
+    done, items = found.handover, found.items
+    job = letter_job_of_handover(handover_pk=done.pk)
     return render(request, "web/handover_done.html", {"handover": done, "items": items, "job": job})
 
 
