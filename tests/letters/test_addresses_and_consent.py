@@ -16,7 +16,7 @@ from fastkontakt.letters.models import Letter, RelativeConsent
 from fastkontakt.letters.services import (
     NO_CONSENT,
     letter_create,
-    letters_for_handover,
+    letter_create_for_handover,
     relative_consent_record,
     relative_consent_withdraw,
 )
@@ -355,7 +355,7 @@ def test_a_handover_writes_copies_only_for_people_who_consented(
         successors={karin.pk: nurse.pk, olles.pk: nurse.pk},
     )
     # when
-    letters = letters_for_handover(actor=head, handover_pk=handover.pk, relatives=True)
+    letters = letter_create_for_handover(actor=head, handover_pk=handover.pk, relatives=True)
     # then
     assert [(letter.person_id, letter.consent_id) for letter in letters] == [
         (person.pk, None),

@@ -15,7 +15,7 @@ from fastkontakt.compliance.selectors import findings_for_person
 from fastkontakt.domain.errors import NotAllowed, NotFound
 from fastkontakt.letters import wording
 from fastkontakt.letters.models import Letter, RelativeConsent
-from fastkontakt.letters.services import letter_create, letter_deliver, letters_for_handover
+from fastkontakt.letters.services import letter_create, letter_create_for_handover, letter_deliver
 from fastkontakt.registry.models import Contact, Handover, HandoverItem, Person, Staff, Unit
 from fastkontakt.registry.services.contacts import contact_handover
 from tests.access.helpers import make_user
@@ -426,7 +426,7 @@ def test_delivery_needs_a_role_at_the_unit_and_a_care_relationship(
     assert _state() == before
 
 
-# --- letters_for_handover --------------------------------------------------------------------
+# --- letter_create_for_handover ------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -477,7 +477,7 @@ def test_a_handover_gives_one_letter_per_person_naming_every_new_contact_and_the
     )
 
     # when
-    letters = letters_for_handover(actor=head, handover_pk=handover.pk, relatives=True)
+    letters = letter_create_for_handover(actor=head, handover_pk=handover.pk, relatives=True)
 
     # then
     assert [(letter.person_id, letter.recipient) for letter in letters] == [
@@ -531,11 +531,11 @@ def test_asking_again_writes_only_the_missing_letters(
         effective=today,
         successors={previous.pk: nurse.pk},
     )
-    first = letters_for_handover(actor=head, handover_pk=handover.pk, relatives=False)
+    first = letter_create_for_handover(actor=head, handover_pk=handover.pk, relatives=False)
 
     # when
-    again = letters_for_handover(actor=head, handover_pk=handover.pk, relatives=False)
-    with_relatives = letters_for_handover(actor=head, handover_pk=handover.pk, relatives=True)
+    again = letter_create_for_handover(actor=head, handover_pk=handover.pk, relatives=False)
+    with_relatives = letter_create_for_handover(actor=head, handover_pk=handover.pk, relatives=True)
 
     # then
     assert [letter.pk for letter in again] == [first[0].pk]
@@ -570,7 +570,7 @@ def test_handover_letters_are_refused_for_everyone_when_one_person_is_out_of_rea
 
     # when
     with pytest.raises(NotFound):
-        letters_for_handover(actor=head, handover_pk=handover.pk, relatives=True)
+        letter_create_for_handover(actor=head, handover_pk=handover.pk, relatives=True)
 
     # then
     assert _state() == before
@@ -600,9 +600,9 @@ def test_handover_letters_need_a_role_at_the_unit_and_an_existing_handover(
 
     # when / then
     with pytest.raises(NotFound):  # another unit's handover reads as an unknown one
-        letters_for_handover(actor=elsewhere, handover_pk=handover.pk, relatives=False)
+        letter_create_for_handover(actor=elsewhere, handover_pk=handover.pk, relatives=False)
     with pytest.raises(NotFound):
-        letters_for_handover(actor=head, handover_pk=handover.pk + 1000, relatives=False)
+        letter_create_for_handover(actor=head, handover_pk=handover.pk + 1000, relatives=False)
     assert _state() == before
 
 

@@ -21,7 +21,7 @@ from fastkontakt.planning import models as m
 from fastkontakt.planning.instances import plan_get, planning_instance_get
 from fastkontakt.planning.plan_store import plan_store
 from fastkontakt.planning.selectors import hm, plan_changes_get
-from fastkontakt.planning.services import STALE_MESSAGE, replan_request
+from fastkontakt.planning.services import STALE_MESSAGE, planjob_request
 from fastkontakt.planning.solving import SolverFailed
 from fastkontakt.registry.models import Absence
 from fastkontakt.runtime.worker import worker_run
@@ -66,7 +66,7 @@ def test_replanning_after_an_absence_keeps_the_other_days_and_frees_the_absent_s
     morning_d1 = f"p{w.karin.pk}/d{w.morning.pk}/{d1}"
     assert before.by_visit[morning_d1].staff == (anna,)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        job = replan_request(
+        job = planjob_request(
             actor=coordinator(w),
             unit_pk=w.unit.pk,
             absence_staff_pk=w.anna.pk,
@@ -112,7 +112,7 @@ def test_a_job_runs_once_however_often_it_is_started(
     # given
     w, base = planned_world()
     with django_capture_on_commit_callbacks(execute=False):
-        job = replan_request(actor=coordinator(w), unit_pk=w.unit.pk, with_absence=False)
+        job = planjob_request(actor=coordinator(w), unit_pk=w.unit.pk, with_absence=False)
     jobs.planjob_run(job_pk=job.pk)
     job.refresh_from_db()
     finished = (job.status, job.finished_at, job.result_run_id)
@@ -132,7 +132,7 @@ def test_a_job_claimed_elsewhere_is_left_alone(django_capture_on_commit_callback
     # given another thread has claimed the job
     w, base = planned_world()
     with django_capture_on_commit_callbacks(execute=False):
-        job = replan_request(actor=coordinator(w), unit_pk=w.unit.pk, with_absence=False)
+        job = planjob_request(actor=coordinator(w), unit_pk=w.unit.pk, with_absence=False)
     m.PlanJob.objects.filter(pk=job.pk).update(
         status="running", progress=40, heartbeat_at=timezone.now()
     )
@@ -200,7 +200,7 @@ def test_progress_is_written_while_the_solver_runs(
     monkeypatch.setattr(jobs, "_progress_write", spy)
     monkeypatch.setattr(jobs, "start_solver", start)
     with django_capture_on_commit_callbacks(execute=False):
-        job = replan_request(actor=coordinator(w), unit_pk=w.unit.pk, with_absence=False)
+        job = planjob_request(actor=coordinator(w), unit_pk=w.unit.pk, with_absence=False)
 
     # when
     jobs.planjob_run(job_pk=job.pk)
@@ -227,7 +227,7 @@ def test_a_failing_planner_fails_the_job_and_keeps_the_current_plan(
     monkeypatch.setattr(jobs, "TICK_SECONDS", 0.05)
     monkeypatch.setattr(jobs, "start_solver", BrokenSolver)
     with django_capture_on_commit_callbacks(execute=False):
-        job = replan_request(actor=coordinator(w), unit_pk=w.unit.pk, with_absence=False)
+        job = planjob_request(actor=coordinator(w), unit_pk=w.unit.pk, with_absence=False)
 
     # when
     jobs.planjob_run(job_pk=job.pk)
@@ -259,7 +259,7 @@ def test_a_job_declared_dead_while_it_runs_stores_nothing_and_stops_its_planner(
     monkeypatch.setattr(jobs, "TICK_SECONDS", 0.05)
     monkeypatch.setattr(jobs, "start_solver", start)
     with django_capture_on_commit_callbacks(execute=False):
-        job = replan_request(actor=coordinator(w), unit_pk=w.unit.pk, with_absence=False)
+        job = planjob_request(actor=coordinator(w), unit_pk=w.unit.pk, with_absence=False)
 
     # when
     jobs.planjob_run(job_pk=job.pk)
@@ -285,7 +285,7 @@ def test_a_job_left_by_a_dead_process_blocks_nothing(
 
     # when
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        job = replan_request(actor=actor, unit_pk=w.unit.pk, with_absence=False)
+        job = planjob_request(actor=actor, unit_pk=w.unit.pk, with_absence=False)
 
     # then
     dead.refresh_from_db()
@@ -301,14 +301,14 @@ def test_a_running_job_is_reused_and_an_absence_meanwhile_is_refused(
     w, base = planned_world()
     actor = coordinator(w)
     with django_capture_on_commit_callbacks(execute=False):
-        running = replan_request(actor=actor, unit_pk=w.unit.pk, with_absence=False)
+        running = planjob_request(actor=actor, unit_pk=w.unit.pk, with_absence=False)
     m.PlanJob.objects.filter(pk=running.pk).update(status="running", heartbeat_at=timezone.now())
 
     # when
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        again = replan_request(actor=actor, unit_pk=w.unit.pk, with_absence=False)
+        again = planjob_request(actor=actor, unit_pk=w.unit.pk, with_absence=False)
         with pytest.raises(InvalidInput) as refused:
-            replan_request(
+            planjob_request(
                 actor=actor,
                 unit_pk=w.unit.pk,
                 absence_staff_pk=w.bo.pk,
@@ -348,7 +348,7 @@ def test_the_job_goes_on_the_queue_after_the_commit_and_a_worker_runs_it() -> No
 
     # when the request's transaction commits (no test transaction around it here), and a
     # worker empties the queue
-    job = replan_request(actor=coordinator(w), unit_pk=w.unit.pk, with_absence=False)
+    job = planjob_request(actor=coordinator(w), unit_pk=w.unit.pk, with_absence=False)
     queued = DBTaskResult.objects.get()
     worker_run(batch=True, schedule=False, interval=0)
 

@@ -15,7 +15,7 @@ from fastkontakt.domain.identifiers import make_personal_id
 from fastkontakt.planning import models as m
 from fastkontakt.planning.services import (
     customer_location_set,
-    replan_request,
+    planjob_request,
     visit_demands_derive,
 )
 from fastkontakt.registry.models import Absence, HomeCareDecision
@@ -69,7 +69,7 @@ def test_a_bad_absence_is_refused_with_swedish_messages_and_nothing_is_written(
         django_capture_on_commit_callbacks(execute=False) as callbacks,
         pytest.raises(InvalidInput) as refused,
     ):
-        replan_request(
+        planjob_request(
             actor=coordinator(w),
             unit_pk=w.unit.pk,
             absence_staff_pk=members[staff],
@@ -91,7 +91,7 @@ def test_re_planning_needs_a_planning_role_at_the_unit() -> None:
 
     # when
     with pytest.raises(NotAllowed):
-        replan_request(
+        planjob_request(
             actor=staff,
             unit_pk=w.unit.pk,
             absence_staff_pk=w.anna.pk,

@@ -170,8 +170,8 @@ class _Person:
     care_start: date | None = None
     moved_to_residential: bool = False
     stay: _StayPlan | None = None
-    flk: bool = False
-    fvk_health_centre: bool = False
+    wants_fast_lakarkontakt: bool = False
+    wants_fast_vardkontakt_at_centre: bool = False
     clinic: bool = False
     request: bool = False
     sip: bool = False
@@ -449,8 +449,10 @@ class _Builder:
         if rng.random() < _band(age, 0.003, 0.005, 0.018, 0.035, 0.04):
             self.give_stay(p)
         if p.listed_at is not None:
-            p.flk = rng.random() < _band(age, 0.03, 0.12, 0.35, 0.5, 0.5)
-            p.fvk_health_centre = rng.random() < _band(age, 0.005, 0.015, 0.06, 0.08, 0.08)
+            p.wants_fast_lakarkontakt = rng.random() < _band(age, 0.03, 0.12, 0.35, 0.5, 0.5)
+            p.wants_fast_vardkontakt_at_centre = (
+                rng.random() < _band(age, 0.005, 0.015, 0.06, 0.08, 0.08)
+            )
             p.request = age >= 18 and rng.random() < 0.006
         p.clinic = age >= 40 and rng.random() < 0.02
         if p.care == "care" or p.home_health_care or p.residence == "sarskilt_boende":
@@ -513,11 +515,11 @@ class _Builder:
             self.give_stay(p, _StayPlan("discharged" if discharged else "ready", True,
                                         p.age >= 65, self.rng.randrange(25 if discharged else 6)))
 
-        def flk(p: _Person) -> None:
-            p.flk = True
+        def physician(p: _Person) -> None:
+            p.wants_fast_lakarkontakt = True
 
-        def fvk(p: _Person) -> None:
-            p.fvk_health_centre = True
+        def nurse(p: _Person) -> None:
+            p.wants_fast_vardkontakt_at_centre = True
 
         def clinic(p: _Person) -> None:
             p.clinic = True
@@ -561,8 +563,8 @@ class _Builder:
             lambda p: p.stay is None and p.age >= 65 and p.listed_at is not None,
             followed_up,
         )
-        self.top_up(14, lambda p: p.flk, listed_adult, flk)
-        self.top_up(10, lambda p: p.fvk_health_centre, listed_adult, fvk)
+        self.top_up(14, lambda p: p.wants_fast_lakarkontakt, listed_adult, physician)
+        self.top_up(10, lambda p: p.wants_fast_vardkontakt_at_centre, listed_adult, nurse)
         self.top_up(5, lambda p: p.clinic, lambda p: p.age >= 40, clinic)
         self.top_up(10, lambda p: p.request, listed_adult, request)
         self.top_up(
@@ -690,9 +692,9 @@ class _Builder:
         # Everyone with personal care is offered a fast omsorgskontakt, whatever their age
         # (rules version 2).
         if p.care == "care" and reason is None:
-            self.build_fok(p, unit, start)
+            self.build_fast_omsorgskontakt(p, unit, start)
 
-    def build_fok(self, p: _Person, unit: str, decided: date) -> None:
+    def build_fast_omsorgskontakt(self, p: _Person, unit: str, decided: date) -> None:
         rng = self.rng
         as_of = self.as_of
         start = self.after(decided, 0, 10)
@@ -814,7 +816,7 @@ class _Builder:
         rng = self.rng
         as_of = self.as_of
         listed = p.listed_at
-        if listed is not None and p.flk:
+        if listed is not None and p.wants_fast_lakarkontakt:
             start = self.days_ago(20, 3000, not_before=p.born)
             if (start - p.born).days > 800 and rng.random() < 0.15:
                 earlier = max(start - timedelta(days=rng.randrange(200, 2000)), p.born)
@@ -822,7 +824,7 @@ class _Builder:
                              listed, earlier, end=start - timedelta(days=1), handover=False)
             self.appoint(p, "fast_lakarkontakt", self.pick_sure(listed, ("lakare",)), listed,
                          start)
-        if listed is not None and p.fvk_health_centre:
+        if listed is not None and p.wants_fast_vardkontakt_at_centre:
             rehab = rng.random() < 0.15
             professions: tuple[Profession, ...] = (
                 ("fysioterapeut", "arbetsterapeut") if rehab else (*_NURSES, "administrator")
@@ -962,10 +964,10 @@ class _Builder:
         if not active:
             return
         established = min(d.start for d in active)
-        has_fok = any(c.kind == "fast_omsorgskontakt" and current(c.end, as_of)
+        has_contact = any(c.kind == "fast_omsorgskontakt" and current(c.end, as_of)
                       for c in p.contacts)
         updated: date | None = None
-        if has_fok:
+        if has_contact:
             updated = self.after(established, 2, 13)
             if updated > as_of:
                 updated = None
@@ -986,10 +988,10 @@ class _Builder:
         unit = decision.unit
         services = set(decision.services)
         first = max(as_of - timedelta(days=13), decision.start)
-        fok: _StaffDraft | None = None
+        contact_staff: _StaffDraft | None = None
         for c in p.contacts:
             if c.kind == "fast_omsorgskontakt" and active_on(c.start, c.end, as_of):
-                fok = self.staff_by_id[c.staff]
+                contact_staff = self.staff_by_id[c.staff]
         team = [self.pick_sure(unit, _CARERS) for _ in range(rng.randrange(5, 11))]
         share = rng.uniform(0.6, 0.85)
         days = (as_of - first).days + 1
@@ -1001,12 +1003,12 @@ class _Builder:
             per_day = rng.randrange(2, 5) if heavy else rng.randrange(1, 3)
         for offset in range(days):
             day = first + timedelta(days=offset)
-            fok_here = fok is not None and not any(
-                a.start <= day <= a.end for a in fok.absences
+            contact_here = contact_staff is not None and not any(
+                a.start <= day <= a.end for a in contact_staff.absences
             )
             for _ in range(per_day):
-                if fok is not None and fok_here and rng.random() < share:
-                    visits.append(Visit(day, fok.id))
+                if contact_staff is not None and contact_here and rng.random() < share:
+                    visits.append(Visit(day, contact_staff.id))
                 else:
                     visits.append(Visit(day, rng.choice(team).id))
             if "matdistribution" in services:

@@ -217,7 +217,9 @@ def contact_handover_with_letters(
             .count()
         )
         if people <= settings.FASTKONTAKT_HANDOVER_LETTERS_AT_ONCE:
-            letters = letters_for_handover(actor=actor, handover_pk=done.pk, relatives=relatives)
+            letters = letter_create_for_handover(
+                actor=actor, handover_pk=done.pk, relatives=relatives
+            )
             return done, letters
         job = LetterJob.objects.create(
             handover=done,
@@ -236,7 +238,7 @@ def _letters_in_background(job_pk: int) -> None:
     handover_letters.enqueue(job_pk=job_pk)
 
 
-def letters_for_handover(
+def letter_create_for_handover(
     *, actor: Actor, handover_pk: int, relatives: bool, person_pks: Set[int] | None = None
 ) -> list[Letter]:
     """One letter per person in the handover, naming every contact they got from it and who
@@ -562,7 +564,7 @@ LETTER_JOB_RETAKE_AFTER = timedelta(seconds=60)
 
 def letterjob_run(*, job_pk: int) -> LetterJob:
     """Write the letters of the job's handover, a part at a time, with progress; safe to run
-    twice (letters already written are kept, as ``letters_for_handover`` does) and taken over
+    twice (letters already written are kept, as ``letter_create_for_handover`` does) and taken over
     from a worker that died. The letters are written as the user who made the handover."""
     now = timezone.now()
     claimed = (
@@ -593,7 +595,7 @@ def letterjob_run(*, job_pk: int) -> LetterJob:
             chunk = set(person_pks[start : start + LETTER_JOB_CHUNK])
             with access_scope():
                 letters += len(
-                    letters_for_handover(
+                    letter_create_for_handover(
                         actor=actor,
                         handover_pk=job.handover_id,
                         relatives=job.relatives,

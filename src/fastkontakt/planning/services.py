@@ -4,7 +4,7 @@ requests. Plans are stored by ``planning.plan_store``; the demo's planning data 
 
 Every write of a customer's data (coordinates, visit demand, the visits of a plan) logs a
 write for that person in the access log inside the same transaction. Re-planning itself runs in
-the background (``planning.jobs``); ``replan_request`` only records what to do and queues it
+the background (``planning.jobs``); ``planjob_request`` only records what to do and queues it
 when the transaction commits.
 """
 
@@ -150,7 +150,7 @@ def _absence_problems(
 
 
 @write_transaction()
-def replan_request(
+def planjob_request(
     *,
     actor: Actor,
     unit_pk: int,

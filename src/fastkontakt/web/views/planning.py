@@ -32,7 +32,7 @@ from fastkontakt.planning.selectors import (
     planning_unit_list,
     replan_page_get,
 )
-from fastkontakt.planning.services import replan_request
+from fastkontakt.planning.services import planjob_request
 from fastkontakt.web.forms import DateField, Form
 from fastkontakt.web.views.base import actor_of, form_errors_add, translate_domain_errors
 
@@ -143,10 +143,10 @@ def replan(request: HttpRequest, unit_pk: int) -> HttpResponse:
     if action in ("absence", "replan"):
         try:
             if action == "replan":
-                job = replan_request(actor=actor, unit_pk=unit_pk, with_absence=False)
+                job = planjob_request(actor=actor, unit_pk=unit_pk, with_absence=False)
                 return redirect("web:planning_job", unit_pk=unit_pk, job_pk=job.pk)
             if form.is_valid():
-                job = replan_request(
+                job = planjob_request(
                     actor=actor,
                     unit_pk=unit_pk,
                     absence_staff_pk=form.cleaned_data["staff"],
