@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, TypeVar
 from zoneinfo import ZoneInfo
 
-from fastkontakt.domain.errors import DomainError, InvalidScenario, Problem
+from fastkontakt.domain.errors import DomainError, InvalidScenario, Refusal
 from fastkontakt.domain.model import POLICY_NAMES, Scenario
 from fastkontakt.domain.rules import Directory, Finding, evaluate, policy_named
 from fastkontakt.domain.scenario import parse_scenario, scenario_to_json
@@ -903,10 +903,12 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         for line in problems.lines:
             print(line, file=sys.stderr)
         return EXIT_INVALID
-    except DomainError as error:
-        problems_of: list[Problem] = getattr(error, "problems", [])
-        for line in [str(p) for p in problems_of] or [str(error)]:
+    except Refusal as refused:
+        for line in [str(p) for p in refused.problems] or [str(refused)]:
             print(line, file=sys.stderr)
+        return EXIT_INVALID
+    except DomainError as error:
+        print(str(error), file=sys.stderr)
         return EXIT_INVALID
     except Exception as error:
         # Django is imported only by the commands that need a database.

@@ -36,6 +36,7 @@ from fastkontakt.access.actors import Actor, actor_for_user
 from fastkontakt.access.models import AccessLogEntry, EmergencyAccess, Role
 from fastkontakt.compliance.selectors import findings_for_person
 from fastkontakt.compliance.store import findings_refresh
+from fastkontakt.domain.errors import AppointmentRefused
 from fastkontakt.domain.identifiers import make_personal_id
 from fastkontakt.fhir.clients import api_client_create
 from fastkontakt.fhir.mappers.care_team import care_team_resource
@@ -56,7 +57,7 @@ from fastkontakt.registry.models import (
     Staff,
     Unit,
 )
-from fastkontakt.registry.services.contacts import AppointmentRefused, contact_appoint
+from fastkontakt.registry.services.contacts import contact_appoint
 from tests.access.helpers import make_user, signed_in
 from tests.conftest import RegistryState
 from tests.factories import PersonFactory, StaffFactory, StaffUnitFactory, UnitFactory

@@ -29,7 +29,7 @@ from joserfc import jwt
 from joserfc.jwk import ECKey, OctKey, RSAKey
 
 from fastkontakt.access.models import AccessLogEntry, Role
-from fastkontakt.access.services import InvalidInput
+from fastkontakt.domain.errors import InvalidInput
 from fastkontakt.fhir.clients import api_client_create
 from fastkontakt.fhir.models import ApiClient, SmartAccessToken, SmartAssertionId
 from fastkontakt.registry.models import Contact

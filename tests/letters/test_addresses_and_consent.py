@@ -8,8 +8,7 @@ import pytest
 
 from fastkontakt.access.actors import Actor, actor_for_user
 from fastkontakt.access.models import AccessLogEntry, Role
-from fastkontakt.access.services import InvalidInput
-from fastkontakt.domain.errors import NotFound
+from fastkontakt.domain.errors import InvalidInput, NotFound
 from fastkontakt.domain.model import PostalAddress
 from fastkontakt.letters import wording
 from fastkontakt.letters.models import Letter, RelativeConsent

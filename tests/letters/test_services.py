@@ -10,9 +10,8 @@ from django.utils import timezone
 
 from fastkontakt.access.actors import Actor, actor_for_user
 from fastkontakt.access.models import AccessLogEntry, Role
-from fastkontakt.access.services import InvalidInput
 from fastkontakt.compliance.selectors import findings_for_person
-from fastkontakt.domain.errors import NotAllowed, NotFound
+from fastkontakt.domain.errors import InvalidInput, NotAllowed, NotFound
 from fastkontakt.letters import wording
 from fastkontakt.letters.models import Letter, RelativeConsent
 from fastkontakt.letters.services import letter_create, letter_create_for_handover, letter_deliver

@@ -163,7 +163,7 @@ def test_a_member_with_a_free_day_gets_the_break_the_shift_needs(
 
 @pytest.mark.django_db
 def test_bad_input_and_another_units_visit(w: World, coordinator: Actor) -> None:
-    from fastkontakt.access.services import InvalidInput
+    from fastkontakt.domain.errors import InvalidInput
 
     other = UnitFactory(name="Hemtjänst Syd", type="hemtjanst")
     with pytest.raises(InvalidInput) as invalid:

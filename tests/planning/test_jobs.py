@@ -14,7 +14,7 @@ from django_tasks_db.models import DBTaskResult
 
 from fastkontakt.access.actors import Actor, actor_for_user
 from fastkontakt.access.models import Role
-from fastkontakt.access.services import InvalidInput
+from fastkontakt.domain.errors import InvalidInput
 from fastkontakt.domain.planning import Instance, Plan, Weights, check_plan, plan
 from fastkontakt.planning import jobs
 from fastkontakt.planning import models as m

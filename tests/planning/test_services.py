@@ -9,8 +9,7 @@ import pytest
 
 from fastkontakt.access.actors import Actor
 from fastkontakt.access.models import AccessLogEntry
-from fastkontakt.access.services import InvalidInput
-from fastkontakt.domain.errors import NotAllowed
+from fastkontakt.domain.errors import InvalidInput, NotAllowed
 from fastkontakt.domain.identifiers import make_personal_id
 from fastkontakt.planning import models as m
 from fastkontakt.planning.services import (

@@ -11,9 +11,8 @@ import pytest
 
 from fastkontakt.access.actors import Actor
 from fastkontakt.access.models import AccessLogEntry, Role
-from fastkontakt.access.services import InvalidInput
 from fastkontakt.compliance.selectors import findings_for_person
-from fastkontakt.domain.errors import NotAllowed, NotFound
+from fastkontakt.domain.errors import InvalidInput, NotAllowed, NotFound
 from fastkontakt.registry.models import (
     HomeCareDecision,
     ImplementationPlan,

@@ -9,8 +9,13 @@ import pytest
 
 from fastkontakt.access.actors import Actor, actor_for_user
 from fastkontakt.access.models import AccessLogEntry, Role
-from fastkontakt.access.services import InvalidInput
-from fastkontakt.domain.errors import NotAllowed, NotFound
+from fastkontakt.domain.errors import (
+    AppointmentRefused,
+    HandoverRefused,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+)
 from fastkontakt.registry.models import (
     Contact,
     Handover,
@@ -23,8 +28,6 @@ from fastkontakt.registry.models import (
 from fastkontakt.registry.selectors import scenario_export
 from fastkontakt.registry.services import scenario_load
 from fastkontakt.registry.services.contacts import (
-    AppointmentRefused,
-    HandoverRefused,
     appointment_candidates,
     contact_appoint,
     contact_end,
@@ -634,7 +637,7 @@ def test_a_handover_with_one_refused_successor_saves_nothing() -> None:
         )
 
     # then
-    assert {pk: [p.rule for p in found] for pk, found in refused.value.problems.items()} == {
+    assert {pk: [p.rule for p in found] for pk, found in refused.value.by_contact.items()} == {
         second.pk: ["omsorgskontakt-profession"]
     }
     assert _state() == before

@@ -6,8 +6,7 @@ import pytest
 
 from fastkontakt.access.actors import Actor
 from fastkontakt.access.models import Role
-from fastkontakt.access.services import InvalidInput
-from fastkontakt.domain.errors import NotAllowed
+from fastkontakt.domain.errors import InvalidInput, NotAllowed
 from fastkontakt.registry.models import Staff, Unit, UnitLocalTitle
 from fastkontakt.registry.services.units import (
     staff_eligible_set,

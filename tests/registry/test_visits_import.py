@@ -12,9 +12,8 @@ from django.utils import timezone
 
 from fastkontakt.access.actors import Actor, system_actor
 from fastkontakt.access.models import AccessLogEntry, Role
-from fastkontakt.access.services import InvalidInput
 from fastkontakt.compliance.models import StoredFinding
-from fastkontakt.domain.errors import NotAllowed
+from fastkontakt.domain.errors import InvalidInput, NotAllowed
 from fastkontakt.domain.identifiers import make_personal_id, personal_id_display
 from fastkontakt.registry.models import HomeCareDecision, Visit
 from fastkontakt.registry.services.visits import visits_import

@@ -441,3 +441,31 @@ def test_a_request_to_the_unit_alone_puts_the_person_on_its_worklist(
     # then
     assert "Frida Fråga" in listed.content.decode()
     assert page.status_code == 200
+
+
+def test_a_refusal_goes_on_the_forms_fields_and_the_rest_to_the_page() -> None:
+    from django import forms
+
+    from fastkontakt.domain.errors import HandoverRefused, InvalidInput, Problem
+    from fastkontakt.web.views.base import refusal_shown
+
+    class EffectiveForm(forms.Form):
+        effective = forms.DateField()
+
+    form = EffectiveForm({"effective": "2026-12-01"})
+    assert form.is_valid()
+    rest = refusal_shown(
+        form,
+        HandoverRefused(
+            [
+                Problem("successors[3]", "Ingen legitimation.", "lakarkontakt-profession"),
+                Problem("effective", "För långt bak i tiden."),
+            ]
+        ),
+    )
+    assert [p.path for p in rest] == ["successors[3]"]
+    assert form.errors["effective"] == ["För långt bak i tiden."]
+    other = EffectiveForm({"effective": "2026-12-01"})
+    assert other.is_valid()
+    assert refusal_shown(other, InvalidInput([Problem("__all__", "Försök igen.")])) == []
+    assert other.non_field_errors() == ["Försök igen."]

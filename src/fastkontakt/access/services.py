@@ -18,19 +18,11 @@ from fastkontakt.access.models import (
     EmergencyAccess,
 )
 from fastkontakt.access.selectors import persons_named_refused_log
-from fastkontakt.domain.errors import DomainError, NotAllowed, NotFound, Problem
+from fastkontakt.domain.errors import DomainError, InvalidInput, NotAllowed, NotFound, Problem
 from fastkontakt.domain.identifiers import parse_personal_id
 from fastkontakt.registry.models import Person, Unit
 
 EMERGENCY_REASON_MIN_LENGTH = 10
-
-
-class InvalidInput(DomainError):
-    """A form's values do not hold; carries one problem per field."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("; ".join(str(p) for p in problems))
-        self.problems = problems
 
 
 @write_transaction()

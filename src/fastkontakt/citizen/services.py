@@ -20,7 +20,6 @@ from django.utils import timezone
 
 from fastkontakt.access.accesslog import log_reads, log_writes, write_transaction
 from fastkontakt.access.models import Action
-from fastkontakt.access.services import InvalidInput
 from fastkontakt.citizen.models import CitizenSession, PhysicianChoice, ProxyGrant
 from fastkontakt.citizen.oidc import SignInRefused
 from fastkontakt.citizen.selectors import (
@@ -30,7 +29,7 @@ from fastkontakt.citizen.selectors import (
     selectable_physicians,
     session_of,
 )
-from fastkontakt.domain.errors import NotAllowed, NotFound, Problem
+from fastkontakt.domain.errors import InvalidInput, NotAllowed, NotFound, Problem
 from fastkontakt.domain.identifiers import is_personal_id
 from fastkontakt.domain.text import text_normalised, text_problem
 from fastkontakt.letters.models import Letter

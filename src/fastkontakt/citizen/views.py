@@ -23,10 +23,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from fastkontakt.access.middleware import second_factor_not_required
-from fastkontakt.access.services import InvalidInput
 from fastkontakt.citizen import oidc, selectors, services
 from fastkontakt.citizen.selectors import Citizen
-from fastkontakt.domain.errors import NotAllowed, NotFound
+from fastkontakt.domain.errors import InvalidInput, NotAllowed, NotFound
 from fastkontakt.letters.rendering import html_pdf
 from fastkontakt.runtime import clock
 

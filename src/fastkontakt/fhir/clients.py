@@ -25,8 +25,7 @@ from django.contrib.auth import get_user_model
 from fastkontakt.access.accesslog import write_transaction
 from fastkontakt.access.actors import Actor
 from fastkontakt.access.models import Membership, Role
-from fastkontakt.access.services import InvalidInput
-from fastkontakt.domain.errors import NotFound, Problem
+from fastkontakt.domain.errors import InvalidInput, NotFound, Problem
 from fastkontakt.fhir.models import ApiClient
 from fastkontakt.fhir.scopes import AUDIT, allows, permissions, scope_permission
 from fastkontakt.fhir.smart import jwks_problems

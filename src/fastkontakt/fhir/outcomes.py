@@ -27,14 +27,7 @@ from fhir.resources.R4B.operationoutcome import OperationOutcome, OperationOutco
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from fastkontakt.access.services import InvalidInput
-from fastkontakt.domain.errors import (
-    ChangeRefused,
-    DomainError,
-    NotAllowed,
-    NotFound,
-    VersionConflict,
-)
+from fastkontakt.domain.errors import DomainError, NotAllowed, NotFound, Refusal, VersionConflict
 from fastkontakt.fhir.mappers.codes import RULE
 
 FHIR_JSON = "application/fhir+json"
@@ -187,23 +180,18 @@ def install_exception_handlers(api: NinjaAPI) -> None:
     def on_not_allowed(request: HttpRequest, exc: NotAllowed) -> HttpResponse:
         return outcome_response(403, [Issue(code="forbidden", diagnostics=str(exc))])
 
-    def on_invalid_input(request: HttpRequest, exc: InvalidInput) -> HttpResponse:
-        return outcome_response(
-            422,
-            [
-                Issue(code="invariant", diagnostics=problem.message, expression=problem.path)
-                for problem in exc.problems
-            ],
-        )
-
-    def on_change_refused(request: HttpRequest, exc: ChangeRefused) -> HttpResponse:
+    def on_refusal(request: HttpRequest, exc: Refusal) -> HttpResponse:
+        # One translation for every refusal: each problem an issue at its path, the rule
+        # named where there is one; input that does not hold is "invariant", the rest
+        # "business-rule" (nothing was written either way).
+        code = "invariant" if exc.about_input else "business-rule"
         return outcome_response(
             422,
             [
                 Issue(
-                    code="business-rule",
+                    code=code,
                     diagnostics=problem.message,
-                    expression=problem.path,
+                    expression=problem.path or None,
                     rule=problem.rule,
                 )
                 for problem in exc.problems
@@ -214,19 +202,6 @@ def install_exception_handlers(api: NinjaAPI) -> None:
         return outcome_response(409, [Issue(code="conflict", diagnostics=str(exc))])
 
     def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-        problems = getattr(exc, "problems", None)
-        if problems:
-            return outcome_response(
-                422,
-                [
-                    Issue(
-                        code="business-rule",
-                        diagnostics=str(getattr(p, "message", p)),
-                        rule=getattr(p, "rule", None),
-                    )
-                    for p in problems
-                ],
-            )
         return outcome_response(422, [Issue(code="business-rule", diagnostics=str(exc))])
 
     def on_unreadable_form(request: HttpRequest, exc: Exception) -> HttpResponse:
@@ -254,8 +229,7 @@ def install_exception_handlers(api: NinjaAPI) -> None:
     handlers: list[tuple[type[Exception], Callable[[HttpRequest, Any], HttpResponse]]] = [
         (Exception, on_exception),
         (DomainError, on_domain_error),
-        (InvalidInput, on_invalid_input),
-        (ChangeRefused, on_change_refused),
+        (Refusal, on_refusal),
         (VersionConflict, on_conflict),
         (NotAllowed, on_not_allowed),
         (NotFound, on_not_found),

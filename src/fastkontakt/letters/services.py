@@ -32,8 +32,8 @@ from django.utils import timezone
 from fastkontakt.access.accesslog import LogRecord, access_scope, log_writes, write_transaction
 from fastkontakt.access.actors import Actor, actor_for_user, require_role
 from fastkontakt.access.selectors import person_read
-from fastkontakt.access.services import InvalidInput, person_write_log
-from fastkontakt.domain.errors import NotFound, Problem
+from fastkontakt.access.services import person_write_log
+from fastkontakt.domain.errors import InvalidInput, NotFound, Problem
 from fastkontakt.domain.text import text_normalised, text_problem
 from fastkontakt.letters import wording
 from fastkontakt.letters.models import (

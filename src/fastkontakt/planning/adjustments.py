@@ -16,9 +16,9 @@ from datetime import date
 
 from fastkontakt.access.accesslog import write_transaction
 from fastkontakt.access.actors import Actor
-from fastkontakt.access.services import InvalidInput, person_write_log
+from fastkontakt.access.services import person_write_log
 from fastkontakt.domain.continuity import CustomerContinuity, continuity_report
-from fastkontakt.domain.errors import ChangeRefused, NotFound, Problem
+from fastkontakt.domain.errors import ChangeRefused, InvalidInput, NotFound, Problem
 from fastkontakt.domain.planning import (
     Plan,
     PlannedBreak,

@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from fastkontakt.access.accesslog import write_affects, write_transaction
 from fastkontakt.access.actors import Actor
-from fastkontakt.access.services import InvalidInput, person_write_log
-from fastkontakt.domain.errors import Problem
+from fastkontakt.access.services import person_write_log
+from fastkontakt.domain.errors import InvalidInput, Problem
 from fastkontakt.domain.identifiers import birth_date_of
 from fastkontakt.planning import models as m
 from fastkontakt.planning.demand import demand_templates

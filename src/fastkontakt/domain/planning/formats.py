@@ -14,7 +14,7 @@ import re
 from datetime import date
 from typing import Any, Final, get_args
 
-from fastkontakt.domain.errors import DomainError, Problem
+from fastkontakt.domain.errors import InvalidInput, Problem
 from fastkontakt.domain.json_input import InvalidJson, json_decode
 from fastkontakt.domain.model import VisitKind
 from fastkontakt.domain.planning.model import (
@@ -41,12 +41,11 @@ _TIME: Final = re.compile(r"([01][0-9]|2[0-4]):([0-5][0-9])")
 _DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-class InvalidPlanningFile(DomainError):
+class InvalidPlanningFile(InvalidInput):
     """A planning file broke its format; carries every problem found."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = problems
+        super().__init__(problems, "\n".join(str(p) for p in problems))
 
 
 class _Bad:

@@ -33,7 +33,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from fastkontakt.domain.errors import DomainError, Problem
+from fastkontakt.domain.errors import InvalidInput, Problem
 from fastkontakt.domain.identifiers import is_hsa_id, is_personal_id
 from fastkontakt.domain.model import PROFESSIONS, SERVICES, UNIT_TYPES
 from fastkontakt.fhir.mappers.codes import (
@@ -77,12 +77,11 @@ HOME_CARE_SERVICE = f"{CANONICAL}/CodeSystem/home-care-service"
 INPATIENT = "IMP"
 
 
-class FeedProblems(DomainError):
+class FeedProblems(InvalidInput):
     """A resource that cannot be read as its profile says; every problem with its path."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("; ".join(str(p) for p in problems[:10]))
-        self.problems = problems
+        super().__init__(problems, "; ".join(str(p) for p in problems[:10]))
 
 
 class _Reader:

@@ -22,7 +22,7 @@ from typing import Any, cast
 from fhir.resources.R4B.bundle import Bundle
 
 from fastkontakt.domain import model as domain
-from fastkontakt.domain.errors import DomainError, Problem
+from fastkontakt.domain.errors import InvalidInput, Problem
 from fastkontakt.domain.model import CONTACT_KINDS, PROFESSIONS, RESIDENCES, UNIT_TYPES, UnitType
 from fastkontakt.fhir.mappers.address import address_json, address_read
 from fastkontakt.fhir.mappers.codes import (
@@ -45,10 +45,11 @@ IMPORT_TYPES = frozenset({"Organization", "Practitioner", "PractitionerRole", "P
 ACCEPTED_TYPES = IMPORT_TYPES | {"CareTeam"}
 
 
-class PopulationProblems(DomainError):
+class PopulationProblems(InvalidInput):
+    """A population Bundle that cannot be read; every problem with its path."""
+
     def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("; ".join(str(p) for p in problems[:10]))
-        self.problems = problems
+        super().__init__(problems, "; ".join(str(p) for p in problems[:10]))
 
 
 def _identifier(resource: Any, systems: Iterable[str]) -> str | None:

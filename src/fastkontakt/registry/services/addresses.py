@@ -17,8 +17,8 @@ from django.utils import timezone
 from fastkontakt.access.accesslog import write_transaction
 from fastkontakt.access.actors import Actor, require_role
 from fastkontakt.access.selectors import person_read
-from fastkontakt.access.services import InvalidInput, person_write_log
-from fastkontakt.domain.errors import Problem
+from fastkontakt.access.services import person_write_log
+from fastkontakt.domain.errors import InvalidInput, Problem
 from fastkontakt.domain.model import PostalAddress
 from fastkontakt.domain.postal import (
     CARE_OF_LENGTH,

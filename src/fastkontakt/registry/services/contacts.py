@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import cast
 
@@ -34,7 +35,7 @@ from fastkontakt.access.accesslog import write_transaction
 from fastkontakt.access.actors import Actor, require_role
 from fastkontakt.access.models import Role
 from fastkontakt.access.selectors import person_read, persons_read
-from fastkontakt.access.services import InvalidInput, person_write_log
+from fastkontakt.access.services import person_write_log
 from fastkontakt.domain.appointment import (
     AppointmentProblem,
     Candidate,
@@ -42,7 +43,14 @@ from fastkontakt.domain.appointment import (
     appointment_problems,
     rank_candidates,
 )
-from fastkontakt.domain.errors import DomainError, NotFound, Problem
+from fastkontakt.domain.errors import (
+    SUCCESSOR_PATH,
+    AppointmentRefused,
+    HandoverRefused,
+    InvalidInput,
+    NotFound,
+    Problem,
+)
 from fastkontakt.domain.model import CONTACT_KINDS, ContactKind, Patient
 from fastkontakt.domain.rules.engine import Directory, Policy
 from fastkontakt.registry.models import (
@@ -87,25 +95,8 @@ _HANDOVER_REASONS = frozenset(value for value, _ in HANDOVER_REASON_CHOICES)
 _BACKDATING_DAYS = 366
 
 
-class AppointmentRefused(DomainError):
-    """The write would break a rule; nothing was written. Carries every problem found."""
-
-    def __init__(self, problems: list[AppointmentProblem]) -> None:
-        super().__init__("; ".join(f"{p.rule}: {p.message}" for p in problems))
-        self.problems = problems
-
-
-class HandoverRefused(DomainError):
-    """Some of a handover's appointments would break rules; nothing was written.
-
-    ``problems`` maps the pk of each contact whose handover was refused to its problems.
-    """
-
-    def __init__(self, problems: dict[int, list[AppointmentProblem]]) -> None:
-        super().__init__(
-            "; ".join(f"{pk}: {p.rule}" for pk, found in problems.items() for p in found)
-        )
-        self.problems = problems
+def _refused(problems: list[AppointmentProblem]) -> AppointmentRefused:
+    return AppointmentRefused(Problem("", p.message, p.rule, p.source) for p in problems)
 
 
 # --- reads that the forms need ---------------------------------------------------------------
@@ -268,7 +259,7 @@ def _appoint(
     patient, directory, policy = _checking_context(person, staff, unit)
     refused = appointment_problems(patient, proposal, directory, as_of=as_of, policy=policy)
     if refused:
-        raise AppointmentRefused(refused)
+        raise _refused(refused)
 
     if replaced is not None:
         replaced.end = (
@@ -440,7 +431,7 @@ def contact_handover(
         handover = Handover.objects.create(
             staff=leaving, reason=reason, effective=effective, created_by=actor.username
         )
-        refused: dict[int, list[AppointmentProblem]] = {}
+        refused: list[Problem] = []
         for contact in ordered:
             try:
                 successor = _appoint(
@@ -462,7 +453,8 @@ def contact_handover(
                     handover=handover,
                 )
             except AppointmentRefused as error:
-                refused[contact.pk] = error.problems
+                path = SUCCESSOR_PATH.format(pk=contact.pk)
+                refused += [replace(p, path=path) for p in error.problems]
                 continue
             Contact.objects.filter(pk=contact.pk).update(end_reason=reason)
             HandoverItem.objects.create(handover=handover, previous=contact, successor=successor)

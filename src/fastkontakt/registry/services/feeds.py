@@ -45,7 +45,7 @@ from django.db.models import Q
 from fastkontakt.access.accesslog import log_record, log_writes, write_affects, write_transaction
 from fastkontakt.access.actors import Actor
 from fastkontakt.access.models import Action, Basis
-from fastkontakt.domain.errors import DomainError, NotAllowed, Problem
+from fastkontakt.domain.errors import NotAllowed, Problem, Refusal
 from fastkontakt.registry.models import (
     Contact,
     FeedRecord,
@@ -178,12 +178,11 @@ class FeedForbidden(NotAllowed):
     """The actor may not feed the registry (feeds are region-wide)."""
 
 
-class FeedRefused(DomainError):
+class FeedRefused(Refusal):
     """Some records cannot be applied (``strict``); nothing of the call was written."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("; ".join(str(p) for p in problems[:10]))
-        self.problems = problems
+        super().__init__(problems, "; ".join(str(p) for p in problems[:10]))
 
 
 @dataclass

@@ -63,7 +63,7 @@ from fastkontakt.access.accesslog import (
 from fastkontakt.access.actors import Actor
 from fastkontakt.access.models import Action, Basis, Role
 from fastkontakt.domain.appointment import import_problems
-from fastkontakt.domain.errors import DomainError, NotAllowed, Problem
+from fastkontakt.domain.errors import NotAllowed, Problem, Refusal
 from fastkontakt.domain.model import Patient, Scenario
 from fastkontakt.domain.model import Staff as StaffSnapshot
 from fastkontakt.domain.rules.engine import Directory
@@ -114,16 +114,8 @@ _SCENARIO_PATH = re.compile(r"(units|staff|patients)\[(\d+)\](.*)")
 _CONTACT_PATH = re.compile(r"\.contacts\[(\d+)\](.*)")
 
 
-@dataclass(frozen=True, slots=True)
-class ImportProblem:
-    """One reason to refuse an import: where in the caller's document, why, and the rule id."""
-
-    path: str
-    message: str
-    rule: str | None = None
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.message}"
+#: One reason to refuse an import: where in the caller's document, why, and the rule id.
+ImportProblem = Problem
 
 
 class ImportForbidden(NotAllowed):
@@ -134,14 +126,14 @@ class ImportForbidden(NotAllowed):
         self.problems = problems
 
 
-class ImportRefused(DomainError):
+class ImportRefused(Refusal):
     """The import breaks the format (``kind`` "invalid") or a rule ("rule"); nothing was
     written. Carries every problem found."""
 
     def __init__(self, problems: list[ImportProblem], *, kind: str) -> None:
-        super().__init__("; ".join(str(p) for p in problems[:10]))
-        self.problems = problems
+        super().__init__(problems, "; ".join(str(p) for p in problems[:10]))
         self.kind = kind
+        self.about_input = kind == "invalid"
 
 
 class PeopleAlreadyRegistered(ImportRefused):

@@ -15,9 +15,8 @@ from datetime import date
 from django.db.models import Q
 
 from fastkontakt.access.accesslog import LogRecord, log_writes, write_transaction
-from fastkontakt.access.services import InvalidInput
 from fastkontakt.domain import vocabulary
-from fastkontakt.domain.errors import Problem
+from fastkontakt.domain.errors import InvalidInput, Problem
 from fastkontakt.domain.model import REQUEST_KINDS
 from fastkontakt.registry.models import Contact, ContactRequest, Person, Unit
 

@@ -37,7 +37,7 @@ from fastkontakt.access.accesslog import log_record, log_writes, write_affects, 
 from fastkontakt.access.actors import Actor
 from fastkontakt.access.models import Action, Basis
 from fastkontakt.domain import model as domain
-from fastkontakt.domain.errors import DomainError, InvalidScenario, Problem
+from fastkontakt.domain.errors import InvalidScenario, Problem, Refusal
 from fastkontakt.domain.model import Patient, Scenario
 from fastkontakt.domain.postal import CARE_OF_LENGTH, CITY_LENGTH, STREET_LENGTH
 from fastkontakt.domain.scenario import scenario_from_json, scenario_to_json
@@ -73,12 +73,11 @@ from fastkontakt.registry.services.bulk import (
 __all__ = ["LoadSummary", "RegistryConflict", "scenario_load", "scenario_replace"]
 
 
-class RegistryConflict(DomainError):
+class RegistryConflict(Refusal):
     """A scenario that cannot go into the registry as it stands; carries every problem found."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = problems
+        super().__init__(problems, "\n".join(str(p) for p in problems))
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,8 +16,7 @@ from __future__ import annotations
 from fastkontakt.access.accesslog import write_affects, write_transaction
 from fastkontakt.access.actors import Actor, require_role
 from fastkontakt.access.models import Role
-from fastkontakt.access.services import InvalidInput
-from fastkontakt.domain.errors import Problem
+from fastkontakt.domain.errors import InvalidInput, Problem
 from fastkontakt.registry.models import NAME_LENGTH, Staff, StaffUnit, Unit, UnitLocalTitle
 from fastkontakt.registry.selectors import personal_ids_of_staff
 

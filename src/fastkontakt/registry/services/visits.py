@@ -29,8 +29,8 @@ from fastkontakt.access.accesslog import write_transaction
 from fastkontakt.access.actors import Actor, require_role
 from fastkontakt.access.models import Role
 from fastkontakt.access.selectors import persons_named_refused_log
-from fastkontakt.access.services import InvalidInput, person_write_log
-from fastkontakt.domain.errors import NotFound, Problem
+from fastkontakt.access.services import person_write_log
+from fastkontakt.domain.errors import InvalidInput, NotFound, Problem
 from fastkontakt.domain.identifiers import personal_id_display
 from fastkontakt.domain.visits_made import (
     InvalidVisitsFile,

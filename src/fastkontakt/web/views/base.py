@@ -12,8 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
 from fastkontakt.access.actors import Actor, actor_for_user
-from fastkontakt.access.services import InvalidInput
-from fastkontakt.domain.errors import NotAllowed, NotFound
+from fastkontakt.domain.errors import NotAllowed, NotFound, Problem, Refusal
 
 
 def actor_of(request: HttpRequest) -> Actor:
@@ -40,7 +39,24 @@ def translate_domain_errors(view: Callable[..., HttpResponse]) -> Callable[..., 
     return wrapped
 
 
-def form_errors_add(form: forms.Form, invalid: InvalidInput) -> None:
-    """Show a service's refused input on the form: on its field where the form has one."""
-    for problem in invalid.problems:
+def form_errors_add(form: forms.Form, refused: Refusal) -> None:
+    """Show a service's refusal on the form: each problem on its field where the form has one,
+    the others above the form."""
+    for problem in refused.problems:
         form.add_error(problem.path if problem.path in form.fields else None, problem.message)
+
+
+def refusal_shown(form: forms.Form, refused: Refusal) -> list[Problem]:
+    """Show on the form what is about its fields, and return the rest for the page to show
+    where it belongs: problems that name a rule (with the rule and its source) and problems
+    located at something the page lists (a handover's contacts). A problem about nothing in
+    particular goes above the form."""
+    rest = []
+    for problem in refused.problems:
+        if problem.path in form.fields:
+            form.add_error(problem.path, problem.message)
+        elif problem.rule is None and problem.path in ("", "__all__"):
+            form.add_error(None, problem.message)
+        else:
+            rest.append(problem)
+    return rest

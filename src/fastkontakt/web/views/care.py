@@ -23,9 +23,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from fastkontakt.access.actors import Actor
-from fastkontakt.access.services import InvalidInput
 from fastkontakt.compliance.selectors import findings_for_person
 from fastkontakt.domain import vocabulary
+from fastkontakt.domain.errors import InvalidInput
 from fastkontakt.domain.rules.engine import Finding
 from fastkontakt.registry.models import (
     RESIDENCE_CHOICES,

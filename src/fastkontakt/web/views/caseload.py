@@ -17,7 +17,6 @@ from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_http_methods
 
 from fastkontakt.access.actors import Actor
-from fastkontakt.access.services import InvalidInput
 from fastkontakt.compliance.caseloads import (
     CASELOAD_ROLES,
     StaffCaseload,
@@ -27,6 +26,7 @@ from fastkontakt.compliance.caseloads import (
 )
 from fastkontakt.compliance.worklists import GROUP_LABELS, GROUPS
 from fastkontakt.domain import vocabulary
+from fastkontakt.domain.errors import InvalidInput
 from fastkontakt.registry.models import CONTACT_KIND_CHOICES, Unit
 from fastkontakt.registry.services.units import (
     ELIGIBILITY_ROLES,

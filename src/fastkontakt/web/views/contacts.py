@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from fastkontakt.access.selectors import person_read
-from fastkontakt.access.services import InvalidInput
+from fastkontakt.domain.errors import HandoverRefused, InvalidInput, Problem, Refusal, contact_pk_of
 from fastkontakt.domain.vocabulary import count_phrase
 from fastkontakt.letters.selectors import letter_job_of_handover
 from fastkontakt.letters.services import (
@@ -50,13 +50,16 @@ from fastkontakt.registry.models import (
     Unit,
 )
 from fastkontakt.registry.services.contacts import (
-    AppointmentRefused,
-    HandoverRefused,
     appointment_candidates,
     contact_end,
 )
 from fastkontakt.web.forms import DateField, Form
-from fastkontakt.web.views.base import actor_of, form_errors_add, translate_domain_errors
+from fastkontakt.web.views.base import (
+    actor_of,
+    form_errors_add,
+    refusal_shown,
+    translate_domain_errors,
+)
 
 _AGREED_CHOICES = [("", "Inte angivet"), ("ja", "Ja"), ("nej", "Nej")]
 
@@ -133,7 +136,7 @@ def appoint(request: HttpRequest, person_pk: int) -> HttpResponse:
     form.fields["staff"].choices = [("", "–")] + [  # type: ignore[attr-defined]
         (pk, c.name) for pk, c in ranked
     ]
-    refusal: list[object] = []
+    refusal: list[Problem] = []
     if request.method == "POST" and data.get("action") == "save" and form.is_valid():
         values = form.cleaned_data
         try:
@@ -152,10 +155,8 @@ def appoint(request: HttpRequest, person_pk: int) -> HttpResponse:
                 local_title=values["local_title"],
                 as_of=today,
             )
-        except AppointmentRefused as refused:
-            refusal = list(refused.problems)
-        except InvalidInput as invalid:
-            form_errors_add(form, invalid)
+        except Refusal as refused:
+            refusal = refusal_shown(form, refused)
         else:
             messages.success(
                 request,
@@ -288,7 +289,7 @@ def handover(request: HttpRequest, staff_pk: int) -> HttpResponse:
         },
     )
     chosen = _chosen_successors(request, contacts)
-    refused: dict[int, list[object]] = {}
+    refused: dict[int, list[Problem]] = {}
     if request.method == "POST" and form.is_valid():
         try:
             done, letters = contact_handover_with_letters(
@@ -300,18 +301,15 @@ def handover(request: HttpRequest, staff_pk: int) -> HttpResponse:
                 as_of=today,
                 relatives=form.cleaned_data["relatives"],
             )
-        except HandoverRefused as error:
-            refused = {pk: list(problems) for pk, problems in error.problems.items()}
-            form.add_error(None, "Överlämningen sparades inte: se de markerade uppdragen.")
-        except InvalidInput as invalid:
-            for problem in invalid.problems:
-                pk = problem.path.removeprefix("successors[").removesuffix("]")
-                if pk.isdigit():
-                    refused.setdefault(int(pk), []).append(problem)
+        except Refusal as error:
+            for problem in refusal_shown(form, error):
+                pk = contact_pk_of(problem.path)
+                if pk is not None:
+                    refused.setdefault(pk, []).append(problem)
                 else:
-                    form.add_error(
-                        problem.path if problem.path in form.fields else None, problem.message
-                    )
+                    form.add_error(None, problem.message)
+            if isinstance(error, HandoverRefused):
+                form.add_error(None, "Överlämningen sparades inte: se de markerade uppdragen.")
         else:
             messages.success(
                 request,

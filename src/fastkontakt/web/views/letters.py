@@ -16,7 +16,7 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from fastkontakt.access.services import InvalidInput
+from fastkontakt.domain.errors import InvalidInput
 from fastkontakt.domain.postal import CARE_OF_LENGTH, CITY_LENGTH, STREET_LENGTH
 from fastkontakt.letters import wording
 from fastkontakt.letters.models import ConsentMethod, DeliveryMethod, Recipient, RelativeConsent

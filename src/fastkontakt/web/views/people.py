@@ -17,10 +17,10 @@ from django.views.decorators.http import require_http_methods
 
 from fastkontakt.access.models import UNIT_ROLES, Role
 from fastkontakt.access.selectors import person_read, person_search
-from fastkontakt.access.services import InvalidInput, emergency_access_grant
+from fastkontakt.access.services import emergency_access_grant
 from fastkontakt.compliance.selectors import findings_for_person
 from fastkontakt.domain.appointment import NEED_CALLS_FOR
-from fastkontakt.domain.errors import NotFound
+from fastkontakt.domain.errors import InvalidInput, NotFound
 from fastkontakt.domain.postal import CARE_OF_LENGTH, CITY_LENGTH, STREET_LENGTH, address_lines
 from fastkontakt.registry.models import Person, Unit
 from fastkontakt.registry.selectors import person_register_get

@@ -20,8 +20,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from fastkontakt.access.services import InvalidInput
-from fastkontakt.domain.errors import ChangeRefused
+from fastkontakt.domain.errors import InvalidInput, Refusal
 from fastkontakt.planning.adjustments import MoveEffect, planned_visit_move
 from fastkontakt.planning.selectors import (
     customer_continuity_get,
@@ -34,7 +33,11 @@ from fastkontakt.planning.selectors import (
 )
 from fastkontakt.planning.services import planjob_request
 from fastkontakt.web.forms import DateField, Form
-from fastkontakt.web.views.base import actor_of, form_errors_add, translate_domain_errors
+from fastkontakt.web.views.base import (
+    actor_of,
+    refusal_shown,
+    translate_domain_errors,
+)
 
 
 class AbsenceForm(Form):
@@ -208,10 +211,8 @@ def move(request: HttpRequest, unit_pk: int, visit_pk: int) -> HttpResponse:
                 start=form.cleaned_data["start"],
                 save=save,
             )
-        except ChangeRefused as refused:
-            refusals = [problem.message for problem in refused.problems]
-        except InvalidInput as invalid:
-            form_errors_add(form, invalid)
+        except Refusal as refused:
+            refusals = [problem.message for problem in refusal_shown(form, refused)]
         else:
             effect = _effect_text(done)
             if save:

@@ -17,7 +17,7 @@ from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_http_methods
 
-from fastkontakt.access.services import InvalidInput
+from fastkontakt.domain.errors import InvalidInput
 from fastkontakt.planning.visits_made import customer_visits_page_get, visits_made_page_get
 from fastkontakt.registry.services.visits import VisitsImported, visits_import
 from fastkontakt.web.forms import Form

@@ -11,8 +11,7 @@ from datetime import date
 from fastkontakt.access.actors import Actor, require_role
 from fastkontakt.access.models import Role
 from fastkontakt.access.selectors import person_read
-from fastkontakt.access.services import InvalidInput
-from fastkontakt.domain.errors import Problem
+from fastkontakt.domain.errors import InvalidInput, Problem
 from fastkontakt.registry.models import HomeCareDecision, Person, Unit
 from fastkontakt.registry.selectors import care_relationship_q
 
