@@ -92,6 +92,22 @@ class Facts:
         return bool(self.coordinators(p))
 
 
+def _coordinating_nurse(b: Builder, p: _Person, unit: str, within: int, title: str) -> None:
+    """Appoint a nurse of ``unit`` fast vårdkontakt with samordningsansvar, 30 to ``within``
+    days ago."""
+    nurse = b.pick_sure(unit, _NURSES, "eligible")
+    b.appoint(
+        p,
+        "fast_vardkontakt",
+        nurse,
+        unit,
+        b.days_ago(30, within, not_before=p.born),
+        title=title,
+        handover=False,
+    )
+    p.contacts[-1] = replace(p.contacts[-1], coordinating=True)
+
+
 def contact_on_request(b: Builder, f: Facts) -> None:
     """contact-on-request: nobody acted on the request."""
 
@@ -289,17 +305,7 @@ def one_coordinator(b: Builder, f: Facts) -> None:
     def second_coordinator(p: _Person) -> bool:
         if p.listed_at is None:
             return False
-        nurse = b.pick_sure(p.listed_at, _NURSES, "eligible")
-        b.appoint(
-            p,
-            "fast_vardkontakt",
-            nurse,
-            p.listed_at,
-            b.days_ago(30, 200, not_before=p.born),
-            title="kontaktsjuksköterska",
-            handover=False,
-        )
-        p.contacts[-1] = replace(p.contacts[-1], coordinating=True)
+        _coordinating_nurse(b, p, p.listed_at, 200, "kontaktsjuksköterska")
         return True
 
     b.plant(
@@ -475,17 +481,7 @@ def coordinator_setting(b: Builder, f: Facts) -> None:
         if regional:
             p.contacts[regional[0]] = replace(p.contacts[regional[0]], coordinating=True)
         else:
-            nurse = b.pick_sure(p.listed_at, _NURSES, "eligible")
-            b.appoint(
-                p,
-                "fast_vardkontakt",
-                nurse,
-                p.listed_at,
-                b.days_ago(30, 400, not_before=p.born),
-                title="distriktssköterska",
-                handover=False,
-            )
-            p.contacts[-1] = replace(p.contacts[-1], coordinating=True)
+            _coordinating_nurse(b, p, p.listed_at, 400, "distriktssköterska")
         return True
 
     b.plant(
