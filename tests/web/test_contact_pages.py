@@ -469,3 +469,23 @@ def test_a_refusal_goes_on_the_forms_fields_and_the_rest_to_the_page() -> None:
     assert other.is_valid()
     assert refusal_shown(other, InvalidInput([Problem("__all__", "Försök igen.")])) == []
     assert other.non_field_errors() == ["Försök igen."]
+
+
+def test_a_refusal_located_at_something_the_page_lists_is_returned_only_when_asked() -> None:
+    from django import forms
+
+    from fastkontakt.domain.errors import InvalidInput, Problem, contact_pk_of
+    from fastkontakt.web.views.base import refusal_shown
+
+    class EffectiveForm(forms.Form):
+        effective = forms.DateField()
+
+    refused = InvalidInput([Problem("successors[4]", "Välj en efterträdare.")])
+    listed = EffectiveForm({"effective": "2026-12-01"})
+    plain = EffectiveForm({"effective": "2026-12-01"})
+    assert listed.is_valid()
+    assert plain.is_valid()
+    returned = refusal_shown(listed, refused, elsewhere=lambda p: contact_pk_of(p) is not None)
+    assert [p.path for p in returned] == ["successors[4]"]
+    assert refusal_shown(plain, refused) == []
+    assert plain.non_field_errors() == ["Välj en efterträdare."]

@@ -46,17 +46,21 @@ def form_errors_add(form: forms.Form, refused: Refusal) -> None:
         form.add_error(problem.path if problem.path in form.fields else None, problem.message)
 
 
-def refusal_shown(form: forms.Form, refused: Refusal) -> list[Problem]:
-    """Show on the form what is about its fields, and return the rest for the page to show
-    where it belongs: problems that name a rule (with the rule and its source) and problems
-    located at something the page lists (a handover's contacts). A problem about nothing in
-    particular goes above the form."""
+def refusal_shown(
+    form: forms.Form,
+    refused: Refusal,
+    elsewhere: Callable[[str], bool] = lambda path: False,
+) -> list[Problem]:
+    """Show on the form what is about its fields or about nothing the page lists, and return
+    the rest for the page to show where it belongs: problems that name a rule (with the rule
+    and its source) and problems located at something the page lists (``elsewhere``: a
+    handover's contacts)."""
     rest = []
     for problem in refused.problems:
         if problem.path in form.fields:
             form.add_error(problem.path, problem.message)
-        elif problem.rule is None and problem.path in ("", "__all__"):
-            form.add_error(None, problem.message)
-        else:
+        elif problem.rule is not None or elsewhere(problem.path):
             rest.append(problem)
+        else:
+            form.add_error(None, problem.message)
     return rest

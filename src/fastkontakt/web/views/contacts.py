@@ -302,7 +302,10 @@ def handover(request: HttpRequest, staff_pk: int) -> HttpResponse:
                 relatives=form.cleaned_data["relatives"],
             )
         except Refusal as error:
-            for problem in refusal_shown(form, error):
+            about_contacts = refusal_shown(
+                form, error, elsewhere=lambda path: contact_pk_of(path) is not None
+            )
+            for problem in about_contacts:
                 pk = contact_pk_of(problem.path)
                 if pk is not None:
                     refused.setdefault(pk, []).append(problem)
