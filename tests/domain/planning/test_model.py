@@ -117,3 +117,40 @@ def test_the_municipality_shapes_differ_as_their_names_say() -> None:
     assert double(made["many-double"]) > 3 * double(town)
     shifts = {(s.start, s.end) for m in made["town-villages"].staff for s in m.shifts}
     assert shifts == {(7 * 60, 16 * 60), (13 * 60 + 30, 21 * 60 + 30)}
+
+
+def test_staffed_to_demand_no_shift_type_is_short_on_its_busiest_day() -> None:
+    from fastkontakt.domain.planning.generator import SHAPES, UTILISATION, shift_loads
+
+    for name, shape in SHAPES.items():
+        # given a municipality staffed to its demand
+        staffed = generate(customers=120, staff=None, seed=3, shape=shape)
+        # then each shift type needs at most UTILISATION of the staff it has on its busiest day,
+        # where the same municipality with a fixed 30 staff is short
+        for kind, (need, present, members) in shift_loads(staffed, shape).items():
+            assert members > 0, (name, kind)
+            assert need <= UTILISATION * present, (name, kind, need, present)
+        fixed = shift_loads(generate(customers=120, staff=30, seed=3, shape=shape), shape)
+        assert any(need > UTILISATION * present for need, present, _ in fixed.values()), name
+        assert staffed == generate(customers=120, staff=None, seed=3, shape=shape)
+
+
+def test_the_peak_counts_when_staffing_to_demand() -> None:
+    from fastkontakt.domain.planning.generator import TOWN, shift_loads
+
+    # given twenty morning visits of 30 minutes that must all start 08:00-08:30 (a peak of an
+    # hour), on a day with one day-shift member present
+    from tests.domain.planning.builders import customer, demand, instance, member, north, shifts
+
+    customers = tuple(
+        customer(f"k{i}", demand("morgon", ("08:00", "08:30"), 30), at=north(i / 10))
+        for i in range(20)
+    )
+    inst = instance(customers, (member("A", shifts((0,), "07:00", "15:30")),))
+    # when
+    need, present, members = shift_loads(inst, TOWN)["day"]
+    # then the peak (20 visits of 30 minutes plus the travel to the nearest neighbour, 3
+    # minutes, within an hour) needs 11 staff, not the 1.4 that the day's minutes over the
+    # shift's 480 would say
+    assert (present, members) == (1, 1)
+    assert need == 20 * 33 / 60

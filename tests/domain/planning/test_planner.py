@@ -14,11 +14,12 @@ from fastkontakt.domain.planning import (
     plan,
 )
 from fastkontakt.domain.planning.generator import generate
-from fastkontakt.domain.planning.model import can_cover
+from fastkontakt.domain.planning.model import Location, can_cover
 from tests.domain.planning.builders import (
     OFFICE,
     START,
     customer,
+    day,
     demand,
     instance,
     member,
@@ -154,7 +155,9 @@ def test_replanning_after_an_absence_keeps_the_other_days_and_moves_little() -> 
     others_moved = {
         p.visit
         for p in after.visits
-        if p.visit not in theirs and before.by_visit[p.visit].staff != p.staff
+        if p.visit not in theirs
+        and p.visit in before.by_visit  # one left out before and placed now is no move
+        and before.by_visit[p.visit].staff != p.staff
     }
     assert len(others_moved) <= len(theirs)
 
@@ -205,3 +208,27 @@ def test_double_staffed_visits_are_booked_with_room_to_travel_between_them() -> 
     # and straight after the first when there is nothing to travel
     assert starts == {"a/dusch": 480, "b/dusch": 530}
     assert same_place == {"a/dusch": 480, "b/dusch": 510}
+
+
+def test_a_substitute_is_chosen_near_the_customer_rather_than_by_load() -> None:
+    # given the contact A works days 0 and 2; B, the contact of two customers beside Karin
+    # (k1, 2 km north of the office), and C, who has no customers and nothing booked, both
+    # work every day
+    beside = Location(north(2).lat, north(2).lon + 0.003)  # 140 m east
+    near = demand("morgon", ("07:00", "12:00"), 30)
+    inst = instance(
+        (
+            customer("k1", demand("morgon", ("08:00", "09:00"), 30), contact="A", at=north(2)),
+            customer("k2", near, contact="B", at=beside),
+            customer("k3", near, contact="B", at=beside),
+        ),
+        (member("A", shifts((0, 2))), member("B", shifts(range(4))), member("C", shifts(range(4)))),
+        days=4,
+    )
+    # when
+    result = plan(inst, time_limit=2, weights=Weights(), workers=2)
+    # then Karin's visits on A's days off are made by B, in whose patch she lives, rather than
+    # by C, who drives out from the office for her alone
+    assert check_plan(result) == []
+    made = staff_of(result)
+    assert made[f"k1/morgon/{day(1)}"] == made[f"k1/morgon/{day(3)}"] == ("B",)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import cast
 
@@ -44,6 +44,9 @@ DAY_SHIFT = (7 * 60, 15 * 60 + 30, Break(10 * 60 + 30, 13 * 60 + 30, 30))
 EVENING_SHIFT = (14 * 60, 22 * 60, Break(15 * 60, 18 * 60, 30))
 EVERY_DAY: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 US = frozenset({"underskoterska"})
+UTILISATION = 0.65
+"""Share of each shift type's working minutes (net of breaks) that its visits fill, with the
+travel to each customer's nearest neighbour, when :func:`generate` staffs to demand."""
 
 
 @dataclass(frozen=True)
@@ -192,12 +195,117 @@ def _villages(rng: random.Random, shape: Shape) -> list[Location]:
     return places
 
 
+def _fits(shift: tuple[int, int, Break], visit_earliest: int, latest: int, duration: int) -> bool:
+    first = max(shift[0], visit_earliest)
+    return first <= latest and first + duration <= shift[1]
+
+
+def shift_loads(instance: Instance, shape: Shape) -> dict[str, tuple[float, int, int]]:
+    """Per shift type (``day``, ``evening``): how many of its staff the visits need, against
+    how many it has, on the day where the two are furthest apart.
+
+    A visit belongs to the day shifts when a day shift can make it, otherwise to the evening;
+    it takes its duration plus the travel from the customer's nearest neighbour, for each staff
+    member it needs. The staff needed on a day is the larger of two lower bounds: the visits'
+    minutes over the shifts' working minutes (net of breaks), and the peak, the most minutes
+    of visits that must fit between two times over the minutes between them (the morning
+    visits before 10:30, say). Returned as (staff needed, staff present) on that day, and
+    how many staff work the shift type at all.
+    """
+    customers = instance.customers
+    nearest = {
+        c.id: min(
+            (instance.travel(c.location, o.location) for o in customers if o.id != c.id),
+            default=0,
+        )
+        for c in customers
+    }
+    kinds = {"day": shape.day_shift, "evening": shape.evening_shift}
+    bands: dict[tuple[str, date], list[tuple[int, int, int]]] = {}
+    for visit in instance.visits:
+        kind = (
+            "day" if _fits(shape.day_shift, visit.earliest, visit.latest, visit.duration)
+            else "evening"
+        )
+        minutes = (visit.duration + nearest[visit.customer]) * visit.staff_count
+        bands.setdefault((kind, visit.day), []).append(
+            (visit.earliest, visit.latest + visit.duration, minutes)
+        )
+    present: dict[tuple[str, date], int] = {}
+    members: dict[str, set[str]] = {"day": set(), "evening": set()}
+    for member in instance.staff:
+        for shift in member.shifts:
+            kind = "day" if shift.start == shape.day_shift[0] else "evening"
+            members[kind].add(member.id)
+            if not member.absent_on(shift.day):
+                present[kind, shift.day] = present.get((kind, shift.day), 0) + 1
+    result: dict[str, tuple[float, int, int]] = {}
+    for kind, (start, end, pause) in kinds.items():
+        worst = (0.0, 1)
+        for day in instance.dates:
+            visits = bands.get((kind, day), [])
+            needed = sum(m for _, _, m in visits) / (end - start - pause.minutes)
+            for a in {s for s, _, _ in visits}:
+                for b in {e for _, e, _ in visits}:
+                    if b > a:
+                        inside = sum(m for s, e, m in visits if a <= s and e <= b)
+                        needed = max(needed, inside / (b - a))
+            have = max(1, present.get((kind, day), 0))
+            if needed * worst[1] > worst[0] * have:
+                worst = (needed, have)
+        result[kind] = (*worst, len(members[kind]))
+    return result
+
+
+def _staffing(
+    customers: int, days: int, seed: int, start: date, group_size: int, shape: Shape
+) -> Instance:
+    """The instance staffed so that no shift type needs more than ``UTILISATION`` of its staff.
+
+    Starts from one staff member per five customers and adds staff to the shift types short of
+    it, as the loads of the last attempt say (the rota and the absences depend on the count, so
+    this takes a few rounds; a count never goes down).
+    """
+    counts = {"day": customers // 10 + 1, "evening": customers // 10 + 1}
+    made = None
+    for _ in range(8):
+        total = counts["day"] + counts["evening"]
+        made = _generate(
+            customers, total, days, seed, start, group_size,
+            replace(shape, evening_share=counts["evening"] / total),
+        )
+        loads = shift_loads(made, shape)
+        if all(need <= UTILISATION * present for need, present, _ in loads.values()):
+            return made
+        counts = {
+            kind: max(counts[kind], members + 1 if need > UTILISATION * present else members,
+                      math.ceil(members * need / (UTILISATION * present)))
+            for kind, (need, present, members) in loads.items()
+        }
+    assert made is not None  # noqa: S101 - the loop runs
+    return made
+
+
 def generate(
-    *, customers: int, staff: int, days: int = 14, seed: int = 1,
+    *, customers: int, staff: int | None, days: int = 14, seed: int = 1,
     start: date = date(2026, 11, 23), group_size: int = 15, shape: Shape = TOWN,
 ) -> Instance:
     """An instance of ``customers`` customers and ``staff`` staff over ``days`` days from
-    ``start`` (a Monday keeps the rota's weekends on weekends), laid out as ``shape`` says."""
+    ``start`` (a Monday keeps the rota's weekends on weekends), laid out as ``shape`` says.
+
+    With ``staff=None`` the municipality is staffed to its demand, as a unit would be: the
+    number of staff and the share on evening shifts are chosen so that each shift type's
+    visits need at most ``UTILISATION`` of the staff it has on its busiest day
+    (:func:`shift_loads`, :func:`_staffing`).
+    """
+    if staff is None:
+        return _staffing(customers, days, seed, start, group_size, shape)
+    return _generate(customers, staff, days, seed, start, group_size, shape)
+
+
+def _generate(
+    customers: int, staff: int, days: int, seed: int, start: date, group_size: int, shape: Shape
+) -> Instance:
     rng = random.Random(seed)  # noqa: S311 - reproducible test data, nothing secret
     villages = _villages(rng, shape) if shape.villages else []
     own_offices = villages if shape.staff_in_villages else []

@@ -65,6 +65,9 @@ from fastkontakt.domain.planning.routing import (
 
 FIRST_PASS = 0.7
 """Share of each pair of days' time for the first pass (each group on its own)."""
+TEAM_TRAVEL = 50
+"""Weight of the travel from a customer to a staff member's patch when teams are formed, against
+the hours already booked on the member (which only break ties)."""
 LEDGER_FILL = 0.8
 """Share of a shift the team ledger may fill before a staff member stops covering more."""
 
@@ -145,8 +148,14 @@ def _teams(
         return (home, angle, c.id)
 
     order = sorted(instance.customers, key=sweep) if starts else []
-    # Where each staff member's team customers are, on average (their "patch").
+    # Where each staff member's team customers are, on average (their "patch"), starting from
+    # the customers whose fast omsorgskontakt they are.
     patch: dict[str, tuple[float, float, int]] = {}
+    for customer in instance.customers:
+        contact = customer.fast_omsorgskontakt
+        if contact in instance.staff_by_id:
+            lat, lon, count = patch.get(contact, (0.0, 0.0, 0))
+            patch[contact] = (lat + customer.location.lat, lon + customer.location.lon, count + 1)
     for customer in order:
         visits = by_customer.get(customer.id, [])
         team = set(fixed.get(customer.id, set()))
@@ -183,8 +192,8 @@ def _teams(
             return Location(lat / count, lon / count) if count else member.location
 
         cost = {
-            m.id: 10 * sum(ledger.get((m.id, d), 0) for d in instance.dates) // 60
-            + 5 * instance.travel(here, centre(m))
+            m.id: sum(ledger.get((m.id, d), 0) for d in instance.dates) // 60
+            + TEAM_TRAVEL * instance.travel(here, centre(m))
             for m in staff
         }
         model.minimize(sum((100_000 + cost[m]) * chosen[m] for m in chosen))
@@ -195,7 +204,7 @@ def _teams(
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             team = {m for m, var in chosen.items() if solver.value(var)}
         teams[customer.id] = team
-        for member_id in team:
+        for member_id in team - {customer.fast_omsorgskontakt}:
             lat, lon, count = patch.get(member_id, (0.0, 0.0, 0))
             patch[member_id] = (lat + here.lat, lon + here.lon, count + 1)
         # Book each visit on the team members most likely to make it: the contact first.

@@ -17,12 +17,15 @@ integers (minutes for home care, scaled distances for Solomon).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import time as clock
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 HORIZON = 10**9
+RELAXED_SHARE = 0.5
+"""Share of the time spent routing without the breaks before the breaks are put back."""
 FORBIDDEN = 10**12
 """Cost on arcs into a visit a vehicle may not make (the hard constraint is separate)."""
 
@@ -82,6 +85,96 @@ def solve(
     time_limit: float,
     first_solution: str = "PARALLEL_CHEAPEST_INSERTION",
     solution_limit: int | None = None,
+) -> RoutingSolution:
+    """Routes for ``problem`` within about ``time_limit`` seconds.
+
+    Breaks slow the routing library's search down sharply (its break filters reject most moves
+    around them), and a day planned with them leaves several times more visits out than one
+    without. So when there are breaks and no routes to start from, the day is first routed
+    without them (``RELAXED_SHARE`` of the time); each route then gets its breaks back, any
+    visit that leaves no room for them taken out (:func:`with_room_for_breaks`), and the search
+    goes on from there with the breaks, putting back what was taken out where it can.
+    """
+    if (
+        problem.initial_routes is None
+        and solution_limit is None
+        and any(vehicle.breaks for vehicle in problem.vehicles)
+    ):
+        started = clock.monotonic()
+        relaxed = replace(
+            problem, vehicles=[replace(vehicle, breaks=()) for vehicle in problem.vehicles]
+        )
+        first = _solve(relaxed, time_limit * RELAXED_SHARE, first_solution, None)
+        if first.status == "solved":
+            routes = [
+                with_room_for_breaks(problem, v, [node for node, _ in route])
+                for v, route in enumerate(first.routes)
+            ]
+            problem = replace(problem, initial_routes=routes)
+            time_limit = max(0.1, time_limit - (clock.monotonic() - started))
+    return _solve(problem, time_limit, first_solution, solution_limit)
+
+
+def _day_fits(problem: RoutingProblem, v: int, route: list[int]) -> bool:
+    """Whether vehicle ``v`` can make ``route`` in this order with all of its breaks.
+
+    Each break goes whole into a gap between two stops (or after the start, or before the end)
+    that also holds the travel between them, as the plan checker requires; the visits start as
+    early as they can. Every way of placing the breaks in the gaps is tried (a shift has one or
+    two breaks, a route a dozen visits).
+    """
+    vehicle = problem.vehicles[v]
+    breaks = sorted(vehicle.breaks)
+    travel = problem.travel
+    places = problem.places
+
+    def go(position: int, t: int, place: int, k: int) -> bool:
+        # Free from ``t`` at ``place`` before stop ``position`` of the route (len(route): the
+        # end), with breaks ``k``.. still to take.
+        to_place = places[route[position]] if position < len(route) else vehicle.end_place
+        return gap(position, t, t + int(travel[place, to_place]), to_place, k)
+
+    def gap(position: int, free: int, arrive: int, to_place: int, k: int) -> bool:
+        # In the gap before stop ``position``: the breaks taken so far end at ``free``, and the
+        # travel with them brings the vehicle there at ``arrive``. Take break ``k`` here too,
+        # or go on to the stop.
+        if k < len(breaks):
+            earliest, latest, minutes = breaks[k]
+            start = max(free, earliest)
+            if start <= latest and gap(
+                position, start + minutes, arrive + minutes, to_place, k + 1
+            ):
+                return True
+        ready = max(free, arrive)
+        if position == len(route):
+            return k == len(breaks) and ready <= vehicle.latest
+        node = route[position]
+        begin = max(ready, problem.earliest[node])
+        if begin > problem.latest[node]:
+            return False
+        return go(position + 1, begin + problem.service[node], to_place, k)
+
+    return go(0, vehicle.earliest, vehicle.start_place, 0)
+
+
+def with_room_for_breaks(problem: RoutingProblem, v: int, route: list[int]) -> list[int]:
+    """``route`` with the fewest visits taken out so that vehicle ``v`` can take its breaks.
+
+    One visit at a time: the one whose removal makes the day fit, or else the longest.
+    """
+    route = list(route)
+    while route and not _day_fits(problem, v, route):
+        fits = [i for i in range(len(route)) if _day_fits(problem, v, route[:i] + route[i + 1:])]
+        drop = fits[0] if fits else max(range(len(route)), key=lambda i: problem.service[route[i]])
+        del route[drop]
+    return route
+
+
+def _solve(
+    problem: RoutingProblem,
+    time_limit: float,
+    first_solution: str,
+    solution_limit: int | None,
 ) -> RoutingSolution:
     n = len(problem.places)
     vehicles = problem.vehicles
