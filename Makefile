@@ -73,7 +73,8 @@ bench: install
 	$(BIN)/python bench/compliance.py
 
 # Issue 18: the planner on five municipality shapes (300 customers, 5 minutes a plan, beside
-# PyVRP's relaxed plan): about 50 minutes. SHAPES_ARGS="--size 70x44 --time-limit 60" is quicker.
+# PyVRP's relaxed plan), each staffed to its demand: about 50 minutes.
+# SHAPES_ARGS="--size 70 --time-limit 60" is quicker.
 bench-shapes: install
 	$(BIN)/python bench/planning/shapes.py $(SHAPES_ARGS)
 

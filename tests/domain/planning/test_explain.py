@@ -202,3 +202,39 @@ def test_what_the_planner_leaves_out_is_explained() -> None:
     (left,) = made.unplanned
     assert found[left].reason == "peak"
     assert found[left].proposals == (Proposal("widen-window", ("A",), 30, hm("07:30")),)
+
+
+def test_room_left_by_the_search_is_taken_and_nothing_else_moves() -> None:
+    from fastkontakt.domain.planning import check_plan
+    from fastkontakt.domain.planning.explain import place_left_out
+
+    # given a plan where A makes k1 at 08:00 and takes a break at 11:00; the double-staffed
+    # shower of k2 (needs two) and k3's visit at 13:00-13:30 are left out, though A and B (who
+    # makes nothing that day) have room; k4's visit at 05:00 is before every shift
+    inst = instance(
+        (
+            customer("k1", demand("morgon", ("08:00", "09:00"), 30)),
+            customer("k2", demand("dusch", ("09:00", "10:00"), 30, staff=2), at=north(1)),
+            customer("k3", demand("lunch", ("13:00", "13:30"), 20), at=north(2)),
+            customer("k4", demand("natt", ("05:00", "05:30"), 20)),
+        ),
+        (member("A", shifts(range(1))), member("B", shifts(range(1)))),
+    )
+    before = Plan(
+        inst,
+        (PlannedVisit(visit("k1", "morgon"), hm("08:00"), ("A",)),),
+        (PlannedBreak("A", START, hm("11:00"), 30),),
+        (visit("k2", "dusch"), visit("k3", "lunch"), visit("k4", "natt")),
+    )
+    # when
+    after = place_left_out(before)
+    # then the shower and the lunch are placed, the night visit stays out, and the plan holds
+    # (B, who now works, takes the break the shift has)
+    assert after.unplanned == (visit("k4", "natt"),)
+    assert after.by_visit[visit("k1", "morgon")] == before.by_visit[visit("k1", "morgon")]
+    assert after.by_visit[visit("k2", "dusch")].staff == ("A", "B")
+    assert visit("k3", "lunch") in after.by_visit
+    assert check_plan(after) == []
+    assert PlannedBreak("B", START, hm("11:00"), 30) in after.breaks
+    # and a plan with nothing left to place comes back as it was
+    assert place_left_out(after) is after

@@ -40,6 +40,8 @@ from fastkontakt.domain.planning.model import (
     Instance,
     Location,
     Plan,
+    PlannedBreak,
+    PlannedVisit,
     Shift,
     StaffMember,
     Visit,
@@ -275,6 +277,19 @@ def _extra_shift(
     return Proposal("extra-shift", (free[0].id,))
 
 
+def _covering(
+    visit: Visit, qualified: list[StaffMember], competent: list[StaffMember]
+) -> tuple[list[StaffMember], list[StaffMember], bool]:
+    """Who could make ``visit`` (and be its second), and whether they are enough."""
+    covering = [m for m in qualified if can_cover(m, visit)]
+    others = (
+        [m for m in competent if can_cover(m, visit, as_second=True)]
+        if visit.staff_count > 1 else covering
+    )
+    enough = bool(covering) and (visit.staff_count == 1 or len({m.id for m in others}) >= 2)
+    return covering, others, enough
+
+
 def explain_visit(plan: Plan, visit_id: str, days: _Days | None = None) -> Explanation:
     """Why ``visit_id`` is unplanned in ``plan``, and what would make room for it."""
     instance = plan.instance
@@ -291,11 +306,7 @@ def explain_visit(plan: Plan, visit_id: str, days: _Days | None = None) -> Expla
 
     window = _starts(visit.earliest, visit.latest)
     proposals: list[Proposal] = []
-    covering = [m for m in qualified if can_cover(m, visit)]
-    covering_others = (
-        [m for m in competent if can_cover(m, visit, as_second=True)] if double else covering
-    )
-    enough = bool(covering) and (not double or len({m.id for m in covering_others}) >= 2)
+    covering, covering_others, enough = _covering(visit, qualified, competent)
     if enough:
         placed = _fits(days, visit, covering, covering_others, window)
         if placed is not None:
@@ -338,6 +349,63 @@ def explain_visit(plan: Plan, visit_id: str, days: _Days | None = None) -> Expla
         if extra is not None:
             proposals.append(extra)
     return Explanation(visit_id, reason, about, (), tuple(proposals))
+
+
+def place_left_out(plan: Plan) -> Plan:
+    """``plan`` with each unplanned visit that has room after all (``left-out``) placed there.
+
+    The routing search can end with room it did not use, above all for a double-staffed visit,
+    whose two halves it places one at a time. Each unplanned visit in turn is explained against
+    the plan as it stands, and placed where its ``place`` proposal says; the next is explained
+    with it in. A member who makes no visit that day takes the shift's breaks at their earliest,
+    so that the proposal keeps room for them. The result passes the same checks as the
+    proposals (travel, breaks, shifts, qualifications); nothing planned moves.
+    """
+    days = _Days(plan)
+    idle_breaks: dict[tuple[str, date], list[PlannedBreak]] = {}
+    for member in plan.instance.staff:
+        for shift in member.shifts:
+            key = (member.id, shift.day)
+            if key in days.stops or member.absent_on(shift.day) or not shift.breaks:
+                continue
+            idle_breaks[key] = [
+                PlannedBreak(member.id, shift.day, b.earliest, b.minutes) for b in shift.breaks
+            ]
+            days.stops[key] = [_Stop(b.start, b.start + b.minutes, None) for b in idle_breaks[key]]
+    visits = list(plan.visits)
+    breaks = list(plan.breaks)
+    unplanned = []
+    staff = plan.instance.staff
+    for visit_id in plan.unplanned:
+        # The first step of explain_visit: only whether there is room (the rest is slow).
+        visit = plan.instance.visit_by_id[visit_id]
+        qualified = [m for m in staff if m.qualified_for(visit.demand)]
+        competent = (
+            [m for m in staff if m.competent_for(visit.demand)]
+            if visit.staff_count > 1 else qualified
+        )
+        covering, others, enough = _covering(visit, qualified, competent)
+        placed = (
+            _fits(days, visit, covering, others, _starts(visit.earliest, visit.latest))
+            if enough else None
+        )
+        if placed is None:
+            unplanned.append(visit_id)
+            continue
+        start, members, _ = placed
+        visits.append(PlannedVisit(visit_id, start, tuple(sorted(members))))
+        where = plan.instance.location_of(visit)
+        for member_id in members:
+            stops = days.stops.setdefault((member_id, visit.day), [])
+            stops.append(_Stop(start, start + visit.duration, where))
+            stops.sort(key=lambda s: (s.start, s.end))
+            breaks.extend(idle_breaks.pop((member_id, visit.day), []))
+    if len(unplanned) == len(plan.unplanned):
+        return plan
+    order = {v.id: i for i, v in enumerate(plan.instance.visits)}
+    visits.sort(key=lambda p: order[p.visit])
+    breaks.sort(key=lambda b: (b.day, b.staff, b.start))
+    return Plan(plan.instance, tuple(visits), tuple(breaks), tuple(unplanned), dict(plan.stats))
 
 
 def explain_unplanned(plan: Plan) -> dict[str, Explanation]:

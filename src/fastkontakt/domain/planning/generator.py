@@ -13,7 +13,8 @@ break in a window, ten days of fourteen (eight for part-time), and every other w
 of them work both weekends with more weekdays off, so that weekends are staffed at two thirds.
 A few are sick for some days or on a week's leave. Each customer's fast omsorgskontakt is an
 undersköterska on day shifts in the customer's group, customers split among them by direction
-from the office so that each contact's customers lie together.
+from the office so that each contact's customers lie together (a village's customers together,
+after the town's).
 """
 
 from __future__ import annotations
@@ -367,7 +368,10 @@ def _generate(
         if not evening and "underskoterska" in competences:
             day_staff_by_group[group].append(staff_id)
 
-    placed: list[tuple[int, float, Location]] = []
+    # (group, where in the group, place): the group's contacts take its customers in that order,
+    # so each contact's customers lie together: by direction from the office in town, and a
+    # village's customers after the town's, village by village.
+    placed: list[tuple[int, tuple[int, float], Location]] = []
     for _ in range(customers):
         if villages and rng.random() < shape.village_share:
             v = rng.randrange(len(villages))
@@ -379,11 +383,13 @@ def _generate(
             )
             home = offices[group]
             angle = math.atan2(where.lat - home.lat, where.lon - home.lon)
-            placed.append((group, angle, where))
+            placed.append((group, (v, angle), where))
             continue
         group = rng.randrange(town_groups)
         north, east = rng.gauss(0, shape.spread_km), rng.gauss(0, shape.spread_km)
-        placed.append((group, math.atan2(north, east), _offset(offices[group], north, east)))
+        placed.append(
+            (group, (-1, math.atan2(north, east)), _offset(offices[group], north, east))
+        )
     contact_of: dict[int, str | None] = {}
     for group in range(groups):
         members = [k for k, (g, _, _) in enumerate(placed) if g == group]

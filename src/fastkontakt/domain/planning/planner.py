@@ -22,7 +22,9 @@ How it works, and why:
    the first left visits out, plans that day with every shift allowed and is kept if it places
    more. Days are solved two at a time (one per core), and after each pair the staff actually
    used join the customer's team, so a substitute, once chosen, keeps the customer.
-3. **Re-planning** (``previous_plan``). Days on which nothing changed are kept as they were.
+3. **What the search left.** An unplanned visit for which the finished plan has room after
+   all (see :func:`.explain.place_left_out`) is placed there.
+4. **Re-planning** (``previous_plan``). Days on which nothing changed are kept as they were.
    On the other days every visit also costs ``change`` unless its previous staff make it,
    the previous staff count as team, and double-staffed visits keep their times.
 
@@ -44,6 +46,7 @@ from typing import Protocol
 import numpy as np
 from ortools.sat.python import cp_model
 
+from fastkontakt.domain.planning.explain import place_left_out
 from fastkontakt.domain.planning.model import (
     Customer,
     Instance,
@@ -66,8 +69,8 @@ from fastkontakt.domain.planning.routing import (
 FIRST_PASS = 0.7
 """Share of each pair of days' time for the first pass (each group on its own)."""
 TEAM_TRAVEL = 50
-"""Weight of the travel from a customer to a staff member's patch when teams are formed, against
-the hours already booked on the member (which only break ties)."""
+"""Weight of the travel from a customer to the middle of a staff member's patch when teams are
+formed, against the hours already booked on the member (which only break ties)."""
 LEDGER_FILL = 0.8
 """Share of a shift the team ledger may fill before a staff member stops covering more."""
 
@@ -663,13 +666,16 @@ def plan(
     visits_out.sort(key=lambda p: order[p.visit])
     unplanned_out.sort(key=lambda v: order[v])
     breaks_out.sort(key=lambda b: (b.day, b.staff, b.start))
-    result = Plan(instance, tuple(visits_out), tuple(breaks_out), tuple(unplanned_out))
+    searched = Plan(instance, tuple(visits_out), tuple(breaks_out), tuple(unplanned_out))
+    # Room the search left unused (a double-staffed visit's two halves, most often) is taken.
+    result = place_left_out(searched)
     result.stats.update(
         objective_terms(result, weights, previous_plan)
         | {
             "seconds": round(time.monotonic() - started, 2),
             "solver_seconds": round(solve_seconds, 2),
             "days_kept": len(unchanged),
+            "placed_after_search": len(searched.unplanned) - len(result.unplanned),
             "mode": "continuity" if weights.continuity else "travel-only",
         }
     )
