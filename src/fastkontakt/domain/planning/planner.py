@@ -4,13 +4,16 @@ How it works, and why:
 
 1. **Teams** (when continuity counts). For each customer, the fewest staff who can between them
    make all of the customer's visits of the horizon, always including the fast
-   omsorgskontakt: a small set cover solved exactly with CP-SAT, ties broken towards staff who
-   are less loaded and whose other team customers live nearby. Customers are taken in a sweep
-   around their nearest office, substitutes come from that office's group when it can cover
-   the visits, so each substitute gets a compact patch, and a ledger of each staff member's
-   minutes per day keeps anyone from being everybody's substitute on the same weekend. The
-   team is what a coordinator would pencil in: the contact, and the one or two people who
-   cover the contact's days off.
+   omsorgskontakt: a small set cover solved exactly with CP-SAT, ties broken towards staff
+   whose patch (the customers they already have, starting with those they are the contact of)
+   lies around the customer, by the mean drive to it, and then towards the less loaded. The
+   customers of one contact are taken one after the other, the contacts farthest from their
+   office first (a village before the town, so a village gets staff of its own rather than
+   staff already bound to the town); substitutes come from the nearest office's group when it
+   can cover the visits, and a ledger of each staff member's minutes per day (each visit with
+   the drive from the customer's nearest neighbour) keeps anyone from being everybody's
+   substitute on the same weekend. The team is what a coordinator would pencil in: the
+   contact, and the one or two people who cover the contact's days off.
 2. **Days.** Each day is a vehicle-routing problem with time windows (:mod:`.routing`): one
    vehicle per shift, visits allowed only to staff who are present, qualified and on a shift
    that fits; a double-staffed visit is two visits at a start fixed beforehand (see
@@ -69,8 +72,8 @@ from fastkontakt.domain.planning.routing import (
 FIRST_PASS = 0.7
 """Share of each pair of days' time for the first pass (each group on its own)."""
 TEAM_TRAVEL = 50
-"""Weight of the travel from a customer to the middle of a staff member's patch when teams are
-formed, against the hours already booked on the member (which only break ties)."""
+"""Weight of the mean travel from a customer to a staff member's patch when teams are formed,
+against the hours already booked on the member (which only break ties)."""
 LEDGER_FILL = 0.8
 """Share of a shift the team ledger may fill before a staff member stops covering more."""
 
@@ -129,7 +132,7 @@ def _capacity(member: StaffMember, day: date) -> int:
 
 
 def _teams(
-    instance: Instance, fixed: dict[str, set[str]]
+    instance: Instance, fixed: dict[str, set[str]], places: _Places
 ) -> dict[str, set[str]]:
     """Each customer's team: the fast omsorgskontakt and the fewest others covering the rest."""
     staff = instance.staff
@@ -137,6 +140,15 @@ def _teams(
     for visit in instance.visits:
         by_customer.setdefault(visit.customer, []).append(visit)
     ledger: dict[tuple[str, date], int] = {}
+    # A visit books its minutes and the drive to it from the customer's nearest neighbour, so
+    # that a member's share of far-flung customers is not filled as if they lived next door.
+    at = [places.index[c.location] for c in instance.customers]
+    between = places.travel[np.ix_(at, at)].astype(float)
+    np.fill_diagonal(between, np.inf)
+    leg = {
+        c.id: int(between[k].min()) if len(at) > 1 else 0
+        for k, c in enumerate(instance.customers)
+    }
     room = {
         (m.id, day): _capacity(m, day) * LEDGER_FILL for m in staff for day in instance.dates
     }
@@ -150,15 +162,31 @@ def _teams(
         angle = math.atan2(c.location.lat - starts[home].lat, c.location.lon - starts[home].lon)
         return (home, angle, c.id)
 
-    order = sorted(instance.customers, key=sweep) if starts else []
-    # Where each staff member's team customers are, on average (their "patch"), starting from
-    # the customers whose fast omsorgskontakt they are.
-    patch: dict[str, tuple[float, float, int]] = {}
+    # Customers who share a fast omsorgskontakt are taken one after the other, so that they
+    # share substitutes too (the contact's small team), the contacts farthest from their office
+    # first: a village's customers then get staff whose patch is still empty rather than staff
+    # already bound to the town.
+    home_of = {c.id: sweep(c) for c in instance.customers} if starts else {}
+    far: dict[tuple[int, str], list[int]] = {}
+    for c in instance.customers:
+        home = home_of[c.id][0]
+        far.setdefault((home, c.fast_omsorgskontakt or c.id), []).append(
+            instance.travel(starts[home], c.location)
+        )
+
+    def in_turn(c: Customer) -> tuple[int, float, str, float, str]:
+        home, angle, _ = home_of[c.id]
+        group = (home, c.fast_omsorgskontakt or c.id)
+        return (home, -sum(far[group]) / len(far[group]), group[1], angle, c.id)
+
+    order = sorted(instance.customers, key=in_turn) if starts else []
+    # Where each staff member's team customers live (their "patch"), starting from the customers
+    # whose fast omsorgskontakt they are.
+    patch: dict[str, list[int]] = {}
     for customer in instance.customers:
         contact = customer.fast_omsorgskontakt
         if contact in instance.staff_by_id:
-            lat, lon, count = patch.get(contact, (0.0, 0.0, 0))
-            patch[contact] = (lat + customer.location.lat, lon + customer.location.lon, count + 1)
+            patch.setdefault(contact, []).append(places.index[customer.location])
     for customer in order:
         visits = by_customer.get(customer.id, [])
         team = set(fixed.get(customer.id, set()))
@@ -167,7 +195,8 @@ def _teams(
 
         def fits(member: StaffMember, visit: Visit) -> bool:
             key = (member.id, visit.day)
-            return can_cover(member, visit) and ledger.get(key, 0) + visit.duration <= room[key]
+            booked = ledger.get(key, 0) + visit.duration + leg[visit.customer]
+            return can_cover(member, visit) and booked <= room[key]
 
         # Staff of the customer's own group (nearest office) when they can cover a visit.
         group = starts[sweep(customer)[0]] if starts else None
@@ -190,13 +219,20 @@ def _teams(
                 model.add(sum(chosen[m.id] for m in able) >= need)
         here = customer.location
 
-        def centre(member: StaffMember) -> Location:
-            lat, lon, count = patch.get(member.id, (0.0, 0.0, 0))
-            return Location(lat / count, lon / count) if count else member.location
+        here_at = places.index[here]
+
+        def reach(member: StaffMember, here_at: int = here_at) -> float:
+            # The mean drive from the customer to the member's patch: low only where the patch
+            # lies together around the customer, so a patch does not stretch from the town to
+            # a village. From the office when the member has no patch yet.
+            around = patch.get(member.id)
+            if not around:
+                return float(places.travel[here_at, places.index[member.location]])
+            return float(places.travel[here_at, around].mean())
 
         cost = {
             m.id: sum(ledger.get((m.id, d), 0) for d in instance.dates) // 60
-            + TEAM_TRAVEL * instance.travel(here, centre(m))
+            + round(TEAM_TRAVEL * reach(m))
             for m in staff
         }
         model.minimize(sum((100_000 + cost[m]) * chosen[m] for m in chosen))
@@ -208,8 +244,7 @@ def _teams(
             team = {m for m, var in chosen.items() if solver.value(var)}
         teams[customer.id] = team
         for member_id in team - {customer.fast_omsorgskontakt}:
-            lat, lon, count = patch.get(member_id, (0.0, 0.0, 0))
-            patch[member_id] = (lat + here.lat, lon + here.lon, count + 1)
+            patch.setdefault(member_id, []).append(here_at)
         # Book each visit on the team members most likely to make it: the contact first.
         for visit in visits:
             able = sorted(
@@ -220,7 +255,7 @@ def _teams(
             )
             for member in able[: visit.staff_count]:
                 key = (member.id, visit.day)
-                ledger[key] = ledger.get(key, 0) + visit.duration
+                ledger[key] = ledger.get(key, 0) + visit.duration + leg[visit.customer]
     return teams
 
 
@@ -574,7 +609,7 @@ def plan(
 
     teams: dict[str, set[str]] = {}
     if weights.continuity:
-        teams = _teams(instance, fixed)
+        teams = _teams(instance, fixed, places)
 
     to_plan = [day for day in instance.dates if day not in unchanged]
     waves = _waves(to_plan, width)
