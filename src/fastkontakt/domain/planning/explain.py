@@ -355,11 +355,12 @@ def place_left_out(plan: Plan) -> Plan:
     """``plan`` with each unplanned visit that has room after all (``left-out``) placed there.
 
     The routing search can end with room it did not use, above all for a double-staffed visit,
-    whose two halves it places one at a time. Each unplanned visit in turn is explained against
-    the plan as it stands, and placed where its ``place`` proposal says; the next is explained
-    with it in. A member who makes no visit that day takes the shift's breaks at their earliest,
-    so that the proposal keeps room for them. The result passes the same checks as the
-    proposals (travel, breaks, shifts, qualifications); nothing planned moves.
+    whose two halves it places one at a time. Each unplanned visit in turn is tried against the
+    plan as it stands, as :func:`explain_visit` does before it calls a visit ``left-out``, and
+    placed where that finds room; the next is tried with it in. A member who makes no visit
+    that day takes the shift's breaks at their earliest, so that the room found keeps room for
+    them. The result passes the same checks as a ``place`` proposal (travel, breaks, shifts,
+    qualifications); nothing planned moves.
     """
     days = _Days(plan)
     idle_breaks: dict[tuple[str, date], list[PlannedBreak]] = {}

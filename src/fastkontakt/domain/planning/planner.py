@@ -75,11 +75,11 @@ TEAM_TRAVEL = 50
 """Weight of the mean travel from a customer to a staff member's patch when teams are formed,
 against the hours already booked on the member (which only break ties)."""
 LEDGER_FILL = 0.8
+"""Share of a shift the team ledger may fill before a staff member stops covering more."""
 SEARCH_SHARE = 0.92
 """Share of the time limit the days' search may take: the rest is for what the solver's own
 limit does not count (building each day's model, its first solution, placing what the search
 left), so that the plan is done within the limit."""
-"""Share of a shift the team ledger may fill before a staff member stops covering more."""
 
 
 class Planner(Protocol):
