@@ -203,7 +203,7 @@ def _teams(
             return can_cover(member, visit) and booked <= room[key]
 
         # Staff of the customer's own group (nearest office) when they can cover a visit.
-        group = starts[sweep(customer)[0]] if starts else None
+        group = starts[home_of[customer.id][0]] if starts else None
         candidates = {}
         for v in visits:
             able = [m for m in staff if fits(m, v)]
